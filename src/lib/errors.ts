@@ -1,0 +1,33 @@
+/**
+ * Errors with a code, so one top-level handler can print one line and pick the exit code.
+ * Messages say what was received, what was expected and what to do next.
+ */
+export class AvalancheError extends Error {
+  readonly code: string;
+  /** Process exit code a runbook should end with when this error escapes. */
+  readonly exitCode: number;
+  constructor(code: string, message: string, exitCode = 1) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Bad input: a malformed file, an unknown flag value. Nothing was changed (exit 2). */
+export class InputError extends AvalancheError {
+  constructor(message: string, code = 'E_INPUT') {
+    super(code, message, 2);
+  }
+}
+
+/** A data file that does not fit its schema, located by file and line. */
+export class DataFileError extends InputError {
+  readonly file: string;
+  readonly line: number;
+  constructor(file: string, line: number, message: string) {
+    super(`${file}:${line}: ${message}`, 'E_DATA');
+    this.file = file;
+    this.line = line;
+  }
+}
