@@ -9,9 +9,10 @@
  *   Without one, diagrams stay as source and a small module loads Mermaid in the browser, only
  *   on pages that have a diagram.
  */
+import type { RehypePlugins, RemarkPlugins } from '@astrojs/markdown-remark';
 import type { Root as MdastRoot, Code } from 'mdast';
 import type { Root as HastRoot, Element } from 'hast';
-import rehypeMermaid from 'rehype-mermaid';
+import rehypeMermaid, { type RehypeMermaidOptions } from 'rehype-mermaid';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { CHROMIUM_ARGS, CHROMIUM_INSTALL_HINT, findChromium } from './chromium.ts';
@@ -70,8 +71,8 @@ function rehypeClientMermaid() {
 
 export interface DiagramSetup {
   chromium: string | undefined;
-  remarkPlugins: unknown[];
-  rehypePlugins: unknown[];
+  remarkPlugins: RemarkPlugins;
+  rehypePlugins: RehypePlugins;
 }
 
 export function diagramSetup(env: NodeJS.ProcessEnv = process.env, warn: (msg: string) => void = console.warn): DiagramSetup {
@@ -80,7 +81,7 @@ export function diagramSetup(env: NodeJS.ProcessEnv = process.env, warn: (msg: s
     warn(`[diagrams] no Chromium found: diagrams will render in the browser instead of at build time; for build-time SVGs ${CHROMIUM_INSTALL_HINT}.`);
     return { chromium, remarkPlugins: [remarkDiagrams], rehypePlugins: [rehypeClientMermaid] };
   }
-  const options = {
+  const options: RehypeMermaidOptions = {
     strategy: 'inline-svg',
     launchOptions: { executablePath: chromium, args: CHROMIUM_ARGS },
     mermaidConfig: { theme: 'neutral', fontFamily: 'system-ui, sans-serif' },
@@ -89,5 +90,5 @@ export function diagramSetup(env: NodeJS.ProcessEnv = process.env, warn: (msg: s
       throw new Error(`${pageOf(file)}: invalid Mermaid diagram starting "${first}": ${(error as Error)?.message ?? error}`);
     },
   };
-  return { chromium, remarkPlugins: [remarkDiagrams], rehypePlugins: [[rehypeMermaid, options]] };
+  return { chromium, remarkPlugins: [remarkDiagrams], rehypePlugins: [[rehypeMermaid as never, options]] };
 }
