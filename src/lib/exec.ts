@@ -1,0 +1,187 @@
+/**
+ * Running commands for runbooks: argument arrays only, a timeout on every call, stdin for secrets, every
+ * call recorded (for --dry-run, plans and --json reports), every registered secret redacted, and each
+ * command classified read-only or mutating so --dry-run=server runs only what changes nothing.
+ *
+ * Why zx's `$` underneath: it is the house tool, it quotes each element of an argument array itself
+ * (https://google.github.io/zx/quotes), kills the whole process tree on timeout, and takes stdin as
+ * `input`. We never build a command string: `$` receives the array and quotes every element.
+ */
+import { spawn, type SpawnOptions } from 'node:child_process';
+import { $ } from 'zx';
+import { AvalancheError } from './errors.ts';
+import { Redactor, Secret } from './secrets.ts';
+
+/**
+ * read:  changes nothing (kubectl get/diff/version, wget of a status endpoint); runs under --dry-run=server.
+ * check: asks the server to validate without persisting (kubectl apply --dry-run=server); runs under --dry-run=server.
+ * write: changes something (apply, delete, run a probe pod); never runs under any --dry-run.
+ */
+export type CommandMode = 'read' | 'check' | 'write';
+
+export interface RawResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  notFound?: boolean;
+  timedOut?: boolean;
+}
+/** The seam tests and the harness use: run argv with optional stdin, a timeout and an environment. */
+export type Exec = (argv: string[], opts: { input?: string; timeoutMs: number; env: NodeJS.ProcessEnv }) => Promise<RawResult>;
+
+// zx hands spawn() the quoted command plus an empty args array with `shell` set, which Node 24 flags
+// with DEP0190 on stderr (https://nodejs.org/api/deprecations.html#DEP0190); drop the empty array.
+const spawnQuiet = ((cmd: string, args: readonly string[], opts: SpawnOptions) => (args.length ? spawn(cmd, args, opts) : spawn(cmd, opts))) as typeof spawn;
+
+// zx starts each command in its own process group (detached), so killing the group ends the command and
+// its children; this avoids zx's default `ps` tree lookup, which trips the same DEP0190 warning.
+const killGroup = async (pid: number | `${number}`, signal: NodeJS.Signals = 'SIGTERM') => {
+  try {
+    process.kill(-Number(pid), signal);
+  } catch {
+    process.kill(Number(pid), signal);
+  }
+};
+
+export const realExec: Exec = async (argv, { input, timeoutMs, env }) => {
+  const started = Date.now();
+  // No input: stdin is /dev/null, so a tool that would prompt gets EOF instead of hanging the runbook.
+  const stdio = [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] as const;
+  const out = await $({ input, env, nothrow: true, quiet: true, verbose: false, timeout: timeoutMs, stdio: [...stdio], spawn: spawnQuiet, kill: killGroup })`${argv}`;
+  const code = out.exitCode ?? 128;
+  return {
+    code,
+    stdout: out.stdout,
+    stderr: out.stderr,
+    // zx runs the array through bash, which answers 127 for a command it cannot find.
+    notFound: code === 127 && /command not found|No such file/.test(out.stderr),
+    timedOut: out.signal !== null && Date.now() - started >= timeoutMs,
+  };
+};
+
+export interface RunOptions {
+  mode?: CommandMode;
+  /** stdin. A Secret is revealed only into the pipe; the record shows `[secret NAME]`. */
+  input?: string | Secret;
+  timeoutMs?: number;
+  /** Exit codes that are answers rather than failures (kubectl diff: 1 = differences). Default [0]. */
+  okCodes?: number[];
+  /** stdout to pretend when the command is not run (--dry-run), so the happy path can be walked and listed. */
+  assume?: string;
+}
+
+export interface CommandResult {
+  argv: string[];
+  code: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  /** false when --dry-run kept the command from running (stdout is then `assume`). */
+  ran: boolean;
+}
+
+export interface RecordedCall {
+  step?: string;
+  argv: string[];
+  mode: CommandMode;
+  /** stdin as shown to humans: redacted text, or `[secret NAME]`. */
+  stdin?: string;
+  ran: boolean;
+  code?: number;
+  durationMs?: number;
+}
+
+/** Which commands actually run: all, read-only ones (--dry-run=server), or none (--dry-run). */
+export type ExecPolicy = 'all' | 'read-only' | 'none';
+
+export class CommandError extends AvalancheError {
+  readonly argv: string[];
+  readonly exit: number;
+  readonly stderr: string;
+  constructor(argv: string[], exit: number, stderr: string, code = 'E_COMMAND', message?: string) {
+    const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+    super(code, message ?? `\`${argv.join(' ')}\` exited ${exit}${tail ? `: ${tail}` : ''}`, 1);
+    this.argv = argv;
+    this.exit = exit;
+    this.stderr = stderr;
+  }
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class CommandRunner {
+  readonly calls: RecordedCall[] = [];
+  readonly redactor: Redactor;
+  policy: ExecPolicy;
+  /** Step id stamped on each record. */
+  step?: string;
+  /** Called as each command is recorded, before it runs (the harness prints it). */
+  onCall?: (call: RecordedCall, willRun: boolean) => void;
+  #exec: Exec;
+  #env: NodeJS.ProcessEnv;
+  #now: () => number;
+
+  constructor(opts: { exec?: Exec; env?: NodeJS.ProcessEnv; redactor?: Redactor; policy?: ExecPolicy; now?: () => number }) {
+    this.#exec = opts.exec ?? realExec;
+    this.#env = opts.env ?? process.env;
+    this.redactor = opts.redactor ?? new Redactor();
+    this.policy = opts.policy ?? 'all';
+    this.#now = opts.now ?? (() => performance.now());
+  }
+
+  /** Would this mode run under the current policy? */
+  runs(mode: CommandMode): boolean {
+    return this.policy === 'all' || (this.policy === 'read-only' && mode !== 'write');
+  }
+
+  async run(argv: string[], opts: RunOptions = {}): Promise<CommandResult> {
+    const mode = opts.mode ?? 'read';
+    if (!Array.isArray(argv) || argv.length === 0 || argv.some((a) => typeof a !== 'string')) {
+      throw new TypeError(`run() expects a non-empty array of strings (secrets go through input), got ${String(argv)}`);
+    }
+    const shown = argv.map((a) => this.redactor.redact(a));
+    if (shown.some((a, i) => a !== argv[i])) {
+      // Defence in depth: argv is visible to every user of the machine (ps, /proc); refuse rather than leak.
+      throw new AvalancheError('E_SECRET_IN_ARGV', `refusing to run \`${shown.join(' ')}\`: a secret is in its arguments; pass it on stdin.`);
+    }
+    const input = opts.input instanceof Secret ? opts.input.reveal() : opts.input;
+    const record: RecordedCall = { step: this.step, argv: shown, mode, ran: false };
+    if (opts.input !== undefined) record.stdin = opts.input instanceof Secret ? String(opts.input) : this.redactor.redact(opts.input);
+    this.calls.push(record);
+    this.onCall?.(record, this.runs(mode));
+    if (!this.runs(mode)) return { argv: shown, code: 0, stdout: opts.assume ?? '', stderr: '', durationMs: 0, ran: false };
+
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const t0 = this.#now();
+    const raw = await this.#exec(argv, { input, timeoutMs, env: this.#env });
+    const durationMs = Math.round(this.#now() - t0);
+    Object.assign(record, { ran: true, code: raw.code, durationMs });
+    const result: CommandResult = { argv: shown, code: raw.code, stdout: this.redactor.redact(raw.stdout), stderr: this.redactor.redact(raw.stderr), durationMs, ran: true };
+    if (raw.notFound) {
+      throw new CommandError(shown, raw.code, '', 'E_NOT_FOUND', `${argv[0]} was not found on PATH; expected it installed (${installHint(argv[0])}).`);
+    }
+    if (raw.timedOut) {
+      throw new CommandError(shown, raw.code, result.stderr, 'E_TIMEOUT', `\`${shown.join(' ')}\` did not finish within ${Math.round(timeoutMs / 1000)} s.`);
+    }
+    if (!(opts.okCodes ?? [0]).includes(raw.code)) throw new CommandError(shown, raw.code, result.stderr);
+    return result;
+  }
+}
+
+const HINTS: Record<string, string> = {
+  kubectl: 'https://kubernetes.io/docs/tasks/tools/ , e.g. `apt install kubectl` or `brew install kubectl`',
+  ssh: 'the openssh client, e.g. `apt install openssh-client`',
+  tailscale: 'https://tailscale.com/download',
+  curl: 'e.g. `apt install curl`',
+};
+
+export function installHint(tool: string): string {
+  return HINTS[tool] ?? `install ${tool} and put it on PATH`;
+}
+
+/** A command as a person would type it, for plans and dry-run listings (display only, never executed). */
+export function formatCommand(call: Pick<RecordedCall, 'argv' | 'stdin'>): string {
+  const q = (a: string) => (/^[\w/.\-@:=,+%]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const line = call.argv.map(q).join(' ');
+  return call.stdin === undefined ? line : `${line}  < ${/^\[secret /.test(call.stdin) ? call.stdin : 'stdin (shown below)'}`;
+}

@@ -1,0 +1,172 @@
+/**
+ * What a step receives. Steps never touch process globals: commands go through ctx.run (recorded,
+ * redacted, skipped under --dry-run), output through ctx.log, questions through ctx.confirm.
+ */
+import type { CommandMode, CommandResult, CommandRunner, RunOptions } from '../exec.ts';
+import { loadSecret, type Secret, type SecretSpec } from '../secrets.ts';
+import { Refusal, SkipStep, StepFailure, type FailureDetail } from './errors.ts';
+import type { CommonFlags, DryRun } from './flags.ts';
+import type { Output } from './output.ts';
+import type { StepDecl } from './types.ts';
+
+export interface Finding {
+  check: string;
+  /** null: not checked (the step was only listed, under --dry-run). */
+  ok: boolean | null;
+  expected?: string;
+  found?: string;
+  next?: string;
+}
+
+export interface Change {
+  step: string;
+  summary: string;
+  /** true under --dry-run: it would happen. */
+  planned: boolean;
+  undo?: () => Promise<void>;
+  rolledBack?: boolean;
+}
+
+/** State shared by one run (the harness owns it; steps see it through StepContext). */
+export interface RunState {
+  runbook: string;
+  flags: CommonFlags;
+  args: Record<string, any>;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+  runner: CommandRunner;
+  out: Output;
+  changes: Change[];
+  facts: Record<string, unknown>;
+  state: Record<string, any>;
+  ask: (question: string) => Promise<string>;
+}
+
+export interface StepContext {
+  readonly runbook: string;
+  readonly step: Pick<StepDecl, 'id' | 'title' | 'kind'>;
+  /** The runbook's own flags, camel-cased. */
+  readonly args: Record<string, any>;
+  readonly flags: CommonFlags;
+  readonly dryRun: DryRun;
+  /** true when this step's commands are listed, not run (client dry-run; a verify step under a server dry-run). */
+  readonly simulated: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  /** Shared between steps: config puts what later steps need here. */
+  readonly state: Record<string, any>;
+  readonly isTTY: boolean;
+  readonly findings: Finding[];
+  readonly notes: string[];
+  readonly runner: CommandRunner;
+  run(argv: string[], opts?: RunOptions): Promise<CommandResult>;
+  /** Would a command of this mode run now? */
+  runs(mode: CommandMode): boolean;
+  log(text: string): void;
+  warn(text: string): void;
+  /** Shows a titled block (a manifest, a diff, a command list). */
+  show(title: string, body: string): void;
+  /** Records a finding; a failed one fails the step when it returns (all checks of the step are still reported). */
+  check(name: string, ok: boolean, detail?: Omit<FailureDetail, 'code'>): boolean;
+  fail(detail: FailureDetail): never;
+  skip(reason: string): never;
+  confirm(question: string): Promise<boolean>;
+  /** Records what was changed, with how to undo it (offered after a later failure). Under --dry-run: "would change". */
+  change(summary: string, undo?: () => Promise<void>): void;
+  wait<T>(label: string, fn: () => Promise<T>): Promise<T>;
+  secret(spec: SecretSpec): Promise<Secret>;
+  /** Hides a value (e.g. the home IP) from all output and reports, replaced by `replacement`. */
+  mask(value: string, replacement: string): void;
+  /** A fact for the --json report (e.g. exit country), shown on the site by later tooling. */
+  fact(key: string, value: unknown): void;
+}
+
+export function makeContext(run: RunState, step: StepDecl, simulated: boolean): StepContext {
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  // Before the apply steps nothing has changed: a failure there is a refusal (exit 2).
+  const preflight = step.kind === 'config' || step.kind === 'preflight' || step.kind === 'confirm';
+  const dryRun = run.flags.dryRun;
+  const ctx: StepContext = {
+    runbook: run.runbook,
+    step: { id: step.id, title: step.title, kind: step.kind },
+    args: run.args,
+    flags: run.flags,
+    dryRun,
+    simulated,
+    env: run.env,
+    state: run.state,
+    isTTY: run.isTTY,
+    findings,
+    notes,
+    runner: run.runner,
+    run: (argv, opts) => run.runner.run(argv, opts),
+    runs: (mode) => run.runner.runs(mode),
+    log(text) {
+      notes.push(text);
+      run.out.line(`      ${text}`);
+    },
+    warn(text) {
+      notes.push(`warning: ${text}`);
+      run.out.line(`      ! ${text}`);
+    },
+    show(title, body) {
+      run.out.line(`      ${title}`);
+      run.out.block(body, '        ');
+    },
+    check(name, ok, detail) {
+      if (simulated) {
+        findings.push({ check: name, ok: null });
+        run.out.line(`      · would check: ${name}`);
+        return true;
+      }
+      findings.push({ check: name, ok, ...detail });
+      run.out.line(`      ${ok ? '✓' : '✗'} ${name}${!ok && detail ? `: expected ${detail.expected}; found ${detail.found}` : ''}`);
+      return ok;
+    },
+    fail(detail): never {
+      throw preflight ? new Refusal(detail) : new StepFailure(detail);
+    },
+    skip(reason): never {
+      throw new SkipStep(reason);
+    },
+    async confirm(question) {
+      if (dryRun) {
+        ctx.log(`(--dry-run: would ask "${question}")`);
+        return false;
+      }
+      if (run.flags.yes) {
+        ctx.log(`${question} yes (--yes)`);
+        return true;
+      }
+      if (!run.isTTY) {
+        throw new Refusal({
+          code: 'E_NEED_CONFIRM',
+          expected: 'a terminal to confirm in, or --yes',
+          found: 'no TTY and no --yes, and this run would change something',
+          next: 'run it in a terminal, or add --yes to confirm non-interactively (CI); nothing was changed',
+        });
+      }
+      const answer = await run.ask(`      ${question} [y/N] `);
+      const ok = /^y(es)?$/i.test(answer.trim());
+      notes.push(`${question} ${ok ? 'yes' : 'no'}`);
+      return ok;
+    },
+    change(summary, undo) {
+      const planned = Boolean(dryRun) || simulated;
+      run.changes.push({ step: step.id, summary, planned, undo });
+      run.out.line(`      ${planned ? '~ would change' : '+ changed'}: ${summary}`);
+    },
+    wait: (label, fn) => run.out.wait(label, fn),
+    secret: (spec) =>
+      loadSecret(spec, {
+        env: run.env,
+        redactor: run.runner.redactor,
+        command: async (command) => (await run.runner.run(['sh', '-c', command], { mode: 'read', timeoutMs: 60_000 })).stdout,
+      }),
+    mask: (value, replacement) => run.runner.redactor.add(value, replacement),
+    fact(key, value) {
+      run.facts[key] = value;
+    },
+  };
+  return ctx;
+}
