@@ -59,6 +59,8 @@ export interface FakeApiOptions {
   scopes?: string[];
   /** Replace the live policy with this text right after the next policy GET (a concurrent edit in the admin console). */
   concurrentPolicyEdit?: string;
+  /** Called for each authenticated request before it is answered: lets a test play the control plane (e.g. auto-approve). */
+  onRequest?: (request: RecordedRequest, state: FakeTailnet) => void;
   /** Extra validation of a policy on /acl/validate and /acl POST; return a message to reject it. */
   validatePolicy?: (hujson: string) => { message: string; data?: unknown } | undefined;
 }
@@ -104,6 +106,7 @@ export async function startFakeTailscaleApi(options: FakeApiOptions): Promise<Fa
     };
 
     if (!record.authOk) return send(401, { message: 'API token invalid' });
+    options.onRequest?.(record, state);
     const failure = failures.find((f) => f.left > 0 && (!f.method || f.method === record.method) && matches(f.path, record.path));
     if (failure) {
       failure.left--;
