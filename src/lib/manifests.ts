@@ -203,7 +203,8 @@ function lineOf(node: unknown, counter: LineCounter): number | undefined {
   return range ? counter.linePos(range[0]).line : undefined;
 }
 
-function nodeLine(doc: Document, counter: LineCounter, path: readonly PathKey[]): number {
+/** Line of the node at a path in a parsed YAML document (or of its nearest existing ancestor). */
+export function nodeLine(doc: Document, counter: LineCounter, path: readonly PathKey[]): number {
   let node: unknown = doc.contents;
   let line = lineOf(node, counter) ?? 1;
   for (const key of path) {

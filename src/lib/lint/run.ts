@@ -1,0 +1,76 @@
+/**
+ * Lint everything bundled: every app under manifests/ and the tailnet policy, against each other and the
+ * inventory. This is the programmatic entry point (npm run lint, the benchmark, runbook preflights).
+ */
+import { relative } from 'node:path';
+import { DEFAULT_INVENTORY, loadInventory, type Inventory } from '../inventory.ts';
+import { DEFAULT_ROOT, listApps, loadApp, ManifestError, type LoadedApp } from '../manifests.ts';
+import { checkGluetunPods } from './gluetun-pod.ts';
+import { checkGluetunEnv } from './gluetun.ts';
+import { checkInventory } from './inventory.ts';
+import { checkRefs } from './k8s-refs.ts';
+import { checkKubernetes } from './kubernetes.ts';
+import { checkRouty } from './routy.ts';
+import { ruleById, RULES } from './rules.ts';
+import { checkTailscale } from './tailscale.ts';
+import type { Finding, LintContext, Rule } from './types.ts';
+
+export interface LintOptions {
+  /** Repository root holding manifests/ (default: this repository). */
+  root?: string;
+  /** The inventory to check against (default: loaded from inventoryFile). */
+  inventory?: Inventory;
+  inventoryFile?: string;
+  /** Only these apps (default: every folder under manifests/). */
+  apps?: string[];
+}
+
+export interface LintResult {
+  findings: Finding[];
+  errors: number;
+  warnings: number;
+  rules: readonly Rule[];
+  apps: string[];
+  objects: number;
+  files: number;
+}
+
+export async function lint(options: LintOptions = {}): Promise<LintResult> {
+  const root = options.root ?? DEFAULT_ROOT;
+  const inventoryFile = options.inventoryFile ?? DEFAULT_INVENTORY;
+  const inv = options.inventory ?? loadInventory(inventoryFile);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const report = (rule: string, file: string, line: number, message: string) => {
+    const { severity } = ruleById(rule);
+    const key = `${file}:${line}:${rule}:${message}`;
+    if (!seen.has(key)) findings.push({ file, line, rule, severity, message });
+    seen.add(key);
+  };
+  const apps: LoadedApp[] = [];
+  for (const app of options.apps ?? listApps(root)) {
+    try {
+      apps.push(loadApp(app, root));
+    } catch (err) {
+      if (!(err instanceof ManifestError)) throw err;
+      report(err.rule, err.file, err.line, err.message.slice(`${err.file}:${err.line}: `.length));
+    }
+  }
+  const shownInventory = relative(root, inventoryFile).startsWith('..') ? inventoryFile : relative(root, inventoryFile);
+  const ctx: LintContext = { root, inv, inventoryFile: shownInventory, apps, objects: apps.flatMap((a) => a.objects), report };
+  await checkKubernetes(ctx);
+  checkRefs(ctx);
+  checkGluetunEnv(ctx);
+  checkGluetunPods(ctx);
+  const policy = checkTailscale(ctx);
+  checkRouty(ctx);
+  if (!options.apps) checkInventory(ctx, policy);
+  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  return { findings, errors, warnings: findings.length - errors, rules: RULES, apps: apps.map((a) => a.app), objects: ctx.objects.length, files: apps.reduce((n, a) => n + a.files.length, 0) };
+}
+
+/** `file:line: rule: message`, the format editors and CI annotate. */
+export function formatFinding(f: Finding): string {
+  return `${f.file}:${f.line}: ${f.rule}: ${f.severity === 'warning' ? 'warning: ' : ''}${f.message}`;
+}
