@@ -154,8 +154,8 @@ function parseObjects(file: ManifestFile): KubeObject[] {
   const out: KubeObject[] = [];
   list.forEach((doc, index) => {
     if (doc.errors.length) throw yamlError(file.path, doc.errors[0], counter);
-    if (doc.contents === null) return; // an empty document (only comments): kustomize skips it too
-    const data = doc.toJS() as Record<string, unknown>;
+    const data = doc.toJS() as Record<string, unknown> | null;
+    if (data === null || data === undefined) return; // an empty document (only comments): kustomize skips it too
     const line = lineOf(doc.contents, counter) ?? 1;
     const meta = data?.metadata as { name?: unknown } | undefined;
     if (!data || typeof data !== 'object' || typeof data.apiVersion !== 'string' || typeof data.kind !== 'string' || typeof meta?.name !== 'string') {

@@ -76,8 +76,8 @@ function checkSettings(ctx: LintContext, file: string, text: string): void {
   for (const [flag, value] of Object.entries(data.set)) {
     const path = ['set', flag];
     if (!SET_FLAGS.includes(flag)) {
-      const hint = flag === 'advertise-tags' ? 'tags are given at login (`tailscale up --advertise-tags`), not by `tailscale set`: use the top-level tags list' : `did you mean ${closest(flag, SET_FLAGS)}?`;
-      report('routy/unknown-flag', path, `"${flag}" is not a \`tailscale set\` flag; ${hint}.`);
+      const hint = flag === 'advertise-tags' ? 'tags are given at login (`tailscale up --advertise-tags`), not by `tailscale set`: use the top-level tags list.' : `did you mean ${closest(flag, SET_FLAGS)}?`;
+      report('routy/unknown-flag', path, `"${flag}" is not a \`tailscale set\` flag; ${hint}`);
     } else if (BOOL_FLAGS.includes(flag) && typeof value !== 'boolean') report('routy/flag-value', path, `${flag} must be true or false, not ${JSON.stringify(value)}.`);
     else if (flag === 'netfilter-mode' && !['on', 'nodivert', 'off'].includes(String(value))) report('routy/flag-value', path, `netfilter-mode must be on, nodivert or off.`);
     else if (flag === 'advertise-routes') {

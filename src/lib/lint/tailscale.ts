@@ -45,8 +45,10 @@ export function parsePolicy(text: string): { parsed?: ParsedPolicy; errors: { li
     return { line: line + 1, column: offset - starts[line] + 1 };
   };
   if (errors.length || !policy || typeof policy !== 'object' || Array.isArray(policy)) {
-    const list = errors.map((e) => ({ ...pos(e.offset), message: `${printParseErrorCode(e.error)}` }));
-    return { errors: list.length ? list : [{ line: 1, column: 1, message: 'expected a JSON object' }] };
+    // The first error is the one to fix; the rest usually cascade from it.
+    const first = errors[0];
+    const what = first ? printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : 'expected a JSON object';
+    return { errors: [{ ...pos(first?.offset ?? 0), message: what }] };
   }
   const tree = parseTree(text, [], options)!;
   const lineOf = (path: (string | number)[]) => {
