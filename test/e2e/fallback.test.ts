@@ -1,0 +1,70 @@
+/**
+ * The no-Chromium path of issue 2: with AVALANCHE_CHROMIUM=none the build still succeeds, prints
+ * exactly one warning saying how to get build-time SVGs, ships Mermaid (from node_modules, under
+ * /_mermaid/) only to pages that have a diagram, and in the browser each diagram becomes an SVG
+ * with no request leaving 127.0.0.1.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { serveStatic, type StaticServer } from '../../src/lib/check-static-server.ts';
+import { connectBrowser, diagramBoxes, PHONE, sitePages, siteContext } from './browser.ts';
+import { buildSite, type Build } from './site-build.ts';
+
+const htmlOf = (build: Build, path: string) => readFileSync(join(build.outDir, path.endsWith('/') ? `${path}index.html` : path), 'utf8');
+const hasDiagram = (html: string) => html.includes('class="diagram"');
+
+describe('a build without Chromium', () => {
+  let build: Build;
+  let server: StaticServer;
+  let browser: Browser;
+  let pages: string[];
+  beforeAll(async () => {
+    build = await buildSite('avalanche-e2e-nochromium', { AVALANCHE_CHROMIUM: 'none' });
+    pages = build.code === 0 ? sitePages(build.outDir) : [];
+    server = await serveStatic(build.outDir);
+    browser = await connectBrowser();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(build.outDir, { recursive: true, force: true });
+  });
+
+  test('succeeds and warns exactly once, saying how to get build-time SVGs', () => {
+    expect(build.code, build.output.slice(-3000)).toBe(0);
+    const warnings = build.output.split('\n').filter((l) => l.includes('[diagrams] no Chromium found'));
+    expect(warnings, build.output.slice(0, 2000)).toHaveLength(1);
+    expect(warnings[0]).toMatch(/apt-get install -y chromium/);
+  });
+
+  test('loads the Mermaid module on pages with a diagram, and only there', () => {
+    const withDiagrams = pages.filter((p) => hasDiagram(htmlOf(build, p)));
+    expect(withDiagrams.length, 'no page has a diagram').toBeGreaterThan(0);
+    for (const p of pages) {
+      const html = htmlOf(build, p);
+      expect(html.includes('/_mermaid/init.js'), `${p}: ${hasDiagram(html) ? 'has a diagram but does not load' : 'has no diagram but loads'} /_mermaid/init.js`).toBe(hasDiagram(html));
+      expect(html, `${p}: a build without Chromium must not contain pre-rendered diagram SVGs`).not.toMatch(/<figure class="diagram"><svg/);
+    }
+  });
+
+  test('renders each diagram in the browser, light and dark, without leaving 127.0.0.1', async () => {
+    const withDiagrams = pages.filter((p) => hasDiagram(htmlOf(build, p)));
+    for (const theme of ['light', 'dark'] as const) {
+      const site = await siteContext(browser, { theme, viewport: PHONE, base: server.url });
+      for (const path of withDiagrams.slice(0, 3)) {
+        site.log.reset();
+        await site.open(path);
+        await site.page.waitForSelector('figure.diagram svg', { timeout: 20_000 });
+        await site.page.waitForFunction(() => [...document.querySelectorAll('figure.diagram')].every((f) => f.querySelector('svg')), null, { timeout: 20_000 });
+        for (const d of await diagramBoxes(site.page)) {
+          expect(d.svg && d.visible && d.width * d.height > 0, `${path} (${theme}) diagram "${d.caption}": ${d.width}x${d.height}`).toBe(true);
+        }
+        expect(site.log.outside, `${path} (${theme})`).toEqual([]);
+        expect(site.log.errors, `${path} (${theme})`).toEqual([]);
+      }
+      await site.context.close();
+    }
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Keyboard use and offline search, on the desktop layout (1280x900) and the phone layout:
+ * Tab reaches the sidebar's links and the search button; Pagefind's index (served from the site
+ * itself, never another host) finds "routy", "Iceland" and "split DNS".
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { connectBrowser, DESKTOP, PHONE, siteContext, type SiteContext } from './browser.ts';
+
+/** Presses Tab up to `max` times and describes where the focus went each time. */
+async function tabWalk(site: SiteContext, max = 60) {
+  const stops: Array<{ inSidebar: boolean; isSearch: boolean; isMenu: boolean; label: string }> = [];
+  for (let i = 0; i < max; i++) {
+    await site.page.keyboard.press('Tab');
+    stops.push(
+      await site.page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return {
+          inSidebar: Boolean(el?.closest('#starlight__sidebar, nav.sidebar')) && el?.tagName === 'A',
+          isSearch: Boolean(el?.matches('site-search button[data-open-modal]')),
+          // Starlight 0.42: <button popovertarget="starlight__sidebar" class="sl-menu-button">; older: <starlight-menu-button>.
+          isMenu: Boolean(el?.matches('.sl-menu-button, [popovertarget="starlight__sidebar"]') || el?.closest('starlight-menu-button')),
+          label: `${el?.tagName.toLowerCase()} "${(el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim().slice(0, 30)}"`,
+        };
+      }),
+    );
+  }
+  return stops;
+}
+
+describe('keyboard', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await connectBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('Tab reaches the search button and the sidebar links (desktop)', async () => {
+    const site = await siteContext(browser, { theme: 'light', viewport: DESKTOP });
+    await site.open('/');
+    const stops = await tabWalk(site);
+    const seen = stops.map((s) => s.label).join(', ');
+    expect(stops.some((s) => s.isSearch), `search button never focused; focus went: ${seen}`).toBe(true);
+    expect(stops.some((s) => s.inSidebar), `no sidebar link focused; focus went: ${seen}`).toBe(true);
+    await site.context.close();
+  });
+
+  test('Tab reaches the menu button, Enter opens it, and Tab then reaches the sidebar links (phone)', async () => {
+    const site = await siteContext(browser, { theme: 'dark', viewport: PHONE });
+    await site.open('/');
+    const before = await tabWalk(site, 15);
+    const menu = before.findIndex((s) => s.isMenu);
+    expect(menu, `menu button never focused; focus went: ${before.map((s) => s.label).join(', ')}`).toBeGreaterThanOrEqual(0);
+    // Walk back to the menu button, open it, and keep tabbing into the sidebar.
+    await site.open('/');
+    for (let i = 0; i <= menu; i++) await site.page.keyboard.press('Tab');
+    await site.page.keyboard.press('Enter');
+    const after = await tabWalk(site, 40);
+    expect(after.some((s) => s.inSidebar), `no sidebar link focused after opening the menu; focus went: ${after.map((s) => s.label).join(', ')}`).toBe(true);
+    expect(site.log.errors).toEqual([]);
+    await site.context.close();
+  });
+});
+
+describe('offline search (Pagefind)', () => {
+  let browser: Browser;
+  let site: SiteContext;
+  beforeAll(async () => {
+    browser = await connectBrowser();
+    site = await siteContext(browser, { theme: 'light', viewport: DESKTOP });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test.each(['routy', 'Iceland', 'split DNS'])('finds "%s"', async (query) => {
+    site.log.reset();
+    await site.open('/');
+    await site.page.click('site-search button[data-open-modal]');
+    const input = site.page.locator('#starlight__search input[type="search"], #starlight__search .pagefind-ui__search-input').first();
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill(query);
+    const results = site.page.locator('#starlight__search .pagefind-ui__result');
+    await results.first().waitFor({ state: 'visible', timeout: 30_000 });
+    const titles = await site.page.locator('#starlight__search .pagefind-ui__result-link').allTextContents();
+    expect(titles.length, `no results for "${query}"`).toBeGreaterThan(0);
+    const excerpts = (await site.page.locator('#starlight__search .pagefind-ui__result-excerpt').allTextContents()).join(' ');
+    expect(excerpts.toLowerCase(), `results for "${query}" do not show it: ${titles.join(', ')}`).toContain(query.split(' ')[0]!.toLowerCase());
+    expect(site.log.outside).toEqual([]);
+    expect(site.log.errors).toEqual([]);
+  });
+});
