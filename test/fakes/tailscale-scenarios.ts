@@ -68,6 +68,9 @@ export function routyRules(before: RoutyState, after: RoutyState = before, extra
     { ...remote('sudo -n tee /etc/sysctl.d/99-tailscale.conf'), stdout: SYSCTL_TEXT },
     { ...remote('sudo -n sysctl -p /etc/sysctl.d/99-tailscale.conf'), stdout: 'net.ipv4.ip_forward = 1\nnet.ipv6.conf.all.forwarding = 1\n' },
     { tool: 'ssh', argv: '/ -- sudo -n tailscale set /', stdout: '' },
+    // Rollback commands.
+    { ...remote('sudo -n rm -f /etc/sysctl.d/99-tailscale.conf'), stdout: '' },
+    { tool: 'ssh', argv: '/ -- sudo -n sysctl -w /', stdout: '' },
   ];
 }
 

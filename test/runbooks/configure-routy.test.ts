@@ -3,11 +3,17 @@
  * as routy would) and the Tailscale API faked on 127.0.0.1. Each scenario checks the exit code, the message,
  * and exactly what was sent to routy and to the API; none may show the API key.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { runRunbook, type Rule, type RunResult } from '../fakes/run-runbook.ts';
 import { DEFAULT_POLICY, startFakeTailscaleApi, type FakeApiOptions, type FakeTailscaleApi } from '../fakes/tailscale-api-server.ts';
 import { apiWrites, CONFIGURED, EXIT, fakeApiKey, fixture, FRESH, otherDevices, remoteCommands, remoteWrites, routyDevice, routyRules, SYSCTL_TEXT, type RoutyState } from '../fakes/tailscale-scenarios.ts';
 import type { ApiDevice } from '../../src/lib/tailscale-api.ts';
+
+// Each test spawns the runbook and a fake per command: generous on a shared, loaded machine.
+vi.setConfig({ testTimeout: 90_000 });
 
 const KEY = fakeApiKey();
 const BUNDLED_POLICY = fixture('../../../manifests/tailscale/policy.hujson');
@@ -39,7 +45,7 @@ async function run(setup: Setup = {}): Promise<RunResult & { sent: string[]; api
   const result = await runRunbook('configure-routy', ['--yes', '--approval-wait', '0', ...args], {
     scenario: { rules: routyRules(before, after ?? (before === FRESH ? CONFIGURED : before), rules) },
     env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url, ...env },
-    timeoutMs: 30_000,
+    timeoutMs: 60_000,
   });
   const everything = [result.stdout, result.stderr, JSON.stringify(result.calls)].join('\n');
   expect(everything, 'the API key must never be shown or passed in argv').not.toContain(KEY);
@@ -232,6 +238,34 @@ describe('configure-routy', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Tailscale API key: not found\. Expected it in \$TAILSCALE_API_KEY/);
     expect(r.calls).toEqual([]);
+  });
+
+  test('a failure after a change: says what changed and rolls it back (--yes)', async () => {
+    const r = await run({ before: { ...CONFIGURED, file: undefined }, splitDns: {}, scopes: ['devices:core:read', 'devices:routes:read', 'dns:read'] });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('needs the scope "dns"');
+    expect(r.stdout).toContain('Changed before the failure:');
+    expect(r.stdout).toContain('↶ rolled back: /etc/sysctl.d/99-tailscale.conf written on routy');
+    expect(r.sent).toEqual([TEE, SYSCTL_P, 'sudo -n rm -f /etc/sysctl.d/99-tailscale.conf']);
+  });
+
+  test('--dry-run=server: reads routy and the API, changes nothing, lists the writes', async () => {
+    const r = await run({ before: FRESH, device: { advertisedRoutes: [], enabledRoutes: [] }, splitDns: {}, args: ['--dry-run=server'] });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.sent).toEqual([]);
+    expect(r.apiSent).toEqual([]);
+    expect(remoteCommands(r.calls)).toContain('tailscale debug prefs');
+    expect(r.stdout).toContain(`$ ssh -o BatchMode=yes -o ConnectTimeout=10 routy -- '${TEE}'`);
+    expect(r.stdout).toContain('Would change (5):');
+  });
+
+  test('the API key may come from a file (TAILSCALE_API_KEY_FILE) and still never shows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'key-'));
+    writeFileSync(join(dir, 'key'), `${KEY}\n`);
+    const r = await run({ env: { TAILSCALE_API_KEY: '', TAILSCALE_API_KEY_FILE: join(dir, 'key') } });
+    rmSync(dir, { recursive: true });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.api.requests.every((q) => q.authOk)).toBe(true);
   });
 
   test('--dry-run: runs no command and calls no API, yet lists every command and call', async () => {

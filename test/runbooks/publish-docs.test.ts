@@ -7,9 +7,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { runRunbook, type Rule } from '../fakes/run-runbook.ts';
 import { fixture } from '../fakes/tailscale-scenarios.ts';
+
+// Each test spawns the runbook and a fake per command: generous on a shared, loaded machine.
+vi.setConfig({ testTimeout: 90_000 });
 
 const HOST = 'calypso.tail1234.ts.net';
 const INDEX = '<!doctype html><html><head><title>Avalanche network</title></head><body>docs</body></html>';
@@ -49,7 +52,7 @@ function rules(before: unknown, after: unknown, first: Rule[] = []): Rule[] {
 
 async function run(before: unknown, after: unknown, args: string[] = [], first: Rule[] = []) {
   const url = await localSite();
-  const r = await runRunbook('publish-docs', ['--yes', '--dir', dir, '--wait', '0', ...args], { scenario: { rules: rules(before, after, first) }, tools: ['tailscale', 'npm'], env: { PUBLISH_DOCS_VERIFY_URL: url }, timeoutMs: 30_000 });
+  const r = await runRunbook('publish-docs', ['--yes', '--dir', dir, '--wait', '0', ...args], { scenario: { rules: rules(before, after, first) }, tools: ['tailscale', 'npm'], env: { PUBLISH_DOCS_VERIFY_URL: url }, timeoutMs: 60_000 });
   const commands = r.calls.map((c) => `${c.tool} ${c.argv.join(' ')}`);
   expect(commands.some((c) => /funnel/.test(c)), 'never Funnel').toBe(false);
   const writes = commands.filter((c) => !/status --json$/.test(c));

@@ -2,10 +2,13 @@
  * verify-remote-access end to end: a real subprocess with fake `tailscale` and `nc` first on PATH (answering in
  * the CLI's real formats) and the Tailscale API on 127.0.0.1. Nothing resolves or connects for real.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { runRunbook, type Rule } from '../fakes/run-runbook.ts';
 import { startFakeTailscaleApi, type FakeTailscaleApi } from '../fakes/tailscale-api-server.ts';
 import { EXIT, fakeApiKey, fixture } from '../fakes/tailscale-scenarios.ts';
+
+// Each test spawns the runbook and a fake per command: generous on a shared, loaded machine.
+vi.setConfig({ testTimeout: 90_000 });
 
 const KEY = fakeApiKey();
 const status = (routy: Record<string, unknown> = {}) => {
@@ -39,7 +42,7 @@ afterEach(async () => {
 
 async function run(over: Over = {}, args: string[] = [], splitDns: Record<string, string[]> = { internal: ['10.1.0.53'] }, env: Record<string, string> = {}) {
   api = await startFakeTailscaleApi({ apiKey: KEY, tailnet: { splitDns } });
-  const r = await runRunbook('verify-remote-access', args, { scenario: { rules: rules(over) }, env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url, ...env }, timeoutMs: 30_000 });
+  const r = await runRunbook('verify-remote-access', args, { scenario: { rules: rules(over) }, env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url, ...env }, timeoutMs: 60_000 });
   expect([r.stdout, r.stderr, JSON.stringify(r.calls)].join('\n')).not.toContain(KEY);
   expect(api.requests.filter((q) => q.method !== 'GET')).toEqual([]);
   const nc = r.calls.filter((c) => c.tool === 'nc').map((c) => c.argv.join(' '));
