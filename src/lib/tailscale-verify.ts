@@ -5,6 +5,7 @@
  * service, and the tailnet's split-DNS setting equal to the inventory. Every check runs and is reported; any
  * failure fails the step (exit 1) with the likely fix. Facts: ../shared/research/tailscale.md §4, §5, §8.
  */
+import { InputError } from './errors.ts';
 import { loadInventory, subnetRouter } from './inventory.ts';
 import { cidrContains } from './net.ts';
 import type { StepContext } from './runbook.ts';
@@ -42,7 +43,14 @@ export async function loadVerifyConfig(ctx: StepContext): Promise<void> {
   };
   ctx.log(`expecting ${cfg.router} to route ${cfg.routes.join(', ')}; services ${cfg.services.map((s) => `${s.fqdn}:${s.port}`).join(', ')}; split DNS ${cfg.split.domain} -> ${cfg.split.nameservers.join(', ')}`);
   if (ctx.args.noApi) ctx.log('--no-api: the tailnet split-DNS setting is not read through the API');
-  else cfg.key = await loadApiKey(ctx);
+  else {
+    try {
+      cfg.key = await loadApiKey(ctx);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'E_SECRET_MISSING') throw new InputError(`${(error as Error).message} Or pass --no-api to skip the tailnet split-DNS check.`, 'E_SECRET_MISSING');
+      throw error;
+    }
+  }
   ctx.state.cfg = cfg;
 }
 

@@ -125,6 +125,13 @@ describe('verify-remote-access', () => {
     expect(api!.requests).toEqual([]);
   });
 
+  test('no API key and no --no-api: refuses (exit 2), pointing at both ways out', async () => {
+    const r = await run({}, [], {}, { TAILSCALE_API_KEY: '' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Expected it in \$TAILSCALE_API_KEY.*Or pass --no-api/);
+    expect(r.calls).toEqual([]);
+  });
+
   test('an unknown --service is bad input: exit 2 before any command', async () => {
     const r = await run({}, ['--service', 'kanidn']);
     expect(r.code).toBe(2);
