@@ -64,8 +64,8 @@ export interface RunOptions {
   /** stdin. A Secret is revealed only into the pipe; the record shows `[secret NAME]`. */
   input?: string | Secret;
   timeoutMs?: number;
-  /** Exit codes that are answers rather than failures (kubectl diff: 1 = differences). Default [0]. */
-  okCodes?: number[];
+  /** Exit codes that are answers rather than failures (kubectl diff: 1 = differences), or 'any'. Default [0]. */
+  okCodes?: number[] | 'any';
   /** stdout to pretend when the command is not run (--dry-run), so the happy path can be walked and listed. */
   assume?: string;
 }
@@ -163,7 +163,7 @@ export class CommandRunner {
     if (raw.timedOut) {
       throw new CommandError(shown, raw.code, result.stderr, 'E_TIMEOUT', `\`${shown.join(' ')}\` did not finish within ${Math.round(timeoutMs / 1000)} s.`);
     }
-    if (!(opts.okCodes ?? [0]).includes(raw.code)) throw new CommandError(shown, raw.code, result.stderr);
+    if (opts.okCodes !== 'any' && !(opts.okCodes ?? [0]).includes(raw.code)) throw new CommandError(shown, raw.code, result.stderr);
     return result;
   }
 }

@@ -28,7 +28,12 @@ const previous = log
       .map((l) => JSON.parse(l))
   : [];
 
-const toRegExp = (m) => (typeof m === 'string' && m.length > 2 && m.startsWith('/') && m.lastIndexOf('/') > 0 ? new RegExp(m.slice(1, m.lastIndexOf('/')), m.slice(m.lastIndexOf('/') + 1)) : undefined);
+// "/body/flags" is a regex when the flags are valid regex flags; "/v1/vpn/status" is a plain path.
+const toRegExp = (m) => {
+  if (typeof m !== 'string' || !m.startsWith('/') || m.lastIndexOf('/') < 1) return undefined;
+  const flags = m.slice(m.lastIndexOf('/') + 1);
+  return /^[dgimsuy]*$/.test(flags) ? new RegExp(m.slice(1, m.lastIndexOf('/')), flags) : undefined;
+};
 const fits = (pattern, value) => {
   const re = toRegExp(pattern);
   return re ? re.test(value) : pattern === value;

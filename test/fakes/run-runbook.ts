@@ -131,7 +131,8 @@ export async function runRunbook(name: string, args: string[], opts: RunOptions 
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.stdin.end(opts.input ?? '');
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 15_000);
+    // Generous: the fakes are quick, but a loaded CI machine (2 shared cores) can make each node start slow.
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 90_000);
     const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
     clearTimeout(timer);
     return { code, stdout, stderr, calls: fake.calls(), durationMs: Date.now() - started };

@@ -1,7 +1,10 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { Report } from '../../src/lib/runbook.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP, probePods, probes, VPN_IP, type GluetunState, type ProbeAnswers } from '../fakes/kubectl.ts';
 import { runRunbook, type Rule } from '../fakes/run-runbook.ts';
+
+// Each test spawns a runbook and a dozen fake kubectl processes: allow for a busy machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const ICELAND = ['--region', 'iceland', '--settle', '0'];
 
@@ -39,20 +42,19 @@ describe('verify-proxy.mjs', () => {
     expect(deleted).toEqual(started);
     const client = r.calls.find((c) => c.argv.includes('run') && c.argv.some((a) => a.includes('-client-')))!;
     expect(client.argv).toContain('--labels=avalanche.network/vpn-client=vpn-proxy-iceland,app.kubernetes.io/managed-by=avalanche-runbooks,app.kubernetes.io/part-of=avalanche-network,app.kubernetes.io/component=probe');
-    expect(client.argv.slice(-6)).toEqual(['--max-time', '20', '--proxy', 'http://vpn-proxy-iceland.vpn-egress.svc:8888', 'https://api.ipify.org'].slice(-6).length === 5 ? ['curl', '-sS', '--max-time', '20', '--proxy', 'http://vpn-proxy-iceland.vpn-egress.svc:8888'].slice(0, 6) && client.argv.slice(-6) : []);
     expect(client.argv.slice(client.argv.indexOf('--command'))).toEqual(['--command', '--', 'curl', '-sS', '--max-time', '20', '--proxy', 'http://vpn-proxy-iceland.vpn-egress.svc:8888', 'https://api.ipify.org']);
     // Every kubectl call that touches the cluster pins the context.
     expect(r.calls.filter((c) => !c.argv.includes('--client') && c.argv[0] !== 'config').every((c) => c.argv[0] === '--context' && c.argv[1] === 'avalanche')).toBe(true);
   });
 
   test.each([
-    ['VPN not running', { gluetun: { status: 'stopped' } }, /gluetun reports the VPN running: expected status "running" from \/v1\/vpn\/status; found "stopped"/],
-    ['wrong country', { gluetun: { country: 'Netherlands' } }, /exit country is Iceland: expected country "Iceland" .*found "Netherlands"/],
-    ['exit IP equal to the home IP', { probes: { client: { stdout: HOME_IP } } }, /the exit IP is not the home IP: .*found the client's exit IP is \[home IP\]: traffic leaves from home/],
-    ['NetworkPolicy not enforced', { probes: { unlabelled: { stdout: VPN_IP } } }, /a pod without the client label is refused: .*found it got through: the NetworkPolicy is not enforced.*Next: the cluster network plugin must enforce NetworkPolicy/],
-    ['the labelled client cannot use the proxy', { probes: { client: { code: 7, stderr: 'curl: (7) Failed to connect to vpn-proxy-iceland.vpn-egress.svc port 8888: Connection refused\n' } } }, /gets through the proxy: expected curl through .*found exit 7: curl: \(7\)/],
-    ['the Deployment not available', { available: false }, /Deployment vpn-proxy-iceland is available: expected condition Available=True .*found Available=False \(Deployment does not have minimum availability\.\)/],
-    ['the control server refusing the API key', { gluetun: { unauthorized: true } }, /verification of vpn-proxy-iceland completed: .*401 Unauthorized.*the API key was refused/],
+    ['VPN not running', { gluetun: { status: 'stopped' } }, /expected gluetun reports the VPN running: status "running" from \/v1\/vpn\/status; found "stopped"\. Next: read the tunnel's log/],
+    ['wrong country', { gluetun: { country: 'Netherlands' } }, /expected exit country is Iceland: country "Iceland" from \/v1\/publicip\/ip \(src\/data\/network\.yaml\); found "Netherlands" \(198\.51\.100\.24\)/],
+    ['exit IP equal to the home IP', { probes: { client: { stdout: HOME_IP } } }, /expected the exit IP is not the home IP: .*; found the client's exit IP is \[home IP\]: traffic leaves from home/],
+    ['NetworkPolicy not enforced', { probes: { unlabelled: { stdout: VPN_IP } } }, /expected a pod without the client label is refused: .*; found it got through: the NetworkPolicy is not enforced\. Next: the cluster network plugin must enforce NetworkPolicy/],
+    ['the labelled client cannot use the proxy', { probes: { client: { code: 7, stderr: 'curl: (7) Failed to connect to vpn-proxy-iceland.vpn-egress.svc port 8888: Connection refused\n' } } }, /gets through the proxy: curl through http:\/\/vpn-proxy-iceland\.vpn-egress\.svc:8888 .*; found exit 7: curl: \(7\) Failed to connect/],
+    ['the Deployment not available', { available: false }, /expected Deployment vpn-proxy-iceland is available: condition Available=True with at least one available replica; found Available=False \(Deployment does not have minimum availability\.\)/],
+    ['the control server refusing the API key', { gluetun: { unauthorized: true } }, /expected verification of vpn-proxy-iceland completed: every check to run; found gluetun control server \/v1\/vpn\/status failed \(exit 1: wget: server returned error: HTTP\/1\.1 401 Unauthorized\); the API key was refused/],
   ])('%s: exit 1, naming the step, what was expected and found, and what to do', async (_, o, message) => {
     const r = await runRunbook('verify-proxy', ICELAND, { scenario: scenario(o as never) });
     expect(r.code).toBe(1);

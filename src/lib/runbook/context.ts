@@ -65,8 +65,11 @@ export interface StepContext {
   warn(text: string): void;
   /** Shows a titled block (a manifest, a diff, a command list). */
   show(title: string, body: string): void;
-  /** Records a finding; a failed one fails the step when it returns (all checks of the step are still reported). */
-  check(name: string, ok: boolean, detail?: Omit<FailureDetail, 'code'>): boolean;
+  /**
+   * Records a finding; a failed one fails the step when it returns (all checks of the step are still
+   * reported). `ok` undefined = could not be checked because --dry-run kept its command from running.
+   */
+  check(name: string, ok: boolean | undefined, detail?: Omit<FailureDetail, 'code'>): boolean;
   fail(detail: FailureDetail): never;
   skip(reason: string): never;
   confirm(question: string): Promise<boolean>;
@@ -114,7 +117,7 @@ export function makeContext(run: RunState, step: StepDecl, simulated: boolean): 
       run.out.block(body, '        ');
     },
     check(name, ok, detail) {
-      if (simulated) {
+      if (simulated || ok === undefined) {
         findings.push({ check: name, ok: null });
         run.out.line(`      · would check: ${name}`);
         return true;
@@ -156,7 +159,8 @@ export function makeContext(run: RunState, step: StepDecl, simulated: boolean): 
       run.changes.push({ step: step.id, summary, planned, undo });
       run.out.line(`      ${planned ? '~ would change' : '+ changed'}: ${summary}`);
     },
-    wait: (label, fn) => run.out.wait(label, fn),
+    // Nothing runs while simulated: no progress line for a wait that does not happen.
+    wait: (label, fn) => (simulated ? fn() : run.out.wait(label, fn)),
     secret: (spec) =>
       loadSecret(spec, {
         env: run.env,

@@ -1,0 +1,81 @@
+#!/usr/bin/env -S npx zx
+// verify-proxy: checks that each shared VPN proxy works end to end, from inside the cluster.
+// Reads top to bottom as the steps a person would take. Logic lives in src/lib (vpn-proxy.ts,
+// egress-checks.ts, proxy-verify.ts, kube.ts, gluetun.ts); the harness is src/lib/runbook.ts.
+import '../src/lib/node-guard.mjs'; // first: one clear line on a Node too old for the .ts imports below
+
+const { defineRunbook, runMain } = await import('../src/lib/runbook.ts');
+const { loadInventory } = await import('../src/lib/inventory.ts');
+const { Kube } = await import('../src/lib/kube.ts');
+const { proxyConfig, proxyFlags } = await import('../src/lib/vpn-proxy.ts');
+const { kubePreflight, ECHO_URL, PROBE_IMAGE } = await import('../src/lib/egress-checks.ts');
+const { verifyProxy } = await import('../src/lib/proxy-verify.ts');
+
+const inv = loadInventory();
+
+export const runbook = defineRunbook({
+  name: 'verify-proxy',
+  title: 'Verify the shared VPN proxies',
+  summary: 'Checks each shared gluetun proxy end to end: VPN up, exit country, client pods through it, others refused.',
+  purpose:
+    'Run it after deploying a proxy, after a cluster change, or whenever an app behind a proxy misbehaves. It changes nothing ' +
+    'except throwaway probe pods, which it always deletes: it asks gluetun for its status and public IP, then starts a pod with ' +
+    'the client label that fetches an IP-echo endpoint through the proxy, one without the label that must be refused, and one ' +
+    'that goes direct to learn the home IP (compared in memory, never printed or stored).',
+  prerequisites: [
+    'kubectl, with a context for the cluster (src/data/network.yaml: kubernetes.context, or --context)',
+    'The proxy deployed (runbooks/phase2-deploy-proxy.mjs)',
+    'Pods may pull the probe image (curlimages/curl) and reach the IP-echo endpoint',
+  ],
+  flags: [...proxyFlags(inv, { echoUrl: ECHO_URL, probeImage: PROBE_IMAGE })],
+  examples: ['', '--region iceland', '--region netherlands --json'],
+  steps: [
+    {
+      id: 'config',
+      kind: 'config',
+      title: 'Read the inventory and the bundled manifests',
+      run(ctx) {
+        Object.assign(ctx.state, proxyConfig(inv, ctx.args, ctx.flags.context));
+        ctx.state.kube = new Kube(ctx.run, ctx.state.context, ctx.state.managedBy);
+        for (const t of ctx.state.targets) ctx.log(`${t.name}: country ${t.country}, ${t.serviceUrl}, client label ${t.clientLabel.key}=${t.clientLabel.value}`);
+      },
+    },
+    {
+      id: 'preflight',
+      kind: 'preflight',
+      title: 'Check kubectl, the context, the cluster and the namespace',
+      async run(ctx) {
+        const s = ctx.state;
+        const ns = await kubePreflight(ctx, s.kube, { expectedContext: s.context, fromFlag: s.contextFromFlag, namespace: s.namespace });
+        if (ns === false) ctx.fail({ code: 'E_NOT_DEPLOYED', expected: `namespace ${s.namespace}`, found: 'it does not exist: nothing is deployed', next: 'deploy first: npx zx runbooks/phase2-deploy-proxy.mjs' });
+      },
+    },
+    {
+      id: 'verify',
+      kind: 'verify',
+      title: 'Verify each proxy: VPN, country, client through it, others refused, not the home IP',
+      async run(ctx) {
+        const s = ctx.state;
+        const opts = { echoUrl: ctx.args.echoUrl, probeImage: ctx.args.probeImage, settleS: s.settleS, managedBy: s.managedBy, partOf: s.partOf };
+        for (const t of s.targets) {
+          try {
+            await verifyProxy(ctx, s.kube, t, opts);
+          } catch (err) {
+            // One proxy's failure must not hide the others' results.
+            ctx.check(`verification of ${t.name} completed`, false, { expected: 'every check to run', found: err.message, next: 'fix the cause above and run again' });
+          }
+        }
+      },
+    },
+    {
+      id: 'summary',
+      kind: 'summary',
+      title: 'Summary',
+      run(ctx) {
+        for (const t of ctx.state.targets) ctx.log(`${t.name}: exit ${ctx.simulated ? '(not checked)' : `country ${t.country}`}`);
+      },
+    },
+  ],
+});
+
+process.exitCode = await runMain(runbook);
