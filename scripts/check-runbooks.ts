@@ -26,7 +26,7 @@ if (values.json) {
   console.log(JSON.stringify({ ms, ...result, manifests: Object.fromEntries(result.manifests) }, null, 2));
 } else {
   for (const r of result.runbooks) console.log(`  ${r.name.padEnd(28)} --dry-run ${String(r.dryRunMs).padStart(5)} ms   linked from ${r.linkedFrom.join(', ') || '(nothing)'}`);
-  for (const [app, how] of result.manifests) console.log(`  manifests/${app.padEnd(20)} applied by ${how}`);
+  for (const [app, how] of result.manifests) console.log(`  manifests/${app.padEnd(22)} applied ${how.startsWith('by hand') ? how : `by ${how}`}`);
   for (const p of result.problems) console.error(`${p.subject}: ${p.reason}`);
   console.log(`check:runbooks: ${result.runbooks.length} runbooks, ${result.manifests.size} manifest folders accounted for, ${result.problems.length} problems, in ${ms} ms`);
 }
