@@ -1,5 +1,5 @@
 /**
- * `npm run check:links [-- --dist DIR] [--external] [--json]`: checks every internal link, #fragment
+ * `npm run check:links [-- --dist DIR] [--external] [--json] [--quiet] [--root DIR]`: checks every internal link, #fragment
  * and repository-file link of the built site (see src/lib/linkcheck.ts for the convention), lists
  * external links with the pages that use them, and fetches them only with --external.
  * Exit 0 all good, 1 broken links, 2 bad input (no build).
@@ -18,15 +18,18 @@ const { values } = parseArgs({
     external: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    root: { type: 'string' },
   },
 });
-const repoRoot = resolve(import.meta.dirname, '..');
+// --root: the repository the pages come from (source files, repository-file links); default this one.
+const repoRoot = resolve(values.root ?? resolve(import.meta.dirname, '..'));
 const dist = resolve(values.dist!);
 if (!existsSync(resolve(dist, 'index.html'))) {
   console.error(`check:links: no built site in ${dist} (no index.html); expected the output of \`npm run build\`. Run \`npm run build\` first, or pass --dist DIR.`);
   process.exit(2);
 }
-const pkg = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8'));
+const pkgFile = resolve(repoRoot, 'package.json');
+const pkg = existsSync(pkgFile) ? JSON.parse(readFileSync(pkgFile, 'utf8')) : {};
 const site = loadSite(dist);
 const report = checkLinks({
   dist,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -116,5 +117,26 @@ describe('parseHtml()', () => {
     expect(loads).toEqual(['https://c.example/x.css', '/a.png', 'https://d.example/b.png', 'https://e.example/i.png', 'https://f.example/y.css', '#icon']);
     expect(html.refs.filter((r) => r.kind === 'navigate').map((r) => r.url)).toEqual(['https://a.example/', 'https://b.example/']);
     expect(html.scripts).toEqual(['const s = "<img src=https://g.example/>";']);
+  });
+});
+
+describe('scripts/check-links.ts', () => {
+  const script = join(import.meta.dirname, '../scripts/check-links.ts');
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [script, '--root', root, ...args], { encoding: 'utf8', env: { ...process.env, AVALANCHE_SITE_URL: 'http://127.0.0.1:4321/', AVALANCHE_REPO_URL: 'https://git.example.org/ops/avalanche' } });
+
+  test('exits 1 and names page, link and reason for each broken link', () => {
+    const r = run('--dist', join(root, 'dist'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('/: a[href] "/guide/#missing": no element with id "missing" on /guide/\n');
+    expect(r.stderr.trim().split('\n')).toHaveLength(7);
+    expect(r.stdout).toMatch(/check:links: 3 pages, \d+ links, 2 external, 1 repository files, 7 broken, in \d+ ms/);
+    expect(r.stdout).toContain('https://tailscale.com/kb/1019/subnets\n      on /, /guide/');
+  });
+
+  test('exits 2 with what to do when there is no build', () => {
+    const r = run('--dist', join(root, 'no-such-dist'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no built site in .*no-such-dist.*Run `npm run build` first/);
   });
 });
