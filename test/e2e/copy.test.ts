@@ -1,12 +1,9 @@
 /**
- * Copy buttons on the manifest pages copy the file's exact text (issue 3, "In the docs"): click each
- * Expressive Code copy button on every /manifests/<app>/ page, read the clipboard, and compare it
- * byte for byte with the file on disk.
- *
- * Which file a code block shows: the nearest `data-file` attribute (a repository path such as
- * "manifests/vpn-proxy-iceland/deployment.yaml"), else the block's title, as a repository path or
- * a path inside manifests/<app>/. A block inside an element with `data-part` shows part of the file
- * (a marker or line range): its text must then be a contiguous piece of the file.
+ * Copy buttons copy the file's exact text (issue 3, "In the docs"): on every page that shows a
+ * bundled file (src/components/ManifestFile.astro wraps each in an element with
+ * data-file="<repository path>", plus data-part="<first>-<last>" when it shows a part), click the
+ * block's Expressive Code copy button, read the clipboard, and compare it byte for byte with the
+ * file on disk (for a part: with those lines of the file).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +12,11 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { connectBrowser, DESKTOP, sitePages, siteContext, siteUrl, type SiteContext } from './browser.ts';
 import { ROOT } from './site-build.ts';
 
-const manifestPages = sitePages(inject('siteDir')).filter((p) => /^\/manifests\/[^/]+\/$/.test(p));
+const siteDir = inject('siteDir');
+const html = (page: string) => readFileSync(join(siteDir, page.endsWith('/') ? `${page}index.html` : page), 'utf8');
+const filePages = sitePages(siteDir).filter((p) => html(p).includes('data-file='));
+const manifestsDir = join(ROOT, 'manifests');
+const apps = existsSync(manifestsDir) ? readdirSync(manifestsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
 
 function firstDifference(a: string, b: string): string {
   let i = 0;
@@ -36,38 +37,36 @@ describe('copy buttons on manifest pages', () => {
     await browser?.close();
   });
 
-  test('the site has a page per manifests/<app> folder', () => {
-    const dir = join(ROOT, 'manifests');
-    const apps = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
+  test('every manifests/<app> folder has a page showing its files', () => {
     expect(apps.length, 'no manifests/<app> folders').toBeGreaterThan(0);
-    expect(manifestPages, `expected a page src/content/docs/manifests/<app>.mdx for each of: ${apps.join(', ')}`).toEqual(apps.map((a) => `/manifests/${a}/`));
+    const missing = apps.filter((a) => !filePages.includes(`/manifests/${a}/`));
+    expect(missing, 'folders without a /manifests/<app>/ page showing files (src/content/docs/manifests/<app>.mdx with <ManifestFile>)').toEqual([]);
   });
 
-  test.each(manifestPages)('%s: every copy button copies the exact text of its file', async (path) => {
-    const app = path.split('/')[2]!;
+  test.each(filePages)('%s: every copy button copies the exact text of its file', async (path) => {
     site.log.reset();
     await site.open(path);
-    const blocks = site.page.locator('.expressive-code');
+    const blocks = site.page.locator('[data-file]');
     const count = await blocks.count();
-    expect(count, `${path}: no code blocks`).toBeGreaterThan(0);
     for (let i = 0; i < count; i++) {
       const block = blocks.nth(i);
-      const info = await block.evaluate((el) => ({
-        file: el.closest('[data-file]')?.getAttribute('data-file') ?? null,
-        part: el.closest('[data-part]') !== null,
-        title: el.querySelector('figcaption .title')?.textContent?.trim() ?? null,
-      }));
-      const candidates = [info.file, info.title, info.title && `manifests/${app}/${info.title}`].filter((c): c is string => Boolean(c));
-      const file = candidates.find((c) => existsSync(join(ROOT, c)) && !c.endsWith('/'));
-      expect(file, `${path} block ${i + 1}: cannot tell which file it shows (data-file ${info.file}, title ${info.title})`).toBeTruthy();
+      const info = await block.evaluate((el) => ({ file: el.getAttribute('data-file')!, part: el.getAttribute('data-part') }));
+      const file = info.file;
+      expect(existsSync(join(ROOT, file)), `${path} block ${i + 1}: data-file="${file}" is not a file of the repository`).toBe(true);
 
       await site.page.evaluate(() => navigator.clipboard.writeText(''));
       await block.locator('.copy button').click();
       await expect.poll(() => site.page.evaluate(() => navigator.clipboard.readText()), { timeout: 5_000 }).not.toBe('');
       const copied = await site.page.evaluate(() => navigator.clipboard.readText());
-      const disk = readFileSync(join(ROOT, file!), 'utf8');
-      if (info.part) expect(disk.includes(copied), `${path} block ${i + 1} (part of ${file}): the copied text is not a piece of the file`).toBe(true);
-      else expect(copied === disk, `${path} block ${i + 1} (${file}): ${copied === disk ? '' : firstDifference(copied, disk)}`).toBe(true);
+      const disk = readFileSync(join(ROOT, file), 'utf8');
+      let expected = disk;
+      if (info.part) {
+        // A part: exactly lines first..last of the file (Expressive Code drops the final newline).
+        const [first, last] = info.part.split('-').map(Number);
+        expected = disk.split('\n').slice(first! - 1, last).join('\n');
+      }
+      const what = `${path} block ${i + 1} (${file}${info.part ? ` lines ${info.part}` : ''})`;
+      expect(copied === expected, `${what}: ${copied === expected ? '' : firstDifference(copied, expected)}`).toBe(true);
     }
     expect(site.log.errors).toEqual([]);
   });
