@@ -3,7 +3,7 @@
  * layout conventions (one kind per file, schema comment, explicit namespace, recommended labels), images,
  * env vars and YAML scalars that kubectl reads differently. Cross-object rules live in k8s-refs.ts.
  */
-import { LineCounter, parseAllDocuments, visit } from 'yaml';
+import { CST, LineCounter, Parser } from 'yaml';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KUSTOMIZATION, lineAt, toManifest, type KubeObject } from '../manifests.ts';
@@ -108,23 +108,24 @@ function firstSchema(ctx: LintContext, path: string): string | undefined {
   return obj ? schemaUrl(obj.apiVersion, obj.kind, ctx.inv.kubernetes.version) : undefined;
 }
 
-/** Plain scalars that YAML 1.1 (sigs.k8s.io/yaml, used by kubectl apply -f) reads differently from 1.2. */
+const YAML11_BOOL = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
+const YAML11_NUMBER = /^[-+]?(0[0-7_]+|[0-9][0-9_]*(:[0-5]?[0-9])+|[0-9]+(_[0-9]+)+)$/;
+
+/**
+ * Plain scalars that YAML 1.1 (sigs.k8s.io/yaml, used by kubectl apply -f) reads differently from 1.2.
+ * Works on yaml's concrete syntax tree (no schema resolution), which is all it needs and cheap.
+ */
 export function ambiguousScalars(text: string): { line: number; message: string }[] {
   const out: { line: number; message: string }[] = [];
   const counter = new LineCounter();
-  for (const doc of parseAllDocuments(text, { lineCounter: counter })) {
-    if (!('contents' in doc)) continue;
-    visit(doc, {
-      Scalar(_, node) {
-        const src = node.source;
-        if (node.type !== 'PLAIN' || typeof src !== 'string' || !node.range) return;
-        const why = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/.test(src)
-          ? 'a boolean'
-          : /^[-+]?0[0-7_]+$/.test(src) || /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+$/.test(src) || /^[-+]?[0-9]+(_[0-9]+)+$/.test(src)
-            ? 'a different number'
-            : undefined;
-        if (why) out.push({ line: counter.linePos(node.range[0]).line, message: `unquoted ${src} is ${why} in YAML 1.1 (kubectl apply -f) but not in YAML 1.2; quote it: "${src}".` });
-      },
+  for (const token of new Parser(counter.addNewLine).parse(text)) {
+    if (token.type !== 'document') continue;
+    CST.visit(token, ({ key, value }) => {
+      for (const t of [key, value]) {
+        if (t?.type !== 'scalar') continue;
+        const why = YAML11_BOOL.test(t.source) ? 'a boolean' : YAML11_NUMBER.test(t.source) ? 'a different number' : undefined;
+        if (why) out.push({ line: counter.linePos(t.offset).line, message: `unquoted ${t.source} is ${why} in YAML 1.1 (kubectl apply -f) but not in YAML 1.2; quote it: "${t.source}".` });
+      }
     });
   }
   return out;
