@@ -95,7 +95,8 @@ export const runbook = defineRunbook({
         if (pf?.port) ctx.fact('qbittorrent.forwardedPort', pf.port);
 
         const prefs = await qbPreferences(s.kube, s.gluetunTarget, s.webuiPort);
-        ctx.check("qBittorrent listens on the forwarded port", prefs === undefined || pf === undefined ? undefined : pf.port > 0 && prefs.listen_port === pf.port, {
+        if (pf?.port === 0) ctx.log(`qBittorrent listens on ${prefs?.listen_port}; not compared, as there is no forwarded port to compare with`);
+        else ctx.check("qBittorrent listens on the forwarded port", prefs === undefined || pf === undefined ? undefined : prefs.listen_port === pf.port, {
           expected: `listen_port ${pf?.port} (the forwarded port)`,
           found: `listen_port ${prefs?.listen_port}`,
           next: "gluetun sets it through VPN_PORT_FORWARDING_UP_COMMAND when the port changes; look for the command's output in gluetun's log, or restart the pod",

@@ -1,0 +1,241 @@
+import { describe, expect, test, vi } from 'vitest';
+import { loadApp } from '../../src/lib/manifests.ts';
+import type { Report } from '../../src/lib/runbook.ts';
+import { cluster, deploymentJson, gluetun, HOME_IP, namespaceJson, probePods, probes, secretJson, type GluetunState } from '../fakes/kubectl.ts';
+import { runRunbook, type FakeCall, type Rule } from '../fakes/run-runbook.ts';
+
+// Each test spawns a runbook and a few dozen fake kubectl processes: allow for a busy machine.
+vi.setConfig({ testTimeout: 180_000 });
+
+// A well-formed WireGuard key made for these tests (32 bytes of 0x07), nobody's real key.
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const KEY_B64 = Buffer.from(KEY).toString('base64');
+const ENV = { PROTONVPN_WG_KEY_ICELAND: KEY };
+const ARGS = ['--region', 'iceland', '--settle', '0'];
+const app = loadApp('vpn-proxy-iceland');
+const ref = (o: { kind: string; metadata: { name: string; namespace?: string } }) => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+const SECRETS = ['Secret/vpn-egress/vpn-proxy-iceland-wireguard', 'Secret/vpn-egress/vpn-proxy-iceland-control-server'];
+
+const APPLY_SECRETS: Rule = { tool: 'kubectl', match: ['apply', '-f', '-'], not: ['--dry-run=server', '--force-conflicts'], stdout: 'secret/vpn-proxy-iceland-wireguard serverside-applied\nsecret/vpn-proxy-iceland-control-server serverside-applied\n' };
+const APPLY_K: Rule = { tool: 'kubectl', match: ['apply', '-k'], not: ['--dry-run=server'], stdout: 'namespace/vpn-egress serverside-applied\nservice/vpn-proxy-iceland serverside-applied\ndeployment.apps/vpn-proxy-iceland serverside-applied\nnetworkpolicy.networking.k8s.io/vpn-proxy-iceland serverside-applied\n' };
+const ROLLOUT: Rule = { tool: 'kubectl', match: ['rollout', 'status'], stdout: 'Waiting for deployment "vpn-proxy-iceland" rollout to finish: 0 of 1 updated replicas are available...\ndeployment "vpn-proxy-iceland" successfully rolled out\n' };
+const DELETE: Rule = { tool: 'kubectl', match: ['delete'], not: ['pod'], stdout: 'deleted\n' };
+const verifyRules = (g?: GluetunState): Rule[] => [
+  { tool: 'kubectl', match: ['get', 'deployment.apps', 'vpn-proxy-iceland'], stdout: deploymentJson('vpn-proxy-iceland', 'vpn-egress') },
+  ...gluetun('deploy/vpn-proxy-iceland', g),
+  ...probes('iceland'),
+];
+
+/** A cluster where nothing is deployed yet (the namespace is absent). */
+const fresh = (extra: Rule[] = [], g?: GluetunState) => ({ rules: [...extra, ...cluster({ namespace: false }), APPLY_SECRETS, APPLY_K, ROLLOUT, DELETE, ...verifyRules(g)] });
+
+/** A cluster where the proxy is deployed exactly as bundled: kubectl diff finds nothing. */
+const deployed = (opts: { secretsDiff?: string } = {}) => ({
+  rules: [
+    ...cluster({ namespace: true }),
+    { tool: 'kubectl', match: ['get', 'service', 'vpn-proxy-iceland'], stdout: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'vpn-proxy-iceland', namespace: 'vpn-egress' } } },
+    { tool: 'kubectl', match: ['get', 'networkpolicy.networking.k8s.io', 'vpn-proxy-iceland'], stdout: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'vpn-proxy-iceland', namespace: 'vpn-egress' } } },
+    { tool: 'kubectl', match: ['get', 'secret', 'vpn-proxy-iceland-wireguard'], stdout: secretJson('vpn-proxy-iceland-wireguard', 'vpn-egress', { wireguard_private_key: KEY }) },
+    { tool: 'kubectl', match: ['get', 'secret', 'vpn-proxy-iceland-control-server'], stdout: secretJson('vpn-proxy-iceland-control-server', 'vpn-egress', { apikey: 'LiveApiKey0123456789abcdefABCDEF' }) },
+    { tool: 'kubectl', match: ['diff', '-k'], code: 0, stdout: '' },
+    opts.secretsDiff
+      ? { tool: 'kubectl', match: ['diff', '-f', '-'], code: 1, stdout: opts.secretsDiff }
+      : { tool: 'kubectl', match: ['diff', '-f', '-'], code: 0, stdout: '' },
+    APPLY_SECRETS,
+    APPLY_K,
+    ROLLOUT,
+    { tool: 'kubectl', match: ['rollout', 'restart'], stdout: 'deployment.apps/vpn-proxy-iceland restarted\n' },
+    ...verifyRules(),
+  ],
+});
+
+const writes = (calls: FakeCall[]) => calls.filter((c) => ['apply', 'delete', 'rollout', 'run'].some((v) => c.argv.includes(v)) && !c.argv.includes('status') && !(c.argv.includes('delete') && c.argv.includes('pod')) && !c.argv.includes('run'));
+const argvOf = (c: FakeCall) => c.argv.join(' ');
+const noKeyAnywhere = (r: { stdout: string; stderr: string; calls: FakeCall[] }) => {
+  for (const text of [r.stdout, r.stderr, JSON.stringify(r.calls.map((c) => c.argv))]) {
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain(KEY_B64);
+  }
+};
+
+describe('phase2-deploy-proxy.mjs', () => {
+  test('--dry-run runs no command, prints every bundled file verbatim and lists exactly the bundled objects plus the Secrets', async () => {
+    const r = await runRunbook('phase2-deploy-proxy', ['--dry-run', '--region', 'iceland'], { scenario: fresh(), env: ENV });
+    expect(r.code).toBe(0);
+    expect(r.calls).toEqual([]);
+    const listed = [...r.stdout.matchAll(/^ {6}\? apply (\S+)$/gm)].map((m) => m[1]);
+    expect(listed).toEqual([...app.objects.map(ref), ...SECRETS]);
+    // Each file the folder applies, verbatim, indented under its path.
+    for (const f of app.files.filter((x) => !x.path.endsWith('runbook-secrets.yaml'))) {
+      expect(r.stdout).toContain(`      ${f.path}:\n${f.text.replace(/\n$/, '').split('\n').map((l) => `        ${l}`).join('\n')}\n`);
+    }
+    expect(r.stdout).toContain('"wireguard_private_key": "<WireGuard key from $PROTONVPN_WG_KEY_ICELAND, base64>"');
+    expect(r.stdout).toContain('$ kubectl --context avalanche apply --server-side --field-manager=avalanche-runbooks -k manifests/vpn-proxy-iceland');
+    noKeyAnywhere(r);
+  });
+
+  test('happy path: applies exactly the bundled folder plus the two Secrets (key on stdin only), rolls out, verifies', async () => {
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes', '--json'], { scenario: fresh(), env: ENV });
+    expect(r.stderr).not.toContain('✗');
+    expect(r.code).toBe(0);
+    const w = writes(r.calls);
+    expect(w.map(argvOf)).toEqual([
+      '--context avalanche apply --server-side --field-manager=avalanche-runbooks -f -',
+      '--context avalanche apply --server-side --field-manager=avalanche-runbooks -k manifests/vpn-proxy-iceland',
+    ]);
+    const list = JSON.parse(w[0].stdin);
+    expect(list.kind).toBe('List');
+    expect(list.items.map(ref)).toEqual(['Namespace/vpn-egress', ...SECRETS]);
+    expect(list.items[0]).toEqual(Object.fromEntries(Object.entries(app.objects[0]).filter(([k]) => !['file', 'line', 'doc'].includes(k))));
+    expect(list.items[1].data).toEqual({ wireguard_private_key: KEY_B64 });
+    expect(list.items[1].metadata.labels).toEqual({ 'app.kubernetes.io/name': 'vpn-proxy-iceland', 'app.kubernetes.io/part-of': 'avalanche-network', 'app.kubernetes.io/managed-by': 'avalanche-runbooks' });
+    const apiKey = Buffer.from(list.items[2].data.apikey, 'base64').toString();
+    expect(apiKey).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(r.calls.some((c) => argvOf(c) === '--context avalanche rollout status deployment/vpn-proxy-iceland -n vpn-egress --timeout=300s')).toBe(true);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.status).toBe('ok');
+    expect(report.changes.map((c) => c.summary)).toEqual([...SECRETS.map((s) => `created ${s}`), ...app.objects.map((o) => `created ${ref(o)}`)]);
+    noKeyAnywhere(r);
+    expect(r.stdout + r.stderr).not.toContain(apiKey);
+    expect(r.stdout + r.stderr).not.toContain(HOME_IP);
+    const { started, deleted } = probePods(r.calls);
+    expect(deleted).toEqual(started);
+  });
+
+  test('second run against the deployed proxy changes nothing, says so, and still verifies', async () => {
+    const r = await runRunbook('phase2-deploy-proxy', ARGS, { scenario: deployed(), env: ENV });
+    expect(r.code).toBe(0);
+    expect(writes(r.calls)).toEqual([]);
+    expect(r.stdout).toContain('Nothing to change: vpn-proxy-iceland already match the bundled manifests.');
+    expect(r.stdout).toContain('– skipped: nothing to change');
+    expect(r.stdout).toContain('✓ exit country is Iceland');
+    expect(r.stdout).toContain('Nothing changed.');
+    // The diff of the Secrets reused the live API key, so nothing differs.
+    const secretsDiff = r.calls.find((c) => c.argv.includes('diff') && c.argv.includes('-f'))!;
+    expect(JSON.parse(secretsDiff.stdin).items[1].data.apikey).toBe(Buffer.from('LiveApiKey0123456789abcdefABCDEF').toString('base64'));
+    noKeyAnywhere(r);
+    expect(r.stdout + r.stderr).not.toContain('LiveApiKey0123456789abcdefABCDEF');
+  });
+
+  test('a new key (the Secret differs): applies, restarts the Deployment to load it, verifies', async () => {
+    const header = 'diff -u -N /tmp/LIVE-2146837432/v1.Secret.vpn-egress.vpn-proxy-iceland-wireguard /tmp/MERGED-1193447719/v1.Secret.vpn-egress.vpn-proxy-iceland-wireguard\n--- /tmp/LIVE-2146837432/v1.Secret.vpn-egress.vpn-proxy-iceland-wireguard\n+++ /tmp/MERGED-1193447719/v1.Secret.vpn-egress.vpn-proxy-iceland-wireguard\n@@ -1,7 +1,7 @@\n apiVersion: v1\n data:\n-  wireguard_private_key: \'***\' (before)\n+  wireguard_private_key: \'***\' (after)\n';
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes'], { scenario: deployed({ secretsDiff: header }), env: ENV });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('~ update Secret/vpn-egress/vpn-proxy-iceland-wireguard');
+    expect(writes(r.calls).map(argvOf)).toContain('--context avalanche rollout restart deployment/vpn-proxy-iceland -n vpn-egress');
+    noKeyAnywhere(r);
+  });
+
+  test('no TTY and no --yes: refuses at the confirmation (exit 2), nothing applied', async () => {
+    const r = await runRunbook('phase2-deploy-proxy', ARGS, { scenario: fresh(), env: ENV });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/step "confirm" \(Confirm\) failed: expected a terminal to confirm in, or --yes/);
+    expect(writes(r.calls)).toEqual([]);
+  });
+
+  test('on a TTY, the operator confirms with y', async () => {
+    const r = await runRunbook('phase2-deploy-proxy', ARGS, { scenario: fresh(), env: ENV, tty: true, input: 'y\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Apply 6 change(s) to context "avalanche"? [y/N]');
+    expect(writes(r.calls)).toHaveLength(2);
+  });
+
+  test.each([
+    ['kubectl missing', { tools: ['pass'] }, ENV, /expected kubectl on PATH; found no kubectl/],
+    ['the wrong context', { rules: [...cluster({ current: 'kind-dev' })] }, ENV, /expected current kubectl context "avalanche".*found "kind-dev"/],
+    ['the cluster unreachable', { rules: [...cluster({ unreachable: true })] }, ENV, /expected the cluster of context "avalanche" to answer/],
+    ['the key missing', { rules: [...cluster({ namespace: false })] }, {}, /ProtonVPN WireGuard key \(iceland\): not found\. Expected it in \$PROTONVPN_WG_KEY_ICELAND, a file named by \$PROTONVPN_WG_KEY_ICELAND_FILE, or a command in \$PROTONVPN_WG_KEY_ICELAND_COMMAND/],
+    ['the key malformed', { rules: [...cluster({ namespace: false })] }, { PROTONVPN_WG_KEY_ICELAND: KEY.slice(0, 40) }, /is not a WireGuard private key: expected 44 base64 characters encoding 32 bytes, received 40 characters/],
+  ])('preflight refuses (exit 2) with %s, before anything is applied', async (_, o, env, message) => {
+    const opts = o as { rules?: Rule[]; tools?: string[] };
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes'], { scenario: { rules: opts.rules ?? [] }, tools: opts.tools ?? ['kubectl'], env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/step "preflight"/);
+    expect(r.stderr.replace(/\n/g, ' ')).toMatch(message);
+    expect(writes(r.calls)).toEqual([]);
+    expect(r.stderr).not.toContain(KEY.slice(0, 40));
+  });
+
+  test('reads the key from a password manager command ($..._COMMAND); it reaches kubectl on stdin only', async () => {
+    const s = fresh([{ tool: 'pass', match: ['show', 'protonvpn/wireguard-iceland'], stdout: `${KEY}\nnote: ProtonVPN IS#10\n` }]);
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes'], { scenario: s, env: { PROTONVPN_WG_KEY_ICELAND_COMMAND: 'pass show protonvpn/wireguard-iceland' } });
+    expect(r.code).toBe(0);
+    expect(r.calls.filter((c) => c.tool === 'pass').map((c) => c.argv)).toEqual([['show', 'protonvpn/wireguard-iceland']]);
+    expect(JSON.parse(writes(r.calls)[0].stdin).items[1].data.wireguard_private_key).toBe(KEY_B64);
+    expect(r.stdout).toContain('WireGuard key from command "pass show protonvpn/wireguard-iceland" ($PROTONVPN_WG_KEY_ICELAND_COMMAND) is well-formed');
+    noKeyAnywhere(r);
+  });
+
+  test('apply rejected after the Secrets went in: exit 1, says what changed, and with --yes removes them again', async () => {
+    const rejected: Rule = { tool: 'kubectl', match: ['apply', '-k'], code: 1, stderr: 'The Deployment "vpn-proxy-iceland" is invalid: spec.template.spec.containers[0].image: Required value\n' };
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes', '--json'], { scenario: fresh([rejected]), env: ENV });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/step "apply" .* failed: expected the API server to accept manifests\/vpn-proxy-iceland; found .*is invalid: spec\.template\.spec\.containers\[0\]\.image: Required value/);
+    expect(r.stderr).toContain(`Changed before the failure:\n  + created ${SECRETS[0]}\n  + created ${SECRETS[1]}`);
+    expect(writes(r.calls).filter((c) => c.argv.includes('delete')).map(argvOf)).toEqual([
+      '--context avalanche delete secret vpn-proxy-iceland-control-server -n vpn-egress --ignore-not-found --wait=true --timeout=120s',
+      '--context avalanche delete secret vpn-proxy-iceland-wireguard -n vpn-egress --ignore-not-found --wait=true --timeout=120s',
+    ]);
+    expect((JSON.parse(r.stdout) as Report).changes.every((c) => c.rolledBack)).toBe(true);
+    noKeyAnywhere(r);
+  });
+
+  test('rollout timeout: exit 1 naming the step and the next command; the rollback deletes what it created, never the namespace', async () => {
+    const timeout: Rule = { tool: 'kubectl', match: ['rollout', 'status'], code: 1, stdout: 'Waiting for deployment "vpn-proxy-iceland" rollout to finish: 0 of 1 updated replicas are available...\n', stderr: 'error: timed out waiting for the condition\n' };
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes', '--rollout-timeout', '5'], { scenario: fresh([timeout]), env: ENV });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/step "apply" .* failed: expected Deployment vpn-proxy-iceland rolled out within 5 s; found .*timed out waiting for the condition\. Next: look at why: kubectl --context avalanche -n vpn-egress describe pods/);
+    const deletes = writes(r.calls).filter((c) => c.argv.includes('delete')).map((c) => `${c.argv[3]}/${c.argv[4]}`);
+    expect(deletes).toEqual(['networkpolicy.networking.k8s.io/vpn-proxy-iceland', 'service/vpn-proxy-iceland', 'deployment.apps/vpn-proxy-iceland', 'secret/vpn-proxy-iceland-control-server', 'secret/vpn-proxy-iceland-wireguard']);
+  });
+
+  test('a failed verification after deploying (VPN not running): exit 1, and the change is not left silently', async () => {
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes'], { scenario: fresh([], { status: 'crashed' }), env: ENV });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/step "verify" .* failed: expected gluetun reports the VPN running: .*found "crashed"/);
+    expect(r.stdout).toContain('Changed before the failure:');
+    expect(r.stdout).toContain('↶ rolled back: created Deployment/vpn-egress/vpn-proxy-iceland');
+  });
+
+  test('an unknown region exits 2 before any command runs', async () => {
+    const r = await runRunbook('phase2-deploy-proxy', ['--region', 'iceland,narnia'], { scenario: fresh(), env: ENV });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--region narnia: unknown value; expected one of iceland, netherlands\. Nothing was run\./);
+    expect(r.calls).toEqual([]);
+  });
+
+  test('--dry-run=server runs the reads, the diffs and apply --dry-run=server, and nothing that writes', async () => {
+    const check: Rule[] = [
+      { tool: 'kubectl', match: ['apply', '--dry-run=server', '-f', '-'], stdout: 'secret/vpn-proxy-iceland-wireguard serverside-applied (server dry run)\n' },
+      { tool: 'kubectl', match: ['apply', '--dry-run=server', '-k'], stdout: 'deployment.apps/vpn-proxy-iceland serverside-applied (server dry run)\n' },
+    ];
+    const s = deployed({ secretsDiff: 'diff -u -N /tmp/LIVE-1/v1.Secret.vpn-egress.vpn-proxy-iceland-wireguard /tmp/MERGED-2/v1.Secret.vpn-egress.vpn-proxy-iceland-wireguard\n' });
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--dry-run=server'], { scenario: { rules: [...check, ...s.rules] }, env: ENV });
+    expect(r.code).toBe(0);
+    expect(writes(r.calls).map(argvOf)).toEqual([
+      '--context avalanche apply --server-side --field-manager=avalanche-runbooks --dry-run=server -f -',
+      '--context avalanche apply --server-side --field-manager=avalanche-runbooks --dry-run=server -k manifests/vpn-proxy-iceland',
+    ]);
+    expect(probePods(r.calls).started).toEqual([]);
+    noKeyAnywhere(r);
+  });
+
+  test('--rollback deletes the proxy objects and both Secrets by name, never the shared namespace', async () => {
+    const s = deployed();
+    const r = await runRunbook('phase2-deploy-proxy', ['--rollback', '--region', 'iceland', '--yes'], {
+      scenario: { rules: [{ tool: 'kubectl', match: ['delete'], stdout: 'deleted\n' }, ...s.rules.map((x) => (x.match?.[0] === 'get' ? { ...x, responses: [{ stdout: x.stdout }, { stdout: '' }] } : x))] },
+    });
+    expect(r.code).toBe(0);
+    expect(writes(r.calls).map((c) => `${c.argv[3]}/${c.argv[4]}`)).toEqual([
+      'networkpolicy.networking.k8s.io/vpn-proxy-iceland',
+      'service/vpn-proxy-iceland',
+      'deployment.apps/vpn-proxy-iceland',
+      'secret/vpn-proxy-iceland-wireguard',
+      'secret/vpn-proxy-iceland-control-server',
+    ]);
+    expect(r.stdout).toContain('✓ Deployment/vpn-egress/vpn-proxy-iceland is gone');
+    expect(r.calls.some((c) => c.argv.includes('delete') && c.argv.includes('namespace'))).toBe(false);
+  });
+});
+
+export { namespaceJson };
