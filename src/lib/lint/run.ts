@@ -21,8 +21,6 @@ export interface LintOptions {
   /** The inventory to check against (default: loaded from inventoryFile). */
   inventory?: Inventory;
   inventoryFile?: string;
-  /** Only these apps (default: every folder under manifests/). */
-  apps?: string[];
 }
 
 export interface LintResult {
@@ -48,7 +46,7 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     seen.add(key);
   };
   const apps: LoadedApp[] = [];
-  for (const app of options.apps ?? listApps(root)) {
+  for (const app of listApps(root)) {
     try {
       apps.push(loadApp(app, root));
     } catch (err) {
@@ -64,10 +62,15 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   checkGluetunPods(ctx);
   const policy = checkTailscale(ctx);
   checkRouty(ctx);
-  if (!options.apps) checkInventory(ctx, policy);
+  checkInventory(ctx, policy);
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
   const errors = findings.filter((f) => f.severity === 'error').length;
   return { findings, errors, warnings: findings.length - errors, rules: RULES, apps: apps.map((a) => a.app), objects: ctx.objects.length, files: apps.reduce((n, a) => n + a.files.length, 0) };
+}
+
+/** The findings in one app's folder (lint everything, then filter: rules look across apps). */
+export function findingsFor(result: LintResult, app: string): Finding[] {
+  return result.findings.filter((f) => f.file.startsWith(`manifests/${app}/`));
 }
 
 /** `file:line: rule: message`, the format editors and CI annotate. */

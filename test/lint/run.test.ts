@@ -1,0 +1,36 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { findingsFor, formatFinding, lint } from '../../src/lib/lint/index.ts';
+import { bundledCopy, type Fixture } from './fixture.ts';
+
+const fixtures: Fixture[] = [];
+afterEach(() => fixtures.splice(0).forEach((f) => f.cleanup()));
+
+describe('lint()', () => {
+  test('counts what it checked', async () => {
+    const r = await lint();
+    expect(r).toMatchObject({ errors: 0, warnings: 0, objects: 16, apps: ['marmithon', 'qbittorrent', 'routy', 'tailscale', 'vpn-proxy-iceland', 'vpn-proxy-netherlands'] });
+    expect(r.files).toBeGreaterThan(20);
+  });
+
+  test('reports an app that cannot be loaded as a finding and still lints the others', async () => {
+    const f = bundledCopy();
+    fixtures.push(f);
+    f.replace('manifests/qbittorrent/service.yaml', '  type: ClusterIP', '  type: ClusterIP\n\tbad: 1');
+    f.replace('manifests/vpn-proxy-iceland/deployment.yaml', 'name: SERVER_COUNTRIES', 'name: SERVER_COUNTRY');
+    const r = await lint({ root: f.root, inventory: f.inventory });
+    expect(r.findings.map((x) => x.rule)).toEqual(expect.arrayContaining(['k8s/yaml', 'gluetun/unknown-env']));
+    expect(r.apps).not.toContain('qbittorrent');
+  });
+});
+
+describe('findingsFor()', () => {
+  test('keeps the findings in one app folder', async () => {
+    const f = bundledCopy();
+    fixtures.push(f);
+    f.replace('manifests/marmithon/deployment.yaml', 'automountServiceAccountToken: false', 'automountServiceAccountTokens: false');
+    f.replace('manifests/routy/99-tailscale.conf', 'net.ipv4.ip_forward = 1', 'net.ipv4.ip_forward = 0');
+    const r = await lint({ root: f.root, inventory: f.inventory });
+    expect(findingsFor(r, 'marmithon').map((x) => x.rule)).toEqual(['k8s/unknown-field']);
+    expect(findingsFor(r, 'routy').map(formatFinding)).toEqual(['manifests/routy/99-tailscale.conf:5: routy/sysctl: net.ipv4.ip_forward = 0; expected 1.']);
+  });
+});
