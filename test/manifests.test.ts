@@ -94,6 +94,11 @@ describe('loadApp()', () => {
     expect((error as Error).message).toMatch(message);
   });
 
+  test('throws ManifestError for a Kubernetes folder without kustomization.yaml', () => {
+    const root = fixtureRoot((dir) => rmSync(join(dir, 'kustomization.yaml')));
+    expect(() => loadApp('multi-doc', root)).toThrow(/no kustomization\.yaml in manifests\/multi-doc/);
+  });
+
   test('throws for an app folder that does not exist', () => {
     expect(() => loadApp('nope')).toThrow(/no folder manifests\/nope; expected one of: marmithon/);
   });

@@ -110,6 +110,9 @@ export function loadApp(app: string, root: string = DEFAULT_ROOT): LoadedApp {
     const files = readdirSync(abs).filter((n) => statSync(join(abs, n)).isFile()).sort().map(read);
     return { app, kind, dir, files, objects: [], runbookSecrets: [] };
   }
+  if (!existsSync(join(abs, KUSTOMIZATION))) {
+    throw new ManifestError(dir, 1, `no ${KUSTOMIZATION} in ${dir}; every Kubernetes app lists its files in one (routy and tailscale are the only data folders).`, 'k8s/kustomization');
+  }
   const kustomization = read(KUSTOMIZATION);
   const resources = readResources(kustomization, abs);
   const files = [kustomization, ...resources.map(read)];
