@@ -1,7 +1,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { loadApp } from '../../src/lib/manifests.ts';
 import type { Report } from '../../src/lib/runbook.ts';
-import { cluster, deploymentJson, gluetun, HOME_IP, namespaceJson, probePods, probes, secretJson, type GluetunState } from '../fakes/kubectl.ts';
+import { cluster, deploymentJson, gluetun, HOME_IP, probePods, probes, secretJson, type GluetunState } from '../fakes/kubectl.ts';
 import { runRunbook, type FakeCall, type Rule } from '../fakes/run-runbook.ts';
 
 // Each test spawns a runbook and a few dozen fake kubectl processes: allow for a busy machine.
@@ -59,6 +59,18 @@ const noKeyAnywhere = (r: { stdout: string; stderr: string; calls: FakeCall[] })
 };
 
 describe('phase2-deploy-proxy.mjs', () => {
+  test('--help --json declares the contract steps, what the apply step changes and how to undo it, and --rollback', async () => {
+    const r = await runRunbook('phase2-deploy-proxy', ['--help', '--json'], { tools: [] });
+    expect(r.code).toBe(0);
+    const help = JSON.parse(r.stdout);
+    expect(help.steps.map((s: { kind: string }) => s.kind)).toEqual(['config', 'preflight', 'plan', 'confirm', 'apply', 'verify', 'summary']);
+    expect(help.steps[4].changes).toMatch(/Secrets vpn-proxy-<region>-wireguard and vpn-proxy-<region>-control-server/);
+    expect(help.steps[4].undo).toMatch(/--rollback --region <region>/);
+    expect(help.rollback.flag).toBe('--rollback');
+    expect(help.flags.find((f: { name: string }) => f.name === 'region').choices).toEqual(['iceland', 'netherlands']);
+    expect(help.secrets[0].env).toBe('PROTONVPN_WG_KEY_<REGION>');
+  });
+
   test('--dry-run runs no command, prints every bundled file verbatim and lists exactly the bundled objects plus the Secrets', async () => {
     const r = await runRunbook('phase2-deploy-proxy', ['--dry-run', '--region', 'iceland'], { scenario: fresh(), env: ENV });
     expect(r.code).toBe(0);
@@ -238,4 +250,3 @@ describe('phase2-deploy-proxy.mjs', () => {
   });
 });
 
-export { namespaceJson };
