@@ -23,8 +23,12 @@ export interface SiteContext {
   page: Page;
   log: PageLog;
   theme: Theme;
-  /** Opens a site path and waits for the page and its fonts; throws on a non-2xx answer. */
-  open(path: string): Promise<void>;
+  /**
+   * Opens a site path and waits for the page and its fonts; throws on a non-2xx answer. With
+   * settle, also waits for the network to go quiet, so late loads (the favicon, lazy scripts) and
+   * their errors are seen before the checks.
+   */
+  open(path: string, options?: { settle?: boolean }): Promise<void>;
 }
 
 export const siteUrl = () => inject('siteUrl');
@@ -72,10 +76,11 @@ export async function siteContext(browser: Browser, { theme, viewport, base = si
     page,
     log,
     theme,
-    async open(path) {
+    async open(path, { settle = false } = {}) {
       const res = await page.goto(base + path, { waitUntil: 'load' });
       if (!res || (res.status() >= 400 && !path.endsWith('404.html'))) throw new Error(`${path}: HTTP ${res?.status()}`);
       await page.evaluate(() => document.fonts.ready);
+      if (settle) await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
     },
   };
 }

@@ -55,7 +55,7 @@ describe('a build without Chromium', () => {
       const site = await siteContext(browser, { theme, viewport: PHONE, base: server.url });
       for (const path of withDiagrams.slice(0, 3)) {
         site.log.reset();
-        await site.open(path);
+        await site.open(path, { settle: true });
         await site.page.waitForSelector('figure.diagram svg', { timeout: 20_000 });
         await site.page.waitForFunction(() => [...document.querySelectorAll('figure.diagram')].every((f) => f.querySelector('svg')), null, { timeout: 20_000 });
         for (const d of await diagramBoxes(site.page)) {

@@ -30,7 +30,7 @@ describe('every page at 390x844, light and dark', () => {
     for (const site of contexts) {
       const where = `${path} (${site.theme})`;
       site.log.reset();
-      await site.open(path);
+      await site.open(path, { settle: true });
       expect(await site.page.evaluate(() => document.documentElement.dataset.theme), `${where}: theme`).toBe(site.theme);
 
       const { scrollWidth, innerWidth, culprits } = await overflowingElements(site.page);

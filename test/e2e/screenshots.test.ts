@@ -16,7 +16,7 @@ const key = [
   '/',
   ...all.filter((p) => p.startsWith('/architecture/')),
   all.find((p) => p.startsWith('/migration/phase-2')) ?? all.find((p) => p.startsWith('/migration/')),
-  all.find((p) => p.startsWith('/manifests/')),
+  all.find((p) => p.startsWith('/manifests/vpn-proxy')) ?? all.find((p) => /^\/manifests\/[^/]+\/$/.test(p) && !p.includes('lint')),
 ].filter((p): p is string => Boolean(p));
 
 describe('screenshots of the key pages', () => {

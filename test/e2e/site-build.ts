@@ -16,12 +16,23 @@ export interface Build {
   ms: number;
 }
 
+/**
+ * The environment of a production build. Vitest sets NODE_ENV=test (and VITEST*), and Astro/Vite
+ * then build something else than `npm run build` does: Starlight's search script is left out and
+ * the search button never works. So those are removed and NODE_ENV is production.
+ */
+export function buildEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(VITEST|TEST$|NODE_ENV$)/.test(k)) env[k] = v;
+  return { ...env, NODE_ENV: 'production', FORCE_COLOR: '0', NO_COLOR: '1', ...extra };
+}
+
 export async function buildSite(prefix: string, env: NodeJS.ProcessEnv = {}): Promise<Build> {
   const outDir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const started = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir], {
     cwd: ROOT,
-    env: { ...process.env, ...env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    env: buildEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
