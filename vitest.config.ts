@@ -10,9 +10,13 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // Builds the site once, serves it on 127.0.0.1 and starts one shared Chromium.
           globalSetup: ['test/e2e/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 180_000,
+          // Generous: the machine has 2 cores shared with other work; a page check takes ~1 s when quiet.
+          testTimeout: 120_000,
+          // fallback.test.ts builds the site again (AVALANCHE_CHROMIUM=none) in its beforeAll.
+          hookTimeout: 300_000,
+          // One browser, one page per context: files run one after the other.
           fileParallelism: false,
         },
       },
