@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PathKey } from '../manifests.ts';
+import { loadModels, modelModule, type Kind, type Model } from './k8s-models.ts';
 
 export const SCHEMA_KUBERNETES_VERSION = '1.36.0';
 
@@ -20,27 +21,18 @@ export interface SchemaProblem {
   message: string;
 }
 
-type Model = new (data: unknown) => { validate(): void };
-
-/** Module specifier of the model for apiVersion + kind: v1 -> kubernetes-models/v1/Pod. */
-export function modelModule(apiVersion: string, kind: string): string {
-  return `kubernetes-models/${apiVersion}/${kind}`;
-}
-
 const models = new Map<string, Model | null>();
 
-async function loadModel(apiVersion: string, kind: string): Promise<Model | null> {
-  const spec = modelModule(apiVersion, kind);
-  if (!models.has(spec)) {
-    if (!/^[a-z0-9.]+(\/v\d+\w*)?$/.test(apiVersion) || !/^[A-Z]\w*$/.test(kind)) models.set(spec, null);
-    else models.set(spec, await import(spec).then((m) => (m[kind] as Model) ?? null, () => null));
-  }
-  return models.get(spec)!;
+/** Loads the models of these kinds in one go (see k8s-models.ts); call it with every kind a run needs. */
+export async function prepareModels(kinds: Kind[]): Promise<void> {
+  const missing = kinds.filter((k) => !models.has(`${k.apiVersion}/${k.kind}`));
+  if (missing.length) for (const [key, model] of await loadModels(missing)) models.set(key, model);
 }
 
 /** undefined when the kind is unknown; otherwise the schema problems (empty when valid). */
 export async function validateObject(apiVersion: string, kind: string, data: Record<string, unknown>): Promise<SchemaProblem[] | undefined> {
-  const Model = await loadModel(apiVersion, kind);
+  await prepareModels([{ apiVersion, kind }]);
+  const Model = models.get(`${apiVersion}/${kind}`);
   if (!Model) return undefined;
   const problems: SchemaProblem[] = [];
   try {
@@ -106,7 +98,7 @@ function resolveDts(fromFile: string, spec: string): string {
 export function unknownFields(apiVersion: string, kind: string, data: Record<string, unknown>): PathKey[][] {
   let root: string;
   try {
-    root = fileURLToPath(import.meta.resolve(modelModule(apiVersion, kind))).replace(/\.js$/, '.d.ts');
+    root = fileURLToPath(import.meta.resolve(modelModule({ apiVersion, kind }))).replace(/\.js$/, '.d.ts');
   } catch {
     return [];
   }

@@ -7,7 +7,7 @@ import { CST, LineCounter, Parser } from 'yaml';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KUSTOMIZATION, lineAt, toManifest, type KubeObject } from '../manifests.ts';
-import { SCHEMA_KUBERNETES_VERSION, unknownFields, validateObject } from './k8s-schema.ts';
+import { prepareModels, SCHEMA_KUBERNETES_VERSION, unknownFields, validateObject } from './k8s-schema.ts';
 import { containers, podTemplates } from './pods.ts';
 import type { LintContext, Rule } from './types.ts';
 
@@ -43,6 +43,7 @@ export function schemaUrl(apiVersion: string, kind: string, k8sVersion: string):
 export const KUSTOMIZATION_SCHEMA = 'https://json.schemastore.org/kustomization';
 
 export async function checkKubernetes(ctx: LintContext): Promise<void> {
+  await prepareModels(ctx.objects.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind })));
   for (const obj of ctx.objects) {
     const data = toManifest(obj);
     const problems = await validateObject(obj.apiVersion, obj.kind, data);
