@@ -69,6 +69,20 @@ function rehypeClientMermaid() {
   };
 }
 
+/**
+ * Keep the CSS inside each rendered SVG as raw text. Astro's MDX pipeline turns a <style> element's
+ * text child into a `set:html` property and then writes it out as an attribute, so the page would
+ * ship `<style set:html="…">` with no CSS and the diagram would render as black boxes.
+ */
+export function rehypeRawSvgStyles() {
+  return (tree: HastRoot) => {
+    visit(tree, 'element', (node: Element) => {
+      if (node.tagName !== 'style') return;
+      node.children = node.children.map((c) => (c.type === 'text' ? ({ type: 'raw', value: c.value } as never) : c));
+    });
+  };
+}
+
 export interface DiagramSetup {
   chromium: string | undefined;
   remarkPlugins: RemarkPlugins;
@@ -90,5 +104,5 @@ export function diagramSetup(env: NodeJS.ProcessEnv = process.env, warn: (msg: s
       throw new Error(`${pageOf(file)}: invalid Mermaid diagram starting "${first}": ${(error as Error)?.message ?? error}`);
     },
   };
-  return { chromium, remarkPlugins: [remarkDiagrams], rehypePlugins: [[rehypeMermaid as never, options]] };
+  return { chromium, remarkPlugins: [remarkDiagrams], rehypePlugins: [[rehypeMermaid as never, options], rehypeRawSvgStyles] };
 }
