@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { Composer, isMap, isSeq, LineCounter, Parser, type CST, type Document } from 'yaml';
 import { z } from 'zod';
 import { DataFileError } from './errors.ts';
 
@@ -87,6 +87,29 @@ export function listApps(root: string = DEFAULT_ROOT): string[] {
 }
 
 const located = new WeakMap<object, { doc: Document; counter: LineCounter }>();
+const syntax = new WeakMap<ManifestFile, CST.Token[]>();
+
+/** yaml's concrete syntax tree of a loaded YAML file: the source as written, for checks that need it. */
+export function syntaxOf(file: ManifestFile): CST.Token[] | undefined {
+  return syntax.get(file);
+}
+
+/** Parses every document of a YAML file once, keeping the syntax tree for syntaxOf(). */
+function parseYaml(file: ManifestFile): { docs: Document[]; counter: LineCounter } {
+  const counter = new LineCounter();
+  const tokens = [...new Parser(counter.addNewLine).parse(file.text)];
+  syntax.set(file, tokens);
+  const docs = [...new Composer({ uniqueKeys: true }).compose(tokens, true, file.text.length)] as Document[];
+  return { docs, counter };
+}
+
+function parseOne(file: ManifestFile): { doc: Document; counter: LineCounter } {
+  const { docs, counter } = parseYaml(file);
+  const doc = docs[0];
+  if (doc.errors.length) throw yamlError(file.path, doc.errors[0], counter);
+  if (docs.length > 1) throw new ManifestError(file.path, 1, 'expected a single YAML document.', 'k8s/yaml');
+  return { doc, counter };
+}
 
 /** Line of a field inside a loaded object (or of its nearest existing ancestor). */
 export function lineAt(obj: KubeObject, path: readonly PathKey[]): number {
@@ -127,9 +150,7 @@ export function loadApp(app: string, root: string = DEFAULT_ROOT): LoadedApp {
 }
 
 function readResources(file: ManifestFile, absDir: string): string[] {
-  const counter = new LineCounter();
-  const doc = parseDocument(file.text, { lineCounter: counter, uniqueKeys: true });
-  if (doc.errors.length) throw yamlError(file.path, doc.errors[0], counter);
+  const { doc, counter } = parseOne(file);
   const data = doc.toJS() as Record<string, unknown> | null;
   const fail = (message: string, path: PathKey[] = []) =>
     new ManifestError(file.path, nodeLine(doc, counter, path), message, 'k8s/kustomization');
@@ -151,11 +172,9 @@ function readResources(file: ManifestFile, absDir: string): string[] {
 }
 
 function parseObjects(file: ManifestFile): KubeObject[] {
-  const counter = new LineCounter();
-  const docs = parseAllDocuments(file.text, { lineCounter: counter, uniqueKeys: true });
-  const list = Array.isArray(docs) ? docs : [];
+  const { docs, counter } = parseYaml(file);
   const out: KubeObject[] = [];
-  list.forEach((doc, index) => {
+  docs.forEach((doc, index) => {
     if (doc.errors.length) throw yamlError(file.path, doc.errors[0], counter);
     const data = doc.toJS() as Record<string, unknown> | null;
     if (data === null || data === undefined) return; // an empty document (only comments): kustomize skips it too
@@ -184,9 +203,7 @@ const runbookSecretsSchema = z.strictObject({
 });
 
 function parseRunbookSecrets(file: ManifestFile): RunbookSecret[] {
-  const counter = new LineCounter();
-  const doc = parseDocument(file.text, { lineCounter: counter, uniqueKeys: true });
-  if (doc.errors.length) throw yamlError(file.path, doc.errors[0], counter);
+  const { doc, counter } = parseOne(file);
   const result = runbookSecretsSchema.safeParse(doc.toJS());
   if (!result.success) {
     const issue = result.error.issues[0];

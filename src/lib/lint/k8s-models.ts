@@ -61,7 +61,7 @@ async function fromBundle(list: Kind[]): Promise<Record<string, unknown> | undef
         stdin: { contents: entry, resolveDir: DEFAULT_ROOT },
         bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent',
         // ajv's format helpers use require(); give the bundle one.
-        banner: { js: "import { createRequire as __avalancheRequire } from 'node:module'; const require = __avalancheRequire(import.meta.url);" },
+        banner: { js: `import { createRequire as __avalancheRequire } from 'node:module'; const require = __avalancheRequire(${'import.meta'}.url);` },
       });
       mkdirSync(CACHE_DIR, { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;

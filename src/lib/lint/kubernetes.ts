@@ -6,7 +6,7 @@
 import { CST, LineCounter, Parser } from 'yaml';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { KUSTOMIZATION, lineAt, toManifest, type KubeObject } from '../manifests.ts';
+import { KUSTOMIZATION, lineAt, syntaxOf, toManifest, type KubeObject } from '../manifests.ts';
 import { prepareModels, SCHEMA_KUBERNETES_VERSION, unknownFields, validateObject } from './k8s-schema.ts';
 import { containers, podTemplates } from './pods.ts';
 import type { LintContext, Rule } from './types.ts';
@@ -99,7 +99,7 @@ function checkFiles(ctx: LintContext): void {
       }
       const kinds = new Set(ctx.objects.filter((o) => o.file === file.path).map((o) => o.kind));
       if (kinds.size > 1) ctx.report('k8s/file-per-kind', file.path, 1, `holds ${[...kinds].join(' and ')}; expected one kind per file.`);
-      for (const err of ambiguousScalars(file.text)) ctx.report('k8s/ambiguous-scalar', file.path, err.line, err.message);
+      for (const err of ambiguousScalars(file.text, syntaxOf(file))) ctx.report('k8s/ambiguous-scalar', file.path, err.line, err.message);
     }
   }
 }
@@ -116,10 +116,12 @@ const YAML11_NUMBER = /^[-+]?(0[0-7_]+|[0-9][0-9_]*(:[0-5]?[0-9])+|[0-9]+(_[0-9]
  * Plain scalars that YAML 1.1 (sigs.k8s.io/yaml, used by kubectl apply -f) reads differently from 1.2.
  * Works on yaml's concrete syntax tree (no schema resolution), which is all it needs and cheap.
  */
-export function ambiguousScalars(text: string): { line: number; message: string }[] {
+export function ambiguousScalars(text: string, tokens?: Iterable<CST.Token>): { line: number; message: string }[] {
   const out: { line: number; message: string }[] = [];
   const counter = new LineCounter();
-  for (const token of new Parser(counter.addNewLine).parse(text)) {
+  // Reuse the loader's syntax tree when given; line positions come from the text either way.
+  if (tokens) for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) counter.addNewLine(i + 1);
+  for (const token of tokens ?? new Parser(counter.addNewLine).parse(text)) {
     if (token.type !== 'document') continue;
     CST.visit(token, ({ key, value }) => {
       for (const t of [key, value]) {
