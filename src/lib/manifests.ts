@@ -14,22 +14,16 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Composer, isMap, isSeq, LineCounter, Parser, type CST, type Document } from 'yaml';
-import { z } from 'zod';
-import { DataFileError } from './errors.ts';
+import type { Document, LineCounter } from 'yaml';
+import { lineOf, ManifestError, nodeLine, parseOne, parseYaml, yamlError, type ManifestFile, type PathKey } from './manifest-yaml.ts';
+
+export { ManifestError, nodeLine, syntaxOf, type ManifestFile, type PathKey } from './manifest-yaml.ts';
 
 export const DEFAULT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const KUSTOMIZATION = 'kustomization.yaml';
 export const RUNBOOK_SECRETS = 'runbook-secrets.yaml';
 
 export type AppKind = 'kubernetes' | 'routy' | 'tailscale';
-export type PathKey = string | number;
-
-export interface ManifestFile {
-  /** Repo-relative path with forward slashes, e.g. manifests/vpn-proxy-iceland/deployment.yaml */
-  path: string;
-  text: string;
-}
 
 export interface KubeObject {
   apiVersion: string;
@@ -62,15 +56,6 @@ export interface LoadedApp {
   runbookSecrets: RunbookSecret[];
 }
 
-/** A manifest that cannot be loaded; `rule` names the lint rule that reports it. */
-export class ManifestError extends DataFileError {
-  readonly rule: string;
-  constructor(file: string, line: number, message: string, rule: string) {
-    super(file, line, message);
-    this.rule = rule;
-  }
-}
-
 const NON_KUBERNETES: Record<string, AppKind> = { routy: 'routy', tailscale: 'tailscale' };
 
 export function appKind(app: string): AppKind {
@@ -87,30 +72,6 @@ export function listApps(root: string = DEFAULT_ROOT): string[] {
 }
 
 const located = new WeakMap<object, { doc: Document; counter: LineCounter }>();
-const syntax = new WeakMap<ManifestFile, CST.Token[]>();
-
-/** yaml's concrete syntax tree of a loaded YAML file: the source as written, for checks that need it. */
-export function syntaxOf(file: ManifestFile): CST.Token[] | undefined {
-  return syntax.get(file);
-}
-
-/** Parses every document of a YAML file once, keeping the syntax tree for syntaxOf(). */
-function parseYaml(file: ManifestFile): { docs: Document[]; counter: LineCounter } {
-  const counter = new LineCounter();
-  const tokens = [...new Parser(counter.addNewLine).parse(file.text)];
-  syntax.set(file, tokens);
-  const docs = [...new Composer({ uniqueKeys: true }).compose(tokens, true, file.text.length)] as Document[];
-  return { docs, counter };
-}
-
-function parseOne(file: ManifestFile): { doc: Document; counter: LineCounter } {
-  const { docs, counter } = parseYaml(file);
-  const doc = docs[0];
-  if (doc.errors.length) throw yamlError(file.path, doc.errors[0], counter);
-  if (docs.length > 1) throw new ManifestError(file.path, 1, 'expected a single YAML document.', 'k8s/yaml');
-  return { doc, counter };
-}
-
 /** Line of a field inside a loaded object (or of its nearest existing ancestor). */
 export function lineAt(obj: KubeObject, path: readonly PathKey[]): number {
   const src = located.get(obj);
@@ -190,53 +151,33 @@ function parseObjects(file: ManifestFile): KubeObject[] {
   return out;
 }
 
-const runbookSecretsSchema = z.strictObject({
-  secrets: z.array(
-    z.strictObject({
-      name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'expected a Secret name'),
-      keys: z.array(z.string().regex(/^[-._a-zA-Z0-9]+$/, 'expected a Secret key')).min(1),
-      created_by: z.string().regex(/^([a-z0-9-]+\.mjs|manual)$/, 'expected a runbook file name such as phase2-deploy-proxy.mjs, or "manual"'),
-      command: z.string().optional(),
-      description: z.string().min(1),
-    }),
-  ),
-});
+const SECRET_FIELDS: Record<string, { pattern?: RegExp; expected: string; optional?: boolean }> = {
+  name: { pattern: /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, expected: 'a Secret name' },
+  keys: { expected: 'a non-empty list of Secret keys' },
+  created_by: { pattern: /^([a-z0-9-]+\.mjs|manual)$/, expected: 'a runbook file name such as phase2-deploy-proxy.mjs, or "manual"' },
+  command: { expected: 'the command that creates it by hand', optional: true },
+  description: { pattern: /\S/, expected: 'a description' },
+};
 
+// Checked by hand rather than with a schema library: a few fields, and it keeps `npm run lint` fast.
 function parseRunbookSecrets(file: ManifestFile): RunbookSecret[] {
   const { doc, counter } = parseOne(file);
-  const result = runbookSecretsSchema.safeParse(doc.toJS());
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue.path.filter((k): k is PathKey => typeof k !== 'symbol');
-    throw new ManifestError(file.path, nodeLine(doc, counter, path), `${path.join('.')}: ${issue.message}`, 'k8s/runbook-secrets');
+  const data = doc.toJS() as { secrets?: unknown } | null;
+  const fail = (path: PathKey[], message: string) => new ManifestError(file.path, nodeLine(doc, counter, path), `${path.join('.')}: ${message}`, 'k8s/runbook-secrets');
+  if (!data || typeof data !== 'object' || Object.keys(data).some((k) => k !== 'secrets') || !Array.isArray(data.secrets)) {
+    throw fail(['secrets'], 'expected exactly one key, `secrets`, holding a list.');
   }
-  return result.data.secrets.map((s, i) => ({ ...s, file: file.path, line: nodeLine(doc, counter, ['secrets', i]) }));
+  return data.secrets.map((entry: Record<string, unknown>, i: number) => {
+    if (!entry || typeof entry !== 'object') throw fail(['secrets', i], 'expected a map with name, keys, created_by and description.');
+    const unknown = Object.keys(entry).find((k) => !SECRET_FIELDS[k]);
+    if (unknown) throw fail(['secrets', i, unknown], `unknown key "${unknown}"; expected ${Object.keys(SECRET_FIELDS).join(', ')}.`);
+    for (const [key, spec] of Object.entries(SECRET_FIELDS)) {
+      const value = entry[key];
+      if (value === undefined && spec.optional) continue;
+      const ok = key === 'keys' ? Array.isArray(value) && value.length > 0 && value.every((k) => typeof k === 'string' && /^[-._a-zA-Z0-9]+$/.test(k)) : typeof value === 'string' && (!spec.pattern || spec.pattern.test(value));
+      if (!ok) throw fail(['secrets', i, key], `expected ${spec.expected}, received ${JSON.stringify(value)}.`);
+    }
+    return { ...(entry as unknown as Omit<RunbookSecret, 'file' | 'line'>), file: file.path, line: nodeLine(doc, counter, ['secrets', i]) };
+  });
 }
 
-function yamlError(file: string, err: { message: string; pos: [number, number]; linePos?: [{ line: number }, ...unknown[]] }, counter: LineCounter): ManifestError {
-  const line = err.linePos?.[0].line ?? counter.linePos(err.pos[0]).line;
-  return new ManifestError(file, line, `not valid YAML: ${err.message.split('\n')[0]}`, 'k8s/yaml');
-}
-
-function lineOf(node: unknown, counter: LineCounter): number | undefined {
-  const range = (node as { range?: [number, number, number] } | null)?.range;
-  return range ? counter.linePos(range[0]).line : undefined;
-}
-
-/** Line of the node at a path in a parsed YAML document (or of its nearest existing ancestor). */
-export function nodeLine(doc: Document, counter: LineCounter, path: readonly PathKey[]): number {
-  let node: unknown = doc.contents;
-  let line = lineOf(node, counter) ?? 1;
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
-      if (!pair) break;
-      line = lineOf(pair.key, counter) ?? line;
-      node = pair.value;
-    } else if (isSeq(node) && typeof key === 'number' && node.items[key]) {
-      node = node.items[key];
-      line = lineOf(node, counter) ?? line;
-    } else break;
-  }
-  return line;
-}
