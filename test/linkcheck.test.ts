@@ -118,6 +118,11 @@ describe('parseHtml()', () => {
     expect(html.refs.filter((r) => r.kind === 'navigate').map((r) => r.url)).toEqual(['https://a.example/', 'https://b.example/']);
     expect(html.scripts).toEqual(['const s = "<img src=https://g.example/>";']);
   });
+
+  test('finds Astro directives that leaked into the HTML', () => {
+    const html = parseHtml('<svg><style set:html="#m{fill:red}"></style></svg><div class:list="a"></div><p data-x="set:html">ok</p>');
+    expect(html.directives).toEqual(['<style set:html>', '<div class:list>']);
+  });
 });
 
 describe('scripts/check-links.ts', () => {

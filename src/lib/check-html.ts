@@ -23,7 +23,14 @@ export interface HtmlPage {
   refs: Ref[];
   /** Inline <script> bodies, for the scan of what scripts fetch. */
   scripts: string[];
+  /**
+   * Astro template directives that reached the HTML ("<style set:html>"): Astro did not process
+   * them, so what they carry (a diagram's styles, say) is lost.
+   */
+  directives: string[];
 }
+
+const ASTRO_DIRECTIVE = /^(?:set:(?:html|text)|is:(?:raw|inline|global)|class:list|define:vars|client:[a-z]+|server:defer|transition:[a-z]+)$/;
 
 /** <link rel> values a browser fetches with the page; everything else (canonical, sitemap, alternate…) is only a reference. */
 const LOADING_RELS = new Set(['stylesheet', 'icon', 'shortcut', 'apple-touch-icon', 'preload', 'modulepreload', 'prefetch', 'manifest', 'mask-icon', 'dns-prefetch', 'preconnect']);
@@ -64,6 +71,7 @@ export function parseHtml(html: string): HtmlPage {
   const ids = new Set<string>();
   const refs: Ref[] = [];
   const scripts: string[] = [];
+  const directives: string[] = [];
   let inStyle = false;
   let inScript = false;
   let text = '';
@@ -73,6 +81,7 @@ export function parseHtml(html: string): HtmlPage {
   const parser = new Parser(
     {
       onopentag(name, attrs) {
+        for (const attr of Object.keys(attrs)) if (ASTRO_DIRECTIVE.test(attr)) directives.push(`<${name} ${attr}>`);
         if (attrs.id) ids.add(attrs.id);
         if ((name === 'a' || name === 'area') && attrs.name) ids.add(attrs.name);
         if ((name === 'a' || name === 'area') && attrs.href !== undefined) add(`${name}[href]`, attrs.href, 'navigate');
@@ -108,5 +117,5 @@ export function parseHtml(html: string): HtmlPage {
   );
   parser.write(html);
   parser.end();
-  return { ids, refs, scripts };
+  return { ids, refs, scripts, directives };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { serveStatic, type StaticServer } from '../../src/lib/check-static-server.ts';
-import { connectBrowser, diagramBoxes, PHONE, sitePages, siteContext } from './browser.ts';
+import { connectBrowser, diagramBoxes, diagramLegibility, PHONE, sitePages, siteContext } from './browser.ts';
 import { buildSite, type Build } from './site-build.ts';
 
 const htmlOf = (build: Build, path: string) => readFileSync(join(build.outDir, path.endsWith('/') ? `${path}index.html` : path), 'utf8');
@@ -60,6 +60,10 @@ describe('a build without Chromium', () => {
         await site.page.waitForFunction(() => [...document.querySelectorAll('figure.diagram')].every((f) => f.querySelector('svg')), null, { timeout: 20_000 });
         for (const d of await diagramBoxes(site.page)) {
           expect(d.svg && d.visible && d.width * d.height > 0, `${path} (${theme}) diagram "${d.caption}": ${d.width}x${d.height}`).toBe(true);
+        }
+        for (const d of await diagramLegibility(site.page)) {
+          if (d.worst) expect(d.worst.contrast, `${path} (${theme}) diagram "${d.caption}": label "${d.worst.label}"`).toBeGreaterThanOrEqual(4.5);
+          expect(d.faintEdges, `${path} (${theme}) diagram "${d.caption}": edges that cannot be seen`).toEqual([]);
         }
         expect(site.log.outside, `${path} (${theme})`).toEqual([]);
         expect(site.log.errors, `${path} (${theme})`).toEqual([]);

@@ -1,13 +1,20 @@
 /**
- * The static half of "no page loads anything from outside", over the build the browser tests use
- * (src/lib/check-offline.ts): nothing in HTML, CSS or JS loads from another host. External
- * <a href> links are allowed (they are navigation, not loads).
+ * Static checks of the build the browser tests use. The static half of "no page loads anything
+ * from outside" (src/lib/check-offline.ts): nothing in HTML, CSS or JS loads from another host;
+ * external <a href> links are allowed (they are navigation, not loads). And no Astro template
+ * directive reached the HTML unprocessed.
  */
 import { describe, expect, inject, test } from 'vitest';
 import { scanOutsideLoads } from '../../src/lib/check-offline.ts';
 import { loadSite } from '../../src/lib/check-site.ts';
 
 describe('the build', () => {
+  test('has no Astro directive left in its HTML (a leaked <style set:html> loses a diagram\'s styles)', () => {
+    const site = loadSite(inject('siteDir'));
+    const leaked = [...site.pages].flatMap(([file, page]) => [...new Set(page.directives)].map((d) => `${file}: ${d} (${page.directives.filter((x) => x === d).length}x)`));
+    expect(leaked).toEqual([]);
+  });
+
   test('loads nothing from another host', () => {
     const site = loadSite(inject('siteDir'));
     expect(site.pages.size).toBeGreaterThan(5);

@@ -1,11 +1,12 @@
 /**
  * Every page of the build, at phone size (390x844), in the light and the dark theme: no console
  * error, no failed load, no request to a host other than 127.0.0.1, no sideways scroll, and every
- * diagram an SVG that is visible with a non-zero size (issue 2, "Checks").
+ * diagram an SVG that is visible with a non-zero size and readable as drawn: labels against their
+ * background, edges against theirs (issue 2, "Checks" and "Diagrams").
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { connectBrowser, diagramBoxes, overflowingElements, PHONE, sitePages, siteContext, type SiteContext } from './browser.ts';
+import { connectBrowser, diagramBoxes, diagramLegibility, overflowingElements, PHONE, sitePages, siteContext, type SiteContext } from './browser.ts';
 
 const pages = sitePages(inject('siteDir'));
 
@@ -41,6 +42,13 @@ describe('every page at 390x844, light and dark', () => {
         expect(d.svg, `${name}: no SVG`).toBe(true);
         expect(d.visible, `${name}: not visible`).toBe(true);
         expect(d.width * d.height, `${name}: size ${d.width}x${d.height}`).toBeGreaterThan(0);
+      }
+      // Readable as drawn: labels at WCAG AA text contrast (4.5:1) against what is behind them,
+      // and every visible edge distinguishable from its surroundings.
+      for (const [i, d] of (await diagramLegibility(site.page)).entries()) {
+        const name = `${where} diagram ${i + 1} "${d.caption}"`;
+        if (d.worst) expect(d.worst.contrast, `${name}: label "${d.worst.label}" has contrast ${d.worst.contrast.toFixed(2)}:1 against its background`).toBeGreaterThanOrEqual(4.5);
+        expect(d.faintEdges, `${name}: edges that cannot be seen`).toEqual([]);
       }
       expect(site.log.outside, `${where} requested another host`).toEqual([]);
       expect(site.log.errors, `${where} logged errors`).toEqual([]);
