@@ -27,6 +27,30 @@ describe('realExec()', () => {
     const r = await realExec(['surely-not-a-command-xyz', 'a'], { timeoutMs: 10_000, env });
     expect(r.notFound).toBe(true);
   });
+  test('does not call a program missing when only a command it ran is missing (ssh exits 127 for the remote side)', async () => {
+    const r = await realExec(['bash', '-c', 'echo "bash: line 1: tailscale: command not found" >&2; exit 127'], { timeoutMs: 10_000, env });
+    expect(r.code).toBe(127);
+    expect(r.notFound).toBe(false);
+  });
+});
+
+describe('CommandRunner.childEnv()', () => {
+  test('keeps withheld variables and loaded secret values out of child processes', async () => {
+    const redactor = new Redactor();
+    redactor.add('loaded-secret-value-123', '[secret X]');
+    const runner = new CommandRunner({
+      env: { PATH: env.PATH, TAILSCALE_API_KEY: 'tskey-api-fake', PROTONVPN_WG_KEY_ICELAND: 'k', OTHER: 'loaded-secret-value-123', HOME: '/root' },
+      redactor,
+    });
+    runner.withhold(/^TAILSCALE_API_KEY$/);
+    runner.withhold(/^PROTONVPN_WG_KEY_[A-Z0-9_]+$/);
+    const r = await runner.run([node, '-e', 'console.log(Object.keys(process.env).sort().join(","))']);
+    const names = r.stdout.trim().split(',');
+    expect(names).toContain('HOME');
+    expect(names).not.toContain('TAILSCALE_API_KEY');
+    expect(names).not.toContain('PROTONVPN_WG_KEY_ICELAND');
+    expect(names).not.toContain('OTHER');
+  });
 });
 
 describe('CommandRunner.run()', () => {

@@ -224,7 +224,9 @@ describe('demo runbook as a subprocess (zx, fake kubectl on PATH)', () => {
     expect(r.code).toBe(0);
     expect(r.calls.map((c) => c.argv.join(' '))).toEqual(['version --client -o json', 'diff -f -', 'apply -f -', 'get demo -o json']);
     expect(r.calls[2].stdin).toBe(SECRET);
-    expect(r.calls[2].env).toContain('DEMO_KEY');
+    // The declared secret's variable is withheld from every child process.
+    expect(r.calls[2].env).not.toContain('DEMO_KEY');
+    expect(r.calls[2].env).toContain('PATH');
     expect(JSON.stringify(r.calls.map((c) => [c.argv, c.env]))).not.toContain(SECRET);
     expect(r.stdout).not.toContain(SECRET);
   });

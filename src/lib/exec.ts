@@ -53,8 +53,9 @@ export const realExec: Exec = async (argv, { input, timeoutMs, env }) => {
     code,
     stdout: out.stdout,
     stderr: out.stderr,
-    // zx runs the array through bash, which answers 127 for a command it cannot find.
-    notFound: code === 127 && /command not found|No such file/.test(out.stderr),
+    // zx runs the array through bash, which answers 127 for a command it cannot find. Match the program's
+    // own name: ssh also exits 127 when the *remote* command is missing, and that is not "ssh not found".
+    notFound: code === 127 && out.stderr.split('\n').some((l) => l.includes(`${argv[0]}: command not found`) || l.includes(`${argv[0]}: No such file`)),
     timedOut: out.signal !== null && Date.now() - started >= timeoutMs,
   };
 };
@@ -120,6 +121,7 @@ export class CommandRunner {
   #exec: Exec;
   #env: NodeJS.ProcessEnv;
   #now: () => number;
+  #withheld: RegExp[] = [];
 
   constructor(opts: { exec?: Exec; env?: NodeJS.ProcessEnv; redactor?: Redactor; policy?: ExecPolicy; now?: () => number }) {
     this.#exec = opts.exec ?? realExec;
@@ -127,6 +129,26 @@ export class CommandRunner {
     this.redactor = opts.redactor ?? new Redactor();
     this.policy = opts.policy ?? 'all';
     this.#now = opts.now ?? (() => performance.now());
+  }
+
+  /**
+   * Keep matching environment variables (the runbook's secrets) out of every child process:
+   * ssh, tailscale or nc have no use for TAILSCALE_API_KEY, and a child's environment is
+   * readable by its user through /proc. Variables whose value is a loaded secret are dropped too.
+   */
+  withhold(pattern: RegExp): void {
+    this.#withheld.push(pattern);
+  }
+
+  /** The environment a child process gets. */
+  childEnv(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {};
+    for (const [name, value] of Object.entries(this.#env)) {
+      if (this.#withheld.some((re) => re.test(name))) continue;
+      if (value && value.length >= 8 && this.redactor.redact(value) !== value) continue;
+      env[name] = value;
+    }
+    return env;
   }
 
   /** Would this mode run under the current policy? */
@@ -153,7 +175,7 @@ export class CommandRunner {
 
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const t0 = this.#now();
-    const raw = await this.#exec(argv, { input, timeoutMs, env: this.#env });
+    const raw = await this.#exec(argv, { input, timeoutMs, env: this.childEnv() });
     const durationMs = Math.round(this.#now() - t0);
     Object.assign(record, { ran: true, code: raw.code, durationMs });
     const result: CommandResult = { argv: shown, code: raw.code, stdout: this.redactor.redact(raw.stdout), stderr: this.redactor.redact(raw.stderr), durationMs, ran: true };

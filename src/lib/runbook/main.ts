@@ -67,6 +67,10 @@ async function main(decl: RunbookDecl, opts: MainOptions): Promise<number> {
   const redactor = new Redactor();
   const basePolicy = flags.dryRun === 'client' ? 'none' : flags.dryRun === 'server' ? 'read-only' : 'all';
   const runner = new CommandRunner({ exec: opts.exec, env, redactor, policy: basePolicy, now });
+  // Declared secrets never reach child processes ("PROTONVPN_WG_KEY_<REGION>" covers every region).
+  for (const secret of decl.secrets ?? []) {
+    runner.withhold(new RegExp(`^${secret.env.replace(/<[A-Z_]+>|\{[a-z_]+\}/g, '[A-Z0-9_]+')}$`));
+  }
   const out = new Output(flags.json ? stderr : stdout, redactor, isTTY, now);
   runner.onCall = (call, willRun) => {
     out.line(`      $ ${formatCommand(call)}${willRun ? '' : flags.dryRun === 'server' && call.mode === 'write' ? '   (not run: --dry-run=server)' : ''}`);
