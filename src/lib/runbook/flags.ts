@@ -26,7 +26,7 @@ export function commonFlags(decl: Pick<RunbookDecl, 'rollback'>): FlagDecl[] {
     { name: 'yes', type: 'boolean', description: 'Answer yes to confirmations (for CI). Without a TTY and without --yes, a runbook that would change something refuses.' },
     { name: 'json', type: 'boolean', description: 'Print a machine-readable report (steps, status, durations, findings, changes) on stdout; progress goes to stderr.' },
     { name: 'context', type: 'string', valueName: 'NAME', description: 'kubectl context to use instead of the inventory\'s.' },
-    { name: 'report-dir', type: 'string', valueName: 'DIR', description: 'Also save the --json report as DIR/<runbook>-<timestamp>.json (no secrets; the home IP masked).' },
+    { name: 'report-dir', type: 'string', valueName: 'DIR', description: 'Also save the report as DIR/<runbook>-<target>-<timestamp>.json, one file per target verified, for the site\'s "last verified" (no secrets; public IPs masked). Default: $AVALANCHE_REPORT_DIR, else not saved.' },
   ];
   if (decl.rollback) flags.push({ name: 'rollback', type: 'boolean', description: decl.rollback.summary });
   return flags;

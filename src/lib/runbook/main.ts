@@ -13,7 +13,7 @@ import { SkipStep, StepFailure } from './errors.ts';
 import { parseFlags } from './flags.ts';
 import { helpJson, helpText } from './help.ts';
 import { ms, Output } from './output.ts';
-import { buildReport, saveReport, type StepRecord } from './report.ts';
+import { buildReport, type StepRecord } from './report.ts';
 import { changesThings, type RunbookDecl } from './types.ts';
 
 export interface MainOptions {
@@ -170,7 +170,19 @@ async function main(decl: RunbookDecl, opts: MainOptions): Promise<number> {
 
   const report = buildReport({ decl, mode, flags, run, records, startedAt, durationMs: now() - t0, exitCode, failure });
   if (flags.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  if (flags.reportDir) out.line(`Report saved: ${saveReport(flags.reportDir, report)}`);
+  const reportDir = flags.reportDir ?? env.AVALANCHE_REPORT_DIR;
+  if (reportDir) {
+    // One file per target verified, public IPs masked (src/lib/reports.ts); loaded only when asked for.
+    const { saveRunReport } = await import('../reports.ts');
+    const { loadInventory } = await import('../inventory.ts');
+    try {
+      const files = saveRunReport(reportDir, report, { args: run.args, inventory: loadInventory(env.AVALANCHE_INVENTORY || undefined), redactor });
+      out.line(files.length ? `Report saved: ${files.join(', ')}` : 'Report not saved: a dry run or a rollback verifies nothing.');
+    } catch (err) {
+      // The exit code stays what the run earned; the lost report is said loudly.
+      stderr.write(`✗ ${decl.name}: the report was not saved in ${reportDir}: ${(err as Error).message}\n`);
+    }
+  }
   return exitCode;
 }
 
