@@ -13,6 +13,8 @@ import type { Exec } from '../src/lib/exec.ts';
 import { loadInventory } from '../src/lib/inventory.ts';
 import { latestVerification, loadReports, maskPublicIps, reportsDir, reportTargets, runbookReportSchema, saveRunReport, verificationTargets, verificationText, type LoadedReport } from '../src/lib/reports.ts';
 import { defineRunbook, runMain, type Report } from '../src/lib/runbook.ts';
+import { cluster, deploymentJson, gluetun, HOME_IP as FAKE_HOME_IP, probes, VPN_IP as FAKE_VPN_IP } from './fakes/kubectl.ts';
+import { runRunbook } from './fakes/run-runbook.ts';
 
 const inv = loadInventory();
 const HOME = '203.0.113.77';
@@ -274,3 +276,39 @@ if (process.env.MAKE_REPORT_FIXTURES) {
     saveRunReport(out, await harness(remote, [], '2026-11-18T18:45:00.000Z'), { args: {}, inventory: inv });
   });
 }
+
+describe('--report-dir and AVALANCHE_REPORT_DIR (the harness saving a real runbook\'s report)', () => {
+  const scenario = () => ({
+    rules: [
+      ...cluster(),
+      { tool: 'kubectl', match: ['get', 'deployment.apps', 'vpn-proxy-iceland'], stdout: deploymentJson('vpn-proxy-iceland', 'vpn-egress') },
+      ...gluetun('deploy/vpn-proxy-iceland'),
+      ...probes('iceland'),
+    ],
+  });
+
+  test.each([
+    ['--report-dir', (dir: string) => ({ args: ['--report-dir', dir], env: {} })],
+    ['AVALANCHE_REPORT_DIR', (dir: string) => ({ args: [], env: { AVALANCHE_REPORT_DIR: dir } })],
+  ])('verify-proxy with %s: one masked report per target, shown as verified', async (_, how) => {
+    const dir = tmp();
+    const { args, env } = how(dir);
+    const r = await runRunbook('verify-proxy', ['--region', 'iceland', '--settle', '0', ...args], { scenario: scenario(), env });
+    expect(r.code, r.stderr).toBe(0);
+    const files = readdirSync(dir);
+    expect(files).toEqual([expect.stringMatching(/^verify-proxy-vpn-proxy-iceland-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.json$/)]);
+    expect(r.stdout).toContain(`Report saved: ${join(dir, files[0])}`);
+    const text = readFileSync(join(dir, files[0]), 'utf8');
+    expect(text).not.toContain(FAKE_HOME_IP);
+    expect(text).not.toContain(FAKE_VPN_IP);
+    expect(verificationText(latestVerification('vpn-proxy-iceland', loadReports(dir)))).toMatch(/^verified \d{4}-\d\d-\d\d: exit IP in Iceland$/);
+  }, 120_000);
+
+  test('a dry run saves nothing and says so', async () => {
+    const dir = tmp();
+    const r = await runRunbook('verify-proxy', ['--region', 'iceland', '--dry-run', '--report-dir', dir], { scenario: scenario() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Report not saved: a dry run or a rollback verifies nothing.');
+    expect(readdirSync(dir)).toEqual([]);
+  }, 120_000);
+});
