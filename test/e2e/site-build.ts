@@ -17,13 +17,16 @@ export interface Build {
 }
 
 /**
- * The environment of a production build. Vitest sets NODE_ENV=test (and VITEST*), and Astro/Vite
- * then build something else than `npm run build` does: Starlight's search script is left out and
- * the search button never works. So those are removed and NODE_ENV is production.
+ * The environment of a production build. Vitest's workers carry NODE_ENV=test, VITEST*, and Vite's
+ * MODE=test, DEV=1, PROD, SSR, BASE_URL; an Astro build that inherits them is not what
+ * `npm run build` makes (Starlight's search script goes missing, or Pagefind UI starts before its
+ * element exists). So those are removed and NODE_ENV is production.
  */
+const VITEST_ENV = /^(?:VITEST.*|TEST|NODE_ENV|MODE|DEV|PROD|SSR|BASE_URL)$/;
+
 export function buildEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(VITEST|TEST$|NODE_ENV$)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!VITEST_ENV.test(k)) env[k] = v;
   return { ...env, NODE_ENV: 'production', FORCE_COLOR: '0', NO_COLOR: '1', ...extra };
 }
 
