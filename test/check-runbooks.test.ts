@@ -35,9 +35,10 @@ beforeAll(async () => {
     'src/content/docs/runbooks/good.mdx': '---\ntitle: good\n---\n',
     'src/content/docs/migration/x.mdx': 'Run `runbooks/good.mjs`, not ghost.mjs; `scripts/start.mjs` and astro.config.mjs are not runbooks.',
     'README.md': 'See good.mjs.',
-    'dist/index.html': html('<a href="/runbooks/bad/">bad</a>'),
-    'dist/migration/x/index.html': html('<a href="../../runbooks/good/#steps">good</a>'),
-    'dist/reference/y/index.html': html('<a href="/runbooks/bad/">bad</a>'),
+    'dist/index.html': html('<div class="sl-markdown-content"><a href="/runbooks/bad/">bad</a></div>'),
+    // The sidebar links every runbook from every page: that does not count.
+    'dist/migration/x/index.html': html('<nav class="sidebar"><a href="/runbooks/bad/">bad</a></nav><main><div class="sl-markdown-content"><p><a href="../../runbooks/good/#steps">good</a><br></p></div></main>'),
+    'dist/reference/y/index.html': html('<div class="sl-markdown-content"><a href="/runbooks/bad/">bad</a></div>'),
     'dist/runbooks/good/index.html': html('good'),
     'manifests/app-a/kustomization.yaml': 'resources: [a.yaml]\n',
     'manifests/app-b/kustomization.yaml': '# applied-by: hand — the operator pastes it into the router UI once\nresources: []\n',

@@ -119,6 +119,11 @@ describe('parseHtml()', () => {
     expect(html.scripts).toEqual(['const s = "<img src=https://g.example/>";']);
   });
 
+  test('tells the page content from the sidebar and header', () => {
+    const html = parseHtml('<nav class="sidebar"><a href="/a/">a</a></nav><div class="x sl-markdown-content"><img src="/i.png"><p><a href="/b/">b</a></p></div><footer><a href="/c/">c</a></footer>');
+    expect(html.refs.map((r) => [r.url, r.inContent])).toEqual([['/a/', false], ['/i.png', true], ['/b/', true], ['/c/', false]]);
+  });
+
   test('finds Astro directives that leaked into the HTML', () => {
     const html = parseHtml('<svg><style set:html="#m{fill:red}"></style></svg><div class:list="a"></div><p data-x="set:html">ok</p>');
     expect(html.directives).toEqual(['<style set:html>', '<div class:list>']);

@@ -16,6 +16,8 @@ export interface Ref {
   where: string;
   url: string;
   kind: RefKind;
+  /** Inside the page's own content (Starlight's .sl-markdown-content), not the sidebar, header or pagination. */
+  inContent: boolean;
 }
 
 export interface HtmlPage {
@@ -75,12 +77,16 @@ export function parseHtml(html: string): HtmlPage {
   let inStyle = false;
   let inScript = false;
   let text = '';
+  let depth = 0;
+  let contentDepth = -1;
   const add = (where: string, url: string, kind: RefKind) => {
-    if (url.trim() !== '') refs.push({ where, url: url.trim(), kind });
+    if (url.trim() !== '') refs.push({ where, url: url.trim(), kind, inContent: contentDepth >= 0 });
   };
   const parser = new Parser(
     {
       onopentag(name, attrs) {
+        depth++;
+        if (contentDepth < 0 && /(?:^|\s)sl-markdown-content(?:\s|$)/.test(attrs.class ?? '')) contentDepth = depth;
         for (const attr of Object.keys(attrs)) if (ASTRO_DIRECTIVE.test(attr)) directives.push(`<${name} ${attr}>`);
         if (attrs.id) ids.add(attrs.id);
         if ((name === 'a' || name === 'area') && attrs.name) ids.add(attrs.name);
@@ -106,6 +112,8 @@ export function parseHtml(html: string): HtmlPage {
         if (inStyle || inScript) text += data;
       },
       onclosetag(name) {
+        if (depth === contentDepth) contentDepth = -1;
+        depth--;
         if (name === 'style' && inStyle) for (const u of cssUrls(text)) add('style url()', u, 'load');
         if (name === 'script' && inScript) scripts.push(text);
         inStyle = false;

@@ -50,14 +50,15 @@ export function mentionedRunbooks(repoRoot: string): Map<string, string[]> {
   return found;
 }
 
-/** Pages in LINKING_SECTIONS with a link to /runbooks/<name>/ (any #fragment). */
+/** Pages in LINKING_SECTIONS whose content (not the sidebar) links /runbooks/<name>/ (any #fragment). */
 export function linkingPages(site: BuiltSite, name: string): string[] {
   const pages: string[] = [];
   for (const [file, html] of site.pages) {
     const page = pageUrl(file);
     if (!LINKING_SECTIONS.some((s) => page.startsWith(s))) continue;
     const base = new URL(page, 'http://site.invalid');
-    const links = html.refs.filter((r) => r.where === 'a[href]').map((r) => {
+    // Only the page's own content counts: the sidebar links every runbook page from every page.
+    const links = html.refs.filter((r) => r.where === 'a[href]' && r.inContent).map((r) => {
       try {
         const u = new URL(r.url, base);
         return u.host === 'site.invalid' ? u.pathname.replace(/\/?$/, '/') : '';
