@@ -88,6 +88,14 @@ describe('marmithon record helpers', () => {
     const same = restoreOps(rec as never, new Map<string, KubeJson | null>([['Deployment/vpn-egress/marmithon', live], ['NetworkPolicy/vpn-egress/marmithon', null]]));
     expect(same.map((o) => o.op)).toEqual(['keep', 'keep']);
   });
+  test('restoreOps(): a live object read through the redactor (private values masked) still matches its record', () => {
+    const rec = { context: 'avalanche', objects: [{ ref: { kind: 'Deployment', name: 'marmithon', namespace: 'vpn-egress' }, live: recordable(live) }] };
+    const masked = JSON.parse(JSON.stringify(live).replace('p4ssw0rd-long', '(recorded, not shown)')) as KubeJson;
+    const read = new Map<string, KubeJson | null>([['Deployment/vpn-egress/marmithon', masked]]);
+    expect(restoreOps(rec as never, read).map((o) => o.op)).toEqual(['replace']);
+    const ops = restoreOps(rec as never, read, (t) => t.replaceAll('p4ssw0rd-long', '(recorded, not shown)'));
+    expect(ops.map((o) => o.op)).toEqual(['keep']);
+  });
   test('selectorConflict() names both selectors when they differ', () => {
     const bundled = marmithonConfig(loadInventory()).objects.find((o) => o.kind === 'Deployment')!;
     expect(selectorConflict(live, bundled)).toBeUndefined();

@@ -142,13 +142,21 @@ export function selectorConflict(live: KubeJson | null | undefined, bundled: Kub
 
 export type RestoreOp = { op: 'replace'; ref: ObjectRef; object: KubeJson } | { op: 'delete'; ref: ObjectRef } | { op: 'keep'; ref: ObjectRef };
 
-/** What --rollback does for each recorded object, given what is live now (undefined: not read, under --dry-run). */
-export function restoreOps(record: MarmithonRecord, live: Map<string, KubeJson | null | undefined>): RestoreOp[] {
+/**
+ * What --rollback does for each recorded object, given what is live now (undefined: not read, under --dry-run).
+ * `redact` is the run's redactor: live objects were read through it, so the record is compared as it would read.
+ */
+export function restoreOps(record: MarmithonRecord, live: Map<string, KubeJson | null | undefined>, redact: (text: string) => string = (t) => t): RestoreOp[] {
   return [...record.objects].reverse().map(({ ref: r, live: before }) => {
     const now = live.get(refName(r));
     if (before === null) return now === null ? { op: 'keep', ref: r } : { op: 'delete', ref: r };
-    return now !== undefined && now !== null && sameConfig(now, before as KubeJson) ? { op: 'keep', ref: r } : { op: 'replace', ref: r, object: before as KubeJson };
+    return now !== undefined && now !== null && sameConfig(now, asRead(before as KubeJson, redact)) ? { op: 'keep', ref: r } : { op: 'replace', ref: r, object: before as KubeJson };
   });
+}
+
+/** The object as it reads through the run's redactor (masked private values), for comparing with a live read. */
+export function asRead(obj: KubeJson, redact: (text: string) => string): KubeJson {
+  return JSON.parse(redact(JSON.stringify(obj))) as KubeJson;
 }
 
 /** Same configuration: labels, annotations we record, and spec (what replace restores). */

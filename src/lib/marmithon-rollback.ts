@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { deploymentAvailable, kubePreflight } from './egress-checks.ts';
 import type { CommandResult, RunOptions } from './exec.ts';
 import { refName, type Kube, type KubeJson } from './kube.ts';
-import { forDisplay, restoreOps, RUNBOOK, sameConfig, stateOf, type MarmithonRecord, type RestoreOp } from './marmithon-migration.ts';
+import { asRead, forDisplay, restoreOps, RUNBOOK, sameConfig, stateOf, type MarmithonRecord, type RestoreOp } from './marmithon-migration.ts';
 import { recordPath, writeRecord, type MigrationRecord } from './migration-state.ts';
 import type { StepContext } from './runbook.ts';
 
@@ -25,8 +25,8 @@ async function perform(run: Run, kube: Kube, op: RestoreOp): Promise<void> {
 }
 
 /** Restores the record (the undo of a failed forward run) and marks it rolled back. */
-export async function restoreRecorded(run: Run, kube: Kube, record: MigrationRecord<MarmithonRecord>, file: string): Promise<void> {
-  const ops = restoreOps(record.data, await liveOf(kube, record.data));
+export async function restoreRecorded(run: Run, kube: Kube, record: MigrationRecord<MarmithonRecord>, file: string, redact?: (text: string) => string): Promise<void> {
+  const ops = restoreOps(record.data, await liveOf(kube, record.data), redact);
   for (const op of ops) await perform(run, kube, op);
   writeRecord(file, { ...record, status: 'rolled-back', updatedAt: new Date().toISOString() });
 }
@@ -63,7 +63,7 @@ export async function readRecordAndLive(ctx: StepContext): Promise<void> {
 export function planRestore(ctx: StepContext): void {
   const s = stateOf(ctx);
   const record = s.previous!;
-  const ops = restoreOps(record.data, s.live);
+  const ops = restoreOps(record.data, s.live, (t) => ctx.runner.redactor.redact(t));
   ctx.state.ops = ops;
   for (const op of ops) {
     if (op.op === 'keep') ctx.log(`= ${refName(op.ref)}: already as recorded`);
@@ -112,7 +112,7 @@ export async function verifyRestored(ctx: StepContext): Promise<void> {
       ctx.check(`${refName(o.ref)} is absent, as before phase 3`, live === undefined ? undefined : live === null, { expected: 'absent', found: 'still present (terminating?)', next: `kubectl --context ${s.context} get ${o.ref.kind.toLowerCase()} ${o.ref.name} -n ${o.ref.namespace}` });
       continue;
     }
-    ctx.check(`${refName(o.ref)} is as recorded`, live === undefined ? undefined : live !== null && sameConfig(live, o.live as KubeJson), { expected: 'labels, annotations and spec as recorded', found: live === null ? 'absent' : 'different', next: 'run --rollback again, or compare by hand with the record' });
+    ctx.check(`${refName(o.ref)} is as recorded`, live === undefined ? undefined : live !== null && sameConfig(live, asRead(o.live as KubeJson, (t) => ctx.runner.redactor.redact(t))), { expected: 'labels, annotations and spec as recorded', found: live === null ? 'absent' : 'different', next: 'run --rollback again, or compare by hand with the record' });
     if (o.ref.kind === 'Deployment' && live) {
       const avail = deploymentAvailable(live);
       ctx.check(`${refName(o.ref)} is available`, avail?.ok, { expected: 'Available=True', found: avail?.found ?? '', next: `kubectl --context ${s.context} -n ${s.namespace} describe deployment ${o.ref.name}` });

@@ -153,7 +153,7 @@ export async function applyBundle(ctx: StepContext): Promise<void> {
   const s = stateOf(ctx);
   if (!s.changed) ctx.skip('nothing to change');
   const record = s.previous;
-  const undo = record ? () => restoreRecorded(ctx.run, s.kube, record, s.recordFile) : undefined;
+  const undo = record ? () => restoreRecorded(ctx.run, s.kube, record, s.recordFile, (t) => ctx.runner.redactor.redact(t)) : undefined;
   try {
     const r = await s.kube.apply({ stdin: s.cfg.manifest }, { forceConflicts: true });
     if (r.ran && r.stdout.trim()) ctx.log(r.stdout.trim().split('\n').join('; '));
