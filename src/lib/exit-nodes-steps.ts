@@ -40,6 +40,7 @@ export async function loadPhase4(ctx: StepContext): Promise<void> {
   if (!Number.isInteger(settleS) || settleS < 0) ctx.fail({ code: 'E_FLAG', expected: '--settle in whole seconds (0 or more)', found: String(ctx.args.settle), next: 'e.g. --settle 30' });
   const recordFile = recordPath(RUNBOOK, ctx.env);
   const s = Object.assign(ctx.state, { inv, aliases: parseAliases(ctx.args.sshAlias), settleS, recordFile, previous: readRecord(recordFile, exitNodesRecord), nodes: [], reach: new Map(), unadvertise: [], withdraw: [] }) as Phase4State;
+  if (ctx.env.AVALANCHE_INVENTORY) ctx.log(`inventory from ${ctx.env.AVALANCHE_INVENTORY} (AVALANCHE_INVENTORY)`);
   ctx.log(`record for --rollback: ${recordFile}${s.previous ? ` (exists: ${s.previous.status}, taken ${s.previous.recordedAt})` : ' (none yet)'}`);
   if (!ctx.flags.rollback) {
     const dependents = inv.workloads.filter((w) => w.depends_on_exit_node);

@@ -46,6 +46,7 @@ export function loadPhase3(ctx: StepContext): void {
   // The record's private values (an inline IRC password) reach kubectl only on stdin, never any output or report.
   for (const o of s.previous?.data.objects ?? []) for (const v of privateValues(o.live as KubeJson | null)) ctx.mask(v, HIDDEN);
   if (root) ctx.log(`manifests from ${root} (AVALANCHE_MANIFESTS_ROOT)`);
+  if (ctx.env.AVALANCHE_INVENTORY) ctx.log(`inventory from ${ctx.env.AVALANCHE_INVENTORY} (AVALANCHE_INVENTORY)`);
   ctx.log(`${cfg.workload}: ${cfg.objects.length} objects in ${cfg.app.dir}; egress through ${cfg.proxy.name} (${cfg.proxy.country}), ${cfg.proxy.serviceUrl}`);
   ctx.log(`record for --rollback: ${recordFile}${s.previous ? ` (exists: ${s.previous.status}, taken ${s.previous.recordedAt})` : ' (none yet)'}`);
   if (cfg.placeholder && !ctx.flags.rollback) {
