@@ -1,13 +1,14 @@
 #!/usr/bin/env -S npx zx
 // phase4-retire-exit-nodes: migration phase 4, retire every Tailscale exit node, then the VPS (by hand, guided).
 // Reads top to bottom as the steps a person would take; the logic lives in src/lib (exit-nodes-steps.ts,
-// exit-nodes-rollback.ts, exit-nodes.ts, vps-retire.ts, migration-state.ts); the harness is src/lib/runbook.ts.
+// exit-nodes-verify.ts, exit-nodes-rollback.ts, exit-nodes.ts, vps-retire.ts, migration-state.ts); the harness is src/lib/runbook.ts.
 import '../src/lib/node-guard.mjs'; // first: one clear line on a Node too old for the .ts imports below
 
 const { defineRunbook, runMain } = await import('../src/lib/runbook.ts');
 const p4 = await import('../src/lib/exit-nodes-steps.ts');
 const rb = await import('../src/lib/exit-nodes-rollback.ts');
 const { vpsChecklist, summarizeRetire } = await import('../src/lib/vps-retire.ts');
+const { verifyRetired } = await import('../src/lib/exit-nodes-verify.ts');
 
 const config = { id: 'config', kind: 'config', title: 'Read the inventory (no workload may depend on an exit node), the flags and the API key', run: p4.loadPhase4 };
 
@@ -60,7 +61,7 @@ export const runbook = defineRunbook({
       undo: '--rollback approves the same routes again (or tick them in the admin console).',
       run: p4.withdrawApprovals,
     },
-    { id: 'verify', kind: 'verify', title: 'Verify: no node is an exit-node option, no exit route approved, other routes kept', run: p4.verifyRetired },
+    { id: 'verify', kind: 'verify', title: 'Verify: no node is an exit-node option, no exit route approved, other routes kept', run: verifyRetired },
     { id: 'vps', kind: 'verify', title: 'Retire the VPS: confirm each manual step (no provider API)', run: vpsChecklist },
     { id: 'summary', kind: 'summary', title: 'Summary and the yearly saving', run: summarizeRetire },
   ],
