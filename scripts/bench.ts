@@ -146,10 +146,14 @@ if (!values.quick) {
     ['scan:secrets', [join(ROOT, 'scripts/scan-secrets.ts'), '--dist', dist]],
   ];
   let ci = median(withChromium) / 1000 + ours.ms / 1000 + (rows.find((r) => r.measure.startsWith('npm run lint'))?.value ?? 0) / 1000;
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   for (const [name, args, env] of steps) {
     const r = await time(args, env);
     ci += r.ms / 1000;
-    add({ measure: name, value: r.ms / 1000, unit: 's', note: `exit ${r.code}` });
+    // The output of each step is kept, to see which test files cost the time or what failed.
+    const log = `bench-results/${name.split(' ')[0]!.replace(/[^a-z:]/gi, '').replace(':', '-')}.log`;
+    writeFileSync(join(ROOT, log), r.out);
+    add({ measure: name, value: r.ms / 1000, unit: 's', note: `exit ${r.code}; output in ${log}` });
   }
   add({ measure: '.ci/run-equivalent (check, lint, build, tests, checks; not npm ci)', value: ci, unit: 's', budget: 600 });
 }
