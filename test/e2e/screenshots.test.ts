@@ -44,8 +44,9 @@ describe('screenshots of the key pages', () => {
     const slug = path === '/' ? 'overview' : path.replace(/^\/|\/$/g, '').replace(/\//g, '--');
     for (const site of contexts) {
       await site.open(path);
-      const file = join(OUT, `${slug}.${site.size}.${site.theme}.png`);
-      await site.page.screenshot({ path: file, fullPage: true });
+      // JPEG: a tall full-page PNG takes seconds to encode on this machine; JPEG is enough to review.
+      const file = join(OUT, `${slug}.${site.size}.${site.theme}.jpg`);
+      await site.page.screenshot({ path: file, fullPage: true, type: 'jpeg', quality: 80 });
       expect(statSync(file).size, file).toBeGreaterThan(5_000);
     }
   });
