@@ -19,3 +19,9 @@ if (nodeTooOld(version)) {
   );
   process.exit(2);
 }
+
+// Cache compiled (and type-stripped) modules between runs: a runbook loads ~40 library modules, and the
+// cache roughly halves its start-up CPU time (https://nodejs.org/api/module.html#module-compile-cache).
+// Honours NODE_COMPILE_CACHE when set; the default lives in the OS temp directory.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
