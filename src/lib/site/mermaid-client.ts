@@ -10,9 +10,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MERMAID_CLIENT_DIR } from './diagrams.ts';
 
+// The same neutral theme as the build-time SVGs: site.css inverts it for the dark theme, so both paths
+// look alike and a theme switch needs no re-render.
 const INIT = `import mermaid from './mermaid.esm.min.mjs';
-const dark = () => document.documentElement.dataset.theme === 'dark';
-mermaid.initialize({ startOnLoad: false, theme: dark() ? 'dark' : 'neutral', securityLevel: 'strict' });
+mermaid.initialize({ startOnLoad: false, theme: 'neutral', fontFamily: 'system-ui, sans-serif', securityLevel: 'strict' });
 await mermaid.run({ querySelector: 'figure.diagram pre.mermaid' });
 `;
 
