@@ -82,8 +82,10 @@ describe('offline search (Pagefind)', () => {
     const input = site.page.locator('#starlight__search input[type="search"], #starlight__search .pagefind-ui__search-input').first();
     await input.waitFor({ state: 'visible', timeout: 30_000 });
     await input.fill(query);
-    const results = site.page.locator('#starlight__search .pagefind-ui__result');
-    await results.first().waitFor({ state: 'visible', timeout: 30_000 });
+    // Pagefind first draws placeholder results, then fills in each link once its fragment has loaded:
+    // wait for a filled-in link, not just a result box (the box alone made this flaky under load).
+    const links = site.page.locator('#starlight__search .pagefind-ui__result-link');
+    await links.first().waitFor({ state: 'visible', timeout: 30_000 });
     const titles = await site.page.locator('#starlight__search .pagefind-ui__result-link').allTextContents();
     expect(titles.length, `no results for "${query}"`).toBeGreaterThan(0);
     const excerpts = (await site.page.locator('#starlight__search .pagefind-ui__result-excerpt').allTextContents()).join(' ');
