@@ -42,12 +42,15 @@ describe('screenshots of the key pages', () => {
 
   test.each(key)('%s', async (path) => {
     const slug = path === '/' ? 'overview' : path.replace(/^\/|\/$/g, '').replace(/\//g, '--');
-    for (const site of contexts) {
-      await site.open(path);
-      // JPEG: a tall full-page PNG takes seconds to encode on this machine; JPEG is enough to review.
-      const file = join(OUT, `${slug}.${site.size}.${site.theme}.jpg`);
-      await site.page.screenshot({ path: file, fullPage: true, type: 'jpeg', quality: 80 });
-      expect(statSync(file).size, file).toBeGreaterThan(5_000);
-    }
+    // The four sizes and themes side by side: a screenshot waits on rendering and encoding.
+    await Promise.all(
+      contexts.map(async (site) => {
+        await site.open(path);
+        // JPEG: a tall full-page PNG takes seconds to encode on this machine; JPEG is enough to review.
+        const file = join(OUT, `${slug}.${site.size}.${site.theme}.jpg`);
+        await site.page.screenshot({ path: file, fullPage: true, type: 'jpeg', quality: 80 });
+        expect(statSync(file).size, file).toBeGreaterThan(5_000);
+      }),
+    );
   });
 });
