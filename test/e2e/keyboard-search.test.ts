@@ -77,10 +77,23 @@ describe('offline search (Pagefind)', () => {
 
   test.each(['routy', 'Iceland', 'split DNS'])('finds "%s"', async (query) => {
     site.log.reset();
+    // Starlight creates Pagefind's UI in a requestIdleCallback, which Chromium may never run for a
+    // page that is not the front one (seen after the keyboard tests' contexts had the focus).
+    await site.page.bringToFront();
     await site.open('/');
     await site.page.click('site-search button[data-open-modal]');
+    await site.page.waitForSelector('site-search dialog[open]', { timeout: 15_000 });
+    // Pagefind's UI comes on the first idle moment after load (Search.astro), which a busy machine
+    // delays: wait long, and say what the dialog holds if it never comes.
     const input = site.page.locator('#starlight__search input[type="search"], #starlight__search .pagefind-ui__search-input').first();
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.waitFor({ state: 'visible', timeout: 60_000 }).catch(async (err: Error) => {
+      const state = await site.page.evaluate(() => ({
+        dialogOpen: Boolean(document.querySelector('site-search dialog[open]')),
+        pagefindUi: Boolean(document.querySelector('#starlight__search .pagefind-ui')),
+        content: document.querySelector('#starlight__search')?.innerHTML.slice(0, 200),
+      }));
+      throw new Error(`${err.message.split('\n')[0]}; search dialog: ${JSON.stringify(state)}; requests to other hosts: ${site.log.outside.join(', ') || 'none'}; errors: ${site.log.errors.join('; ') || 'none'}`);
+    });
     await input.fill(query);
     // Pagefind first draws placeholder results, then fills in each link once its fragment has loaded:
     // wait for a filled-in link, not just a result box (the box alone made this flaky under load).
