@@ -7,7 +7,8 @@
  *     and diagram JavaScript bytes;
  *   - our link check beside linkinator on the same build (served on 127.0.0.1, externals skipped);
  *   - `npm run lint`, each runbook's --dry-run (median of 3, in the runbook check's sandbox);
- *   - the unit and browser suites, `astro check`, the other checks, and their sum as the
+ *   - `astro check`, `npm test` (unit and browser projects together, as .ci/run runs them, with
+ *     each project's summed file durations), the other checks, and their sum as the
  *     .ci/run-equivalent (npm ci and apt excluded). --quick skips the suites and astro check.
  * The machine's load average is recorded: on a shared 2-core machine, figures vary with it.
  */
@@ -68,6 +69,12 @@ async function cleanBuild(env: NodeJS.ProcessEnv): Promise<{ ms: number; dist: s
   const r = await time([bin('astro', 'bin/astro.mjs'), 'build', '--config', relative(ROOT, config)], env);
   if (r.code !== 0) throw new Error(`astro build failed (exit ${r.code}):\n${r.out.slice(-3000)}`);
   return { ms: r.ms, dist: join(dir, 'dist'), dir };
+}
+
+/** Per-file durations from vitest's default reporter ("✓  unit  test/x.test.ts (12 tests) 3456ms"). */
+function suiteFiles(out: string): Array<{ project: string; file: string; ms: number }> {
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  return [...plain.matchAll(/^\s*[✓❯×]\s+(\S+)\s+(\S+\.test\.ts)\s+\([^)]*\)\s+(\d+)ms$/gm)].map((m) => ({ project: m[1]!, file: m[2]!, ms: Number(m[3]) }));
 }
 
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
@@ -138,22 +145,36 @@ if (!Object.keys(runbooks).length) add({ measure: 'runbook --dry-run', value: nu
 // 5. Suites and the .ci/run-equivalent.
 if (!values.quick) {
   const vitest = bin('vitest', 'vitest.mjs');
-  const steps: Array<[string, string[], NodeJS.ProcessEnv?]> = [
-    ['astro check', [bin('astro', 'bin/astro.mjs'), 'check']],
-    ['unit tests (vitest --project unit)', [vitest, 'run', '--project', 'unit']],
-    ['browser tests (vitest --project e2e, on the bench build)', [vitest, 'run', '--project', 'e2e'], { AVALANCHE_E2E_DIST: dist }],
-    ['check:runbooks', [join(ROOT, 'scripts/check-runbooks.ts'), '--dist', dist]],
-    ['scan:secrets', [join(ROOT, 'scripts/scan-secrets.ts'), '--dist', dist]],
+  // As .ci/run does: `npm test` runs both projects together (the browser tests on the build made
+  // just before); the per-project figures are the sums of their files' own durations.
+  const steps: Array<[string, string, string[], NodeJS.ProcessEnv?]> = [
+    ['astro check', 'astro-check', [bin('astro', 'bin/astro.mjs'), 'check']],
+    ['tests: unit + browser together (npm test, as .ci/run)', 'tests', [vitest, 'run'], { AVALANCHE_E2E_DIST: dist }],
+    ['check:runbooks', 'check-runbooks', [join(ROOT, 'scripts/check-runbooks.ts'), '--dist', dist]],
+    ['scan:secrets', 'scan-secrets', [join(ROOT, 'scripts/scan-secrets.ts'), '--dist', dist]],
   ];
   let ci = median(withChromium) / 1000 + ours.ms / 1000 + (rows.find((r) => r.measure.startsWith('npm run lint'))?.value ?? 0) / 1000;
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-  for (const [name, args, env] of steps) {
+  for (const [name, slug, args, env] of steps) {
     const r = await time(args, env);
     ci += r.ms / 1000;
     // The output of each step is kept, to see which test files cost the time or what failed.
-    const log = `bench-results/${name.split(' ')[0]!.replace(/[^a-z:]/gi, '').replace(':', '-')}.log`;
+    const log = `bench-results/${slug}.log`;
     writeFileSync(join(ROOT, log), r.out);
     add({ measure: name, value: r.ms / 1000, unit: 's', note: `exit ${r.code}; output in ${log}` });
+    if (slug === 'tests') {
+      const files = suiteFiles(r.out);
+      for (const project of ['unit', 'e2e']) {
+        const mine = files.filter((f) => f.project === project);
+        const slowest = mine.sort((a, b) => b.ms - a.ms)[0];
+        add({
+          measure: `  ${project} test files, sum of their durations (${mine.length} files)`,
+          value: mine.reduce((n, f) => n + f.ms, 0) / 1000,
+          unit: 's',
+          note: slowest ? `slowest: ${slowest.file} ${(slowest.ms / 1000).toFixed(0)} s` : undefined,
+        });
+      }
+    }
   }
   add({ measure: '.ci/run-equivalent (check, lint, build, tests, checks; not npm ci)', value: ci, unit: 's', budget: 600 });
 }
