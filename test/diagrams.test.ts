@@ -17,12 +17,19 @@ beforeEach(() => {
 
 const page = (name: string) => new URL(`file:///repo/src/content/docs/architecture/${name}.md`);
 
+async function renderer(setup: ReturnType<typeof diagramSetup>) {
+  return unified({ remarkPlugins: setup.remarkPlugins as never, rehypePlugins: setup.rehypePlugins as never }).createRenderer({ ...markdownConfigDefaults } as never);
+}
+
 async function render(markdown: string, name: string, env: NodeJS.ProcessEnv = process.env) {
   const warnings: string[] = [];
   const setup = diagramSetup(env, (m) => warnings.push(m));
-  const renderer = await unified({ remarkPlugins: setup.remarkPlugins as never, rehypePlugins: setup.rehypePlugins as never }).createRenderer({ ...markdownConfigDefaults } as never);
-  const { code } = await renderer.render(markdown, { fileURL: page(name) });
-  return { code, warnings, setup };
+  try {
+    const { code } = await (await renderer(setup)).render(markdown, { fileURL: page(name) });
+    return { code, warnings, setup };
+  } finally {
+    await setup.browser?.close();
+  }
 }
 
 describe('diagramSetup() with Chromium', () => {
@@ -43,6 +50,31 @@ describe('diagramSetup() with Chromium', () => {
   test('fails on an invalid diagram, naming the page', async () => {
     await expect(render(DIAGRAM('  A -->>>> '), 'broken')).rejects.toThrow(/src\/content\/docs\/architecture\/broken\.md: invalid Mermaid diagram starting "flowchart LR"/);
   }, 30_000);
+});
+
+describe('one Chromium page for the whole build', () => {
+  test('pages rendered at once share one launch and one Mermaid load; each page keeps its own SVG ids', async () => {
+    const setup = diagramSetup(process.env, () => {});
+    try {
+      const md = await renderer(setup);
+      const pages = await Promise.all(
+        ['one', 'two', 'three', 'four'].map((name, i) => md.render(DIAGRAM(`  A${i} --> B${i}`), { fileURL: page(name) })),
+      );
+      for (const [i, { code }] of pages.entries()) {
+        expect(code).toContain(`A${i}`);
+        expect(code).toMatch(/<svg [^>]*id="mermaid-0"/);
+      }
+      // As Astro does: four pages at once. One browser; the page, two style sheets and Mermaid loaded once; one render per page.
+      expect(setup.browser!.stats).toEqual({ launches: 1, loads: 4, renders: 4 });
+      // After close (or the idle delay) the next page launches again rather than failing.
+      await setup.browser!.close();
+      const again = await md.render(DIAGRAM('  C --> D'), { fileURL: page('five') });
+      expect(again.code).toMatch(/<svg /);
+      expect(setup.browser!.stats.launches).toBe(2);
+    } finally {
+      await setup.browser?.close();
+    }
+  }, 60_000);
 });
 
 describe('remarkDiagrams()', () => {

@@ -5,7 +5,8 @@
  *   before Expressive Code sees them (EC would otherwise highlight them as code:
  *   expressive-code/expressive-code#120), and refuses a diagram without accTitle/accDescr,
  *   which Mermaid turns into the SVG's <title>/<desc> text alternative.
- * - With a Chromium, rehype-mermaid renders each diagram to inline SVG (no diagram JavaScript).
+ * - With a Chromium, rehype-mermaid renders each diagram to inline SVG (no diagram JavaScript),
+ *   all in one Chromium page that loads Mermaid once (mermaid-browser.ts says why).
  *   Without one, diagrams stay as source and a small module loads Mermaid in the browser, only
  *   on pages that have a diagram.
  */
@@ -16,6 +17,7 @@ import rehypeMermaid, { type RehypeMermaidOptions } from 'rehype-mermaid';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { CHROMIUM_ARGS, CHROMIUM_INSTALL_HINT, findChromium } from './chromium.ts';
+import { sharedMermaidBrowser, type SharedBrowser } from './mermaid-browser.ts';
 
 export const MERMAID_CLIENT_DIR = '_mermaid';
 
@@ -85,6 +87,8 @@ export function rehypeRawSvgStyles() {
 
 export interface DiagramSetup {
   chromium: string | undefined;
+  /** The one Chromium page every diagram renders in (undefined without Chromium). */
+  browser?: SharedBrowser;
   remarkPlugins: RemarkPlugins;
   rehypePlugins: RehypePlugins;
 }
@@ -95,8 +99,10 @@ export function diagramSetup(env: NodeJS.ProcessEnv = process.env, warn: (msg: s
     warn(`[diagrams] no Chromium found: diagrams will render in the browser instead of at build time; for build-time SVGs ${CHROMIUM_INSTALL_HINT}.`);
     return { chromium, remarkPlugins: [remarkDiagrams], rehypePlugins: [rehypeClientMermaid] };
   }
+  const browser = sharedMermaidBrowser();
   const options: RehypeMermaidOptions = {
     strategy: 'inline-svg',
+    browserType: browser.browserType as RehypeMermaidOptions['browserType'],
     launchOptions: { executablePath: chromium, args: CHROMIUM_ARGS },
     mermaidConfig: { theme: 'neutral', fontFamily: 'system-ui, sans-serif' },
     errorFallback: (_el: unknown, diagram: string, error: unknown, file: VFile) => {
@@ -104,5 +110,5 @@ export function diagramSetup(env: NodeJS.ProcessEnv = process.env, warn: (msg: s
       throw new Error(`${pageOf(file)}: invalid Mermaid diagram starting "${first}": ${(error as Error)?.message ?? error}`);
     },
   };
-  return { chromium, remarkPlugins: [remarkDiagrams], rehypePlugins: [[rehypeMermaid as never, options], rehypeRawSvgStyles] };
+  return { chromium, browser, remarkPlugins: [remarkDiagrams], rehypePlugins: [[rehypeMermaid as never, options], rehypeRawSvgStyles] };
 }
