@@ -67,9 +67,24 @@ describe('keyboard', () => {
 describe('offline search (Pagefind)', () => {
   let browser: Browser;
   let site: SiteContext;
+  /** Requests started and not yet finished: a hung chunk would show here. */
+  const pending = new Set<string>();
   beforeAll(async () => {
     browser = await connectBrowser();
     site = await siteContext(browser, { theme: 'light', viewport: DESKTOP });
+    // Starlight builds Pagefind's UI in a requestIdleCallback (Search.astro). A headless Chromium
+    // sharing 2 cores with the rest of the suite sometimes never gives that page an idle period: CI
+    // saw the dialog stay empty for 60 s on the third query, with no error and no outside request.
+    // What is under test is the search itself (the index, the UI, no outside request), not
+    // Chromium's idle scheduling, so idle callbacks run on a timer here: the same fallback
+    // Search.astro uses where requestIdleCallback does not exist.
+    await site.context.addInitScript(() => {
+      window.requestIdleCallback = ((cb: IdleRequestCallback) =>
+        window.setTimeout(() => cb({ didTimeout: true, timeRemaining: () => 0 }), 1)) as typeof window.requestIdleCallback;
+    });
+    site.page.on('request', (r) => pending.add(r.url()));
+    site.page.on('requestfinished', (r) => pending.delete(r.url()));
+    site.page.on('requestfailed', (r) => pending.delete(r.url()));
   });
   afterAll(async () => {
     await browser?.close();
@@ -77,14 +92,12 @@ describe('offline search (Pagefind)', () => {
 
   test.each(['routy', 'Iceland', 'split DNS'])('finds "%s"', async (query) => {
     site.log.reset();
-    // Starlight creates Pagefind's UI in a requestIdleCallback, which Chromium may never run for a
-    // page that is not the front one (seen after the keyboard tests' contexts had the focus).
     await site.page.bringToFront();
     await site.open('/');
     await site.page.click('site-search button[data-open-modal]');
     await site.page.waitForSelector('site-search dialog[open]', { timeout: 15_000 });
-    // Pagefind's UI comes on the first idle moment after load (Search.astro), which a busy machine
-    // delays: wait long, and say what the dialog holds if it never comes.
+    // Pagefind's UI (a lazily imported chunk) comes soon after load: wait long on a busy machine,
+    // and say what the dialog holds if it never comes.
     const input = site.page.locator('#starlight__search input[type="search"], #starlight__search .pagefind-ui__search-input').first();
     await input.waitFor({ state: 'visible', timeout: 60_000 }).catch(async (err: Error) => {
       const state = await site.page.evaluate(() => ({
@@ -92,7 +105,7 @@ describe('offline search (Pagefind)', () => {
         pagefindUi: Boolean(document.querySelector('#starlight__search .pagefind-ui')),
         content: document.querySelector('#starlight__search')?.innerHTML.slice(0, 200),
       }));
-      throw new Error(`${err.message.split('\n')[0]}; search dialog: ${JSON.stringify(state)}; requests to other hosts: ${site.log.outside.join(', ') || 'none'}; errors: ${site.log.errors.join('; ') || 'none'}`);
+      throw new Error(`${err.message.split('\n')[0]}; search dialog: ${JSON.stringify(state)}; requests to other hosts: ${site.log.outside.join(', ') || 'none'}; unfinished requests: ${[...pending].join(', ') || 'none'}; errors: ${site.log.errors.join('; ') || 'none'}`);
     });
     await input.fill(query);
     // Pagefind first draws placeholder results, then fills in each link once its fragment has loaded:
