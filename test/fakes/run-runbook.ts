@@ -1,16 +1,19 @@
 /**
- * Test helpers around fake-tool.mjs: a temp bin dir holding only the fakes a test asks for plus the few
- * system programs a runbook legitimately needs (node, bash, sh, ps), so nothing else on the machine (a
- * real kubectl, ssh or curl) can be reached by accident. See test/fakes/README.md.
+ * Test helpers around fake-tool.sh and fake-server.ts: a temp bin dir holding only the fakes a test
+ * asks for plus the few system programs a runbook legitimately needs (node, bash, sh, ps), so nothing
+ * else on the machine (a real kubectl, ssh or curl) can be reached by accident. See test/fakes/README.md.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fakeServerPort, registerFake, unregisterFake } from './fake-server.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const FAKE = join(ROOT, 'test/fakes/fake-tool.mjs');
+const FAKE = join(ROOT, 'test/fakes/fake-tool.sh');
+// One server per test process answers every fake call (fake-server.ts).
+const FAKE_PORT = await fakeServerPort();
 
 export interface Answer {
   /** A string is written as is; anything else as pretty JSON plus a newline (kubectl -o json style). */
@@ -50,7 +53,7 @@ export interface FakeCall {
 export interface FakeEnv {
   dir: string;
   bin: string;
-  /** The environment to run under: PATH (fakes first, then only node/bash/sh/ps), HOME, FAKE_LOG, FAKE_SCENARIO. */
+  /** The environment to run under: PATH (fakes first, then only node/bash/sh/ps), HOME, FAKE_LOG, and where the fakes reach the server (FAKE_PORT, FAKE_ID, FAKE_DIR). */
   env: Record<string, string>;
   calls(): FakeCall[];
   setScenario(s: Scenario): void;
@@ -73,19 +76,22 @@ export function makeFakeEnv(scenario: Scenario, tools?: string[]): FakeEnv {
     if (found) symlinkSync(found, join(sys, t));
   }
   const log = join(dir, 'calls.jsonl');
-  const scenarioFile = join(dir, 'scenario.json');
+  const io = join(dir, 'io');
+  mkdirSync(io);
   writeFileSync(log, '');
+  const { id, state } = registerFake({ scenario, io, log });
   const fake: FakeEnv = {
     dir,
     bin,
-    env: { PATH: `${bin}:${sys}`, HOME: join(dir, 'home'), FAKE_LOG: log, FAKE_SCENARIO: scenarioFile, LANG: 'C.UTF-8' },
-    calls: () =>
-      readFileSync(log, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as FakeCall),
-    setScenario: (s) => writeFileSync(scenarioFile, JSON.stringify(s)),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    env: { PATH: `${bin}:${sys}`, HOME: join(dir, 'home'), FAKE_LOG: log, FAKE_PORT: String(FAKE_PORT), FAKE_ID: id, FAKE_DIR: io, LANG: 'C.UTF-8' },
+    calls: () => state.calls.map((c) => ({ ...c })),
+    setScenario: (s) => {
+      state.scenario = s;
+    },
+    cleanup: () => {
+      unregisterFake(id);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
   fake.setScenario(scenario);
   return fake;
