@@ -69,6 +69,7 @@ export const runbook = defineRunbook({
   flags: [
     ...proxyFlags(inv, { echoUrl: ECHO_URL, probeImage: PROBE_IMAGE }),
     { name: 'rollout-timeout', type: 'string', valueName: 'SECONDS', default: '300', description: 'How long to wait for each Deployment to roll out (gluetun may take minutes to connect the first time).' },
+    { name: 'force', type: 'boolean', description: 'With --rollback: delete a proxy even while pods still use it (their connections through it then fail).' },
   ],
   secrets: [{ env: 'PROTONVPN_WG_KEY_<REGION>', description: 'ProtonVPN WireGuard private key per region, e.g. PROTONVPN_WG_KEY_ICELAND.' }],
   examples: ['--dry-run', '--region iceland', '--region iceland --yes --json', '--rollback --region netherlands'],
@@ -145,6 +146,35 @@ export const runbook = defineRunbook({
     steps: [
       config,
       preflight(false),
+      {
+        id: 'users',
+        kind: 'preflight',
+        title: 'Check that no app still goes out through the proxy',
+        async run(ctx) {
+          const s = ctx.state;
+          if (s.nsExists === false) return;
+          for (const t of s.targets) {
+            const { key, value } = t.clientLabel;
+            const users = await s.kube.podsLabelled(key, value);
+            if (users === undefined) continue;
+            if (!users.length) {
+              ctx.log(`${t.name}: no pod carries ${key}=${value}`);
+              continue;
+            }
+            const names = users.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ');
+            if (ctx.args.force) {
+              ctx.warn(`${t.name} is still used by ${names}: deleting it anyway (--force); their connections through it will fail`);
+              continue;
+            }
+            ctx.fail({
+              code: 'E_IN_USE',
+              expected: `no pod using ${t.name} (label ${key}=${value})`,
+              found: `${users.length} pod(s): ${names}`,
+              next: 'move them off it first (marmithon: npx zx runbooks/phase3-migrate-marmithon.mjs --rollback), or add --force to delete the proxy anyway',
+            });
+          }
+        },
+      },
       {
         id: 'plan',
         kind: 'plan',

@@ -78,6 +78,13 @@ export class Kube {
     return r.stdout.trim() ? (JSON.parse(r.stdout) as KubeJson) : null;
   }
 
+  /** Pods in any namespace that carry the label `key=value` (e.g. the apps that use a proxy); undefined when not run. */
+  async podsLabelled(key: string, value: string): Promise<KubeJson[] | undefined> {
+    const r = await this.#run(this.argv('get', 'pods', '--all-namespaces', '-l', `${key}=${value}`, '-o', 'json'), { timeoutMs: 20_000 });
+    if (!r.ran) return undefined;
+    return ((JSON.parse(r.stdout) as { items?: KubeJson[] }).items ?? []);
+  }
+
   /** Server-side diff of a kustomize folder or of objects on stdin; undefined when not run. */
   async diff(source: { kustomize: string } | { stdin: string }): Promise<{ changed: boolean; text: string } | undefined> {
     const src = 'kustomize' in source ? ['-k', source.kustomize] : ['-f', '-'];

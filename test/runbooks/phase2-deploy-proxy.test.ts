@@ -235,7 +235,7 @@ describe('phase2-deploy-proxy.mjs', () => {
   test('--rollback deletes the proxy objects and both Secrets by name, never the shared namespace', async () => {
     const s = deployed();
     const r = await runRunbook('phase2-deploy-proxy', ['--rollback', '--region', 'iceland', '--yes'], {
-      scenario: { rules: [{ tool: 'kubectl', match: ['delete'], stdout: 'deleted\n' }, ...s.rules.map((x) => (x.match?.[0] === 'get' ? { ...x, responses: [{ stdout: x.stdout }, { stdout: '' }] } : x))] },
+      scenario: { rules: [{ tool: 'kubectl', match: ['delete'], stdout: 'deleted\n' }, { tool: 'kubectl', match: ['get', 'pods', '--all-namespaces'], stdout: { items: [] } }, ...s.rules.map((x) => (x.match?.[0] === 'get' ? { ...x, responses: [{ stdout: x.stdout }, { stdout: '' }] } : x))] },
     });
     expect(r.code).toBe(0);
     expect(writes(r.calls).map((c) => `${c.argv[3]}/${c.argv[4]}`)).toEqual([

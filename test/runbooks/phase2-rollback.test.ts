@@ -1,7 +1,8 @@
 /**
  * phase2-deploy-proxy --rollback, the cases test/runbooks/phase2-deploy-proxy.test.ts does not cover: what
  * --dry-run says it will undo, a rollback after a real successful run and after a partial failure the
- * operator declined to roll back at once, a second rollback, a refusal, a failing delete, and no namespace.
+ * operator declined to roll back at once, a second rollback, a refusal, a proxy still in use (refused, or deleted with --force), a failing delete,
+ * and no namespace.
  * Same fakes as the forward tests (test/fakes/kubectl.ts): the runbook runs as a subprocess.
  */
 import { describe, expect, test, vi } from 'vitest';
@@ -29,6 +30,14 @@ function live(present: readonly string[]): Rule[] {
   return OBJECTS.map(([kind, name, obj]) => ({ tool: 'kubectl', match: ['get', kind, name], responses: present.includes(`${kind}/${name}`) ? [{ stdout: obj }, { stdout: '' }] : [{ stdout: '' }] }));
 }
 const DELETE: Rule = { tool: 'kubectl', match: ['delete'], not: ['pod'], stdout: 'deleted\n' };
+const CLIENT = 'avalanche.network/vpn-client=vpn-proxy-iceland';
+/** The pods that carry the proxy's client label, as `kubectl get pods -A -l ... -o json` lists them. */
+const users = (...pods: Array<[string, string]>): Rule => ({
+  tool: 'kubectl',
+  match: ['get', 'pods', '--all-namespaces', '-l', CLIENT],
+  stdout: { apiVersion: 'v1', kind: 'List', items: pods.map(([namespace, name]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels: { 'avalanche.network/vpn-client': 'vpn-proxy-iceland' } } })) },
+});
+const NO_USERS = users();
 const deletes = (calls: FakeCall[]) => calls.filter((c) => c.argv.includes('delete') && !c.argv.includes('pod')).map((c) => `${c.argv[3]}/${c.argv[4]}`);
 const rollback = (extra: string[] = ['--yes']) => ['--rollback', '--region', 'iceland', ...extra];
 
@@ -64,12 +73,12 @@ describe('phase2-deploy-proxy --rollback', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(deletes(first.calls)).toEqual([]);
     // What the successful run left: every object of the proxy (each rule answers "present", then "absent" once deleted).
-    const back = await runRunbook(NAME, rollback(), { scenario: { rules: [...live(ALL), DELETE, ...cluster({ namespace: true })] } });
+    const back = await runRunbook(NAME, rollback(), { scenario: { rules: [NO_USERS, ...live(ALL), DELETE, ...cluster({ namespace: true })] } });
     expect(back.code, back.stderr).toBe(0);
     expect(deletes(back.calls)).toEqual(ALL);
     expect(back.stdout).toContain('✓ Deployment/vpn-egress/vpn-proxy-iceland is gone');
     expect(back.calls.some((c) => c.argv.includes('namespace') && c.argv.includes('delete'))).toBe(false);
-    const again = await runRunbook(NAME, rollback(), { scenario: { rules: [...live([]), DELETE, ...cluster({ namespace: true })] } });
+    const again = await runRunbook(NAME, rollback(), { scenario: { rules: [NO_USERS, ...live([]), DELETE, ...cluster({ namespace: true })] } });
     expect(again.code, again.stderr).toBe(0);
     expect(deletes(again.calls)).toEqual([]);
     expect(again.stdout).toContain('Nothing to delete: the proxies are not deployed.');
@@ -83,7 +92,7 @@ describe('phase2-deploy-proxy --rollback', () => {
     expect(first.stdout).toMatch(/Left as is\. To undo later: npx zx runbooks\/phase2-deploy-proxy\.mjs --rollback/);
     expect(deletes(first.calls)).toEqual([]);
     // What the failed run left: the namespace and the two Secrets.
-    const back = await runRunbook(NAME, rollback(), { scenario: { rules: [...live(SECRETS), DELETE, ...cluster({ namespace: true })] } });
+    const back = await runRunbook(NAME, rollback(), { scenario: { rules: [NO_USERS, ...live(SECRETS), DELETE, ...cluster({ namespace: true })] } });
     expect(back.code, back.stderr).toBe(0);
     expect(deletes(back.calls)).toEqual(SECRETS);
     expect(back.stdout).toContain('= absent Deployment/vpn-egress/vpn-proxy-iceland');
@@ -91,7 +100,7 @@ describe('phase2-deploy-proxy --rollback', () => {
   });
 
   test('no TTY and no --yes: exit 2, nothing deleted', async () => {
-    const r = await runRunbook(NAME, rollback([]), { scenario: { rules: [...live(ALL), DELETE, ...cluster({ namespace: true })] } });
+    const r = await runRunbook(NAME, rollback([]), { scenario: { rules: [NO_USERS, ...live(ALL), DELETE, ...cluster({ namespace: true })] } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/expected a terminal to confirm in, or --yes/);
     expect(deletes(r.calls)).toEqual([]);
@@ -99,10 +108,25 @@ describe('phase2-deploy-proxy --rollback', () => {
 
   test('a delete fails: exit 1 naming the step, listing what was already deleted', async () => {
     const fail: Rule = { tool: 'kubectl', match: ['delete', 'deployment.apps'], code: 1, stderr: 'Error from server (Forbidden): deployments.apps "vpn-proxy-iceland" is forbidden: User "operator" cannot delete resource\n' };
-    const r = await runRunbook(NAME, rollback(), { scenario: { rules: [fail, ...live(ALL), DELETE, ...cluster({ namespace: true })] } });
+    const r = await runRunbook(NAME, rollback(), { scenario: { rules: [fail, NO_USERS, ...live(ALL), DELETE, ...cluster({ namespace: true })] } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/step "apply" \(Delete the objects\) failed: .*Forbidden/);
     expect(r.stdout).toContain('Changed before the failure:\n  + deleted NetworkPolicy/vpn-egress/vpn-proxy-iceland\n  + deleted Service/vpn-egress/vpn-proxy-iceland');
+  });
+
+  test('a pod still goes out through the proxy (marmithon after phase 3): exit 2 naming it, nothing deleted', async () => {
+    const r = await runRunbook(NAME, rollback(), { scenario: { rules: [users(['vpn-egress', 'marmithon-7d4b9c-x2x9k']), ...live(ALL), DELETE, ...cluster({ namespace: true })] } });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/expected no pod using vpn-proxy-iceland \(label avalanche\.network\/vpn-client=vpn-proxy-iceland\); found 1 pod\(s\): vpn-egress\/marmithon-7d4b9c-x2x9k/);
+    expect(r.stderr).toMatch(/phase3-migrate-marmithon\.mjs --rollback\), or add --force/);
+    expect(deletes(r.calls)).toEqual([]);
+  });
+
+  test('--force deletes it anyway, with a warning naming the pods', async () => {
+    const r = await runRunbook(NAME, rollback(['--yes', '--force']), { scenario: { rules: [users(['vpn-egress', 'marmithon-7d4b9c-x2x9k']), ...live(ALL), DELETE, ...cluster({ namespace: true })] } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/vpn-proxy-iceland is still used by vpn-egress\/marmithon-7d4b9c-x2x9k: deleting it anyway \(--force\)/);
+    expect(deletes(r.calls)).toEqual(ALL);
   });
 
   test('no namespace (never deployed): nothing to delete, exit 0', async () => {
