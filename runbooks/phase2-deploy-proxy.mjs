@@ -53,6 +53,7 @@ const preflight = (withKeys) => ({
 
 export const runbook = defineRunbook({
   name: 'phase2-deploy-proxy',
+  kubectl: true,
   title: 'Phase 2: deploy the shared VPN proxies',
   summary: 'Deploys gluetun shared HTTP proxies (ProtonVPN WireGuard) from manifests/vpn-proxy-<region>, then verifies them end to end.',
   purpose:

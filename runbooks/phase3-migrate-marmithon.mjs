@@ -14,6 +14,7 @@ const config = { id: 'config', kind: 'config', title: 'Read the inventory, manif
 
 export const runbook = defineRunbook({
   name: 'phase3-migrate-marmithon',
+  kubectl: true,
   title: 'Phase 3: move marmithon onto the shared proxy',
   summary: 'Points the marmithon IRC bot at vpn-proxy-iceland by applying manifests/marmithon, after recording its current configuration, and verifies from inside its pod that it leaves with the VPN\'s IP.',
   purpose:

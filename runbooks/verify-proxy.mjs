@@ -15,6 +15,7 @@ const inv = loadInventory();
 
 export const runbook = defineRunbook({
   name: 'verify-proxy',
+  kubectl: true,
   title: 'Verify the shared VPN proxies',
   summary: 'Checks each shared gluetun proxy end to end: VPN up, exit country, client pods through it, others refused.',
   purpose:

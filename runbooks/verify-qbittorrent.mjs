@@ -18,6 +18,7 @@ const APP = 'qbittorrent';
 
 export const runbook = defineRunbook({
   name: 'verify-qbittorrent',
+  kubectl: true,
   title: 'Verify qBittorrent behind its gluetun sidecar',
   summary: "Checks the torrent client's sidecar VPN: running in the right country, a forwarded port, qBittorrent listening on it, never the home IP.",
   purpose:

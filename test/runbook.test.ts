@@ -78,6 +78,17 @@ describe('runMain() --help', () => {
   });
 });
 
+describe('--context only where kubectl is driven', () => {
+  test('a runbook that does not declare kubectl has no --context in its help, and refuses one as unknown (exit 2)', async () => {
+    const noKube = defineRunbook({ ...runbook, kubectl: undefined });
+    expect(helpJson(noKube).flags.map((f) => f.name)).not.toContain('context');
+    const err = sink();
+    const code = await runMain(noKube, { argv: ['--context', 'other', '--dry-run'], env: {}, stdin: Readable.from(['']), stdout: sink().stream, stderr: err.stream, isTTY: false, exec: async () => ({ code: 0, stdout: '', stderr: '' }) });
+    expect(code).toBe(2);
+    expect(err.text()).toMatch(/--context: unknown flag for demo-runbook/);
+  });
+});
+
 describe('runMain() bad input', () => {
   test.each([
     [['--regoin', 'iceland'], /--regoin: unknown flag for demo-runbook; .*\(did you mean --region\?\)/],

@@ -19,15 +19,15 @@ export interface CommonFlags {
   reportDir?: string;
 }
 
-export function commonFlags(decl: Pick<RunbookDecl, 'rollback'>): FlagDecl[] {
+export function commonFlags(decl: Pick<RunbookDecl, 'rollback' | 'kubectl'>): FlagDecl[] {
   const flags: FlagDecl[] = [
     { name: 'help', type: 'boolean', description: 'Explain purpose, prerequisites, flags and steps, then exit. With --json, the declaration as JSON.' },
     { name: 'dry-run', type: 'string', valueName: 'client|server', description: '`--dry-run` runs no command at all: prints the plan, every command and the exact manifests. `--dry-run=server` runs read-only commands and server-side dry runs only.' },
     { name: 'yes', type: 'boolean', description: 'Answer yes to confirmations (for CI). Without a TTY and without --yes, a runbook that would change something refuses.' },
     { name: 'json', type: 'boolean', description: 'Print a machine-readable report (steps, status, durations, findings, changes) on stdout; progress goes to stderr.' },
-    { name: 'context', type: 'string', valueName: 'NAME', description: 'kubectl context to use instead of the inventory\'s.' },
     { name: 'report-dir', type: 'string', valueName: 'DIR', description: 'Also save the report as DIR/<runbook>-<target>-<timestamp>.json, one file per target verified, for the site\'s "last verified" (no secrets; public IPs masked). Default: $AVALANCHE_REPORT_DIR, else not saved.' },
   ];
+  if (decl.kubectl) flags.splice(4, 0, { name: 'context', type: 'string', valueName: 'NAME', description: 'kubectl context to use instead of the inventory\'s.' });
   if (decl.rollback) flags.push({ name: 'rollback', type: 'boolean', description: decl.rollback.summary });
   return flags;
 }

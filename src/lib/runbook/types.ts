@@ -56,6 +56,8 @@ export interface RunbookDecl {
   steps: StepDecl[];
   /** Declaring this adds `--rollback`, which runs these steps instead of `steps`. */
   rollback?: { summary: string; steps: StepDecl[] };
+  /** It drives kubectl: adds `--context` (a runbook that does not has no use for it, and refuses it as unknown). */
+  kubectl?: boolean;
 }
 
 export const EXIT_CODES = {
