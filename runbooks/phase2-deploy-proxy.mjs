@@ -11,7 +11,7 @@ const { validateWireguardKey, describeSecretSource } = await import('../src/lib/
 const { proxyConfig, proxyFlags } = await import('../src/lib/vpn-proxy.ts');
 const { kubePreflight, ECHO_URL, PROBE_IMAGE } = await import('../src/lib/egress-checks.ts');
 const { planProxy, applyProxy } = await import('../src/lib/proxy-deploy.ts');
-const { verifyProxy } = await import('../src/lib/proxy-verify.ts');
+const { verifyProxies } = await import('../src/lib/proxy-verify.ts');
 
 const inv = loadInventory();
 
@@ -119,15 +119,7 @@ export const runbook = defineRunbook({
       kind: 'verify',
       title: 'Verify each proxy (the checks of verify-proxy)',
       async run(ctx) {
-        const s = ctx.state;
-        const opts = { echoUrl: ctx.args.echoUrl, probeImage: ctx.args.probeImage, settleS: s.settleS, managedBy: s.managedBy, partOf: s.partOf };
-        for (const t of s.targets) {
-          try {
-            await verifyProxy(ctx, s.kube, t, opts);
-          } catch (err) {
-            ctx.check(`verification of ${t.name} completed`, false, { expected: 'every check to run', found: err.message, next: 'fix the cause above, then run verify-proxy.mjs' });
-          }
-        }
+        await verifyProxies(ctx, 'fix the cause above, then run verify-proxy.mjs');
       },
     },
     {

@@ -9,7 +9,7 @@ const { loadInventory } = await import('../src/lib/inventory.ts');
 const { Kube } = await import('../src/lib/kube.ts');
 const { proxyConfig, proxyFlags } = await import('../src/lib/vpn-proxy.ts');
 const { kubePreflight, ECHO_URL, PROBE_IMAGE } = await import('../src/lib/egress-checks.ts');
-const { verifyProxy } = await import('../src/lib/proxy-verify.ts');
+const { verifyProxies } = await import('../src/lib/proxy-verify.ts');
 
 const inv = loadInventory();
 
@@ -56,16 +56,7 @@ export const runbook = defineRunbook({
       kind: 'verify',
       title: 'Verify each proxy: VPN, country, client through it, others refused, not the home IP',
       async run(ctx) {
-        const s = ctx.state;
-        const opts = { echoUrl: ctx.args.echoUrl, probeImage: ctx.args.probeImage, settleS: s.settleS, managedBy: s.managedBy, partOf: s.partOf };
-        for (const t of s.targets) {
-          try {
-            await verifyProxy(ctx, s.kube, t, opts);
-          } catch (err) {
-            // One proxy's failure must not hide the others' results.
-            ctx.check(`verification of ${t.name} completed`, false, { expected: 'every check to run', found: err.message, next: 'fix the cause above and run again' });
-          }
-        }
+        await verifyProxies(ctx, 'fix the cause above and run again');
       },
     },
     {

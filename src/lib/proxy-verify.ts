@@ -9,6 +9,23 @@ import type { Kube } from './kube.ts';
 import type { StepContext } from './runbook.ts';
 import type { ProxyTarget } from './vpn-proxy.ts';
 
+/**
+ * The verify step of phase2-deploy-proxy and verify-proxy: every check for each proxy of the run
+ * (ctx.state holds kube, targets, settleS, managedBy and partOf from proxyConfig; the flags give the
+ * echo URL and probe image). One proxy's failure is a failed check, and never hides the others' results.
+ */
+export async function verifyProxies(ctx: StepContext, next: string): Promise<void> {
+  const s = ctx.state as { kube: Kube; targets: ProxyTarget[]; settleS: number; managedBy: string; partOf: string };
+  const opts: EgressOptions = { echoUrl: String(ctx.args.echoUrl), probeImage: String(ctx.args.probeImage), settleS: s.settleS, managedBy: s.managedBy, partOf: s.partOf };
+  for (const t of s.targets) {
+    try {
+      await verifyProxy(ctx, s.kube, t, opts);
+    } catch (err) {
+      ctx.check(`verification of ${t.name} completed`, false, { expected: 'every check to run', found: (err as Error).message, next });
+    }
+  }
+}
+
 export async function verifyProxy(ctx: StepContext, kube: Kube, t: ProxyTarget, o: EgressOptions): Promise<void> {
   ctx.log(`${t.name} (${t.country}), ${t.serviceUrl}`);
   const avail = deploymentAvailable(await kube.get(t.deployment));
