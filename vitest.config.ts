@@ -8,7 +8,7 @@ export default defineConfig({
     maxWorkers: 4,
     projects: [
       {
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'], testTimeout: 20_000 },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'], testTimeout: 20_000, sequence: { groupOrder: 0 } },
       },
       {
         test: {
@@ -22,6 +22,11 @@ export default defineConfig({
           hookTimeout: 300_000,
           // One browser, one page per context: files run one after the other.
           fileParallelism: false,
+          // After the unit project, not beside it: sharing the 2 cores with ~200 runbook subprocess
+          // scenarios starved Chromium (CI once saw Pagefind's UI wait 60 s for an idle moment), and
+          // the two take about as long one after the other as together (312 s against 307-322 s: CPU-bound
+          // either way).
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -7,7 +7,7 @@
  *     and diagram JavaScript bytes;
  *   - our link check beside linkinator on the same build (served on 127.0.0.1, externals skipped);
  *   - `npm run lint`, each runbook's --dry-run (median of 3, in the runbook check's sandbox);
- *   - `astro check`, `npm test` (unit and browser projects together, as .ci/run runs them, with
+ *   - `astro check`, `npm test` (the unit project, then the browser project, as .ci/run runs them, with
  *     each project's summed file durations), the other checks, and their sum as the
  *     .ci/run-equivalent (npm ci and apt excluded). --quick skips the suites and astro check.
  * The machine's load average is recorded: on a shared 2-core machine, figures vary with it.
@@ -145,11 +145,11 @@ if (!Object.keys(runbooks).length) add({ measure: 'runbook --dry-run', value: nu
 // 5. Suites and the .ci/run-equivalent.
 if (!values.quick) {
   const vitest = bin('vitest', 'vitest.mjs');
-  // As .ci/run does: `npm test` runs both projects together (the browser tests on the build made
+  // As .ci/run does: `npm test` runs the unit project, then the browser one (the browser tests on the build made
   // just before); the per-project figures are the sums of their files' own durations.
   const steps: Array<[string, string, string[], NodeJS.ProcessEnv?]> = [
     ['astro check', 'astro-check', [bin('astro', 'bin/astro.mjs'), 'check']],
-    ['tests: unit + browser together (npm test, as .ci/run)', 'tests', [vitest, 'run'], { AVALANCHE_E2E_DIST: dist }],
+    ['tests: unit, then browser (npm test, as .ci/run)', 'tests', [vitest, 'run'], { AVALANCHE_E2E_DIST: dist }],
     ['check:runbooks', 'check-runbooks', [join(ROOT, 'scripts/check-runbooks.ts'), '--dist', dist]],
     ['scan:secrets', 'scan-secrets', [join(ROOT, 'scripts/scan-secrets.ts'), '--dist', dist]],
   ];
