@@ -21,6 +21,7 @@ const config = {
   title: 'Read the inventory, the bundled manifests and the flags',
   run(ctx) {
     Object.assign(ctx.state, proxyConfig(inv, ctx.args, ctx.flags.context));
+    if (ctx.args.force && !ctx.flags.rollback) ctx.fail({ expected: '--force only together with --rollback', found: '--force without --rollback', next: 'drop --force (a deploy never deletes anything), or add --rollback' });
     const rollout = Number(ctx.args.rolloutTimeout);
     if (!Number.isInteger(rollout) || rollout < 1) ctx.fail({ expected: '--rollout-timeout in whole seconds (1 or more)', found: String(ctx.args.rolloutTimeout), next: 'e.g. --rollout-timeout 300' });
     ctx.state.rolloutTimeoutS = rollout;

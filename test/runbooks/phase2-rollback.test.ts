@@ -129,6 +129,13 @@ describe('phase2-deploy-proxy --rollback', () => {
     expect(deletes(r.calls)).toEqual(ALL);
   });
 
+  test('--force without --rollback is bad input: exit 2 before any command', async () => {
+    const r = await runRunbook(NAME, ['--region', 'iceland', '--yes', '--force'], { scenario: { rules: [] }, tools: ['kubectl'], env: ENV });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/expected --force only together with --rollback; found --force without --rollback/);
+    expect(r.calls).toEqual([]);
+  });
+
   test('no namespace (never deployed): nothing to delete, exit 0', async () => {
     const r = await runRunbook(NAME, rollback(), { scenario: { rules: [DELETE, ...cluster({ namespace: false })] } });
     expect(r.code, r.stderr).toBe(0);
