@@ -4,7 +4,9 @@ export default defineConfig({
   test: {
     // Most test time is spent waiting on subprocesses (runbooks under zx with fake tools, builds,
     // Chromium), so more workers than the 2 cores pays: on this machine the unit project took
-    // 282 s with 4 workers against 361 s with the default (os.availableParallelism() = 2).
+    // 282 s with 4 workers against 361 s with the default (os.availableParallelism() = 2). Measured
+    // when each fake tool call was a Node process; with the bash fakes (test/fakes) it takes ~163 s
+    // with 4 workers, and the default was not measured again.
     maxWorkers: 4,
     projects: [
       {
