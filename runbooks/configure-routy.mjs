@@ -1,9 +1,9 @@
 #!/usr/bin/env zx
 // Converge routy, the subnet router, and the tailnet settings it needs, to the bundled desired state.
 // Logic: src/lib/tailscale-configure*.ts. Facts and sources: ../shared/research/tailscale.md.
-import { defineRunbook, runMain } from '../src/lib/runbook.ts';
-import { checkRouty, loadConfig, planChanges, readState } from '../src/lib/tailscale-configure.ts';
-import { applyForwarding, applyPolicy, applySettings, applySplitDns, approveRoutes, verifyRouty } from '../src/lib/tailscale-configure-apply.ts';
+import { defineRunbook, runMain } from '../src/lib/harness/index.ts';
+import { checkRouty, loadConfig, planChanges, readState } from './configure-routy/steps.ts';
+import { applyForwarding, applyPolicy, applySettings, applySplitDns, approveRoutes, verifyRouty } from './configure-routy/apply.ts';
 
 export const runbook = defineRunbook({
   name: 'configure-routy',

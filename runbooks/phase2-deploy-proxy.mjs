@@ -1,17 +1,17 @@
 #!/usr/bin/env -S npx zx
 // phase2-deploy-proxy: migration phase 2, deploy the shared VPN proxies (gluetun + ProtonVPN WireGuard).
 // Reads top to bottom as the steps a person would take; the logic lives in src/lib (proxy-deploy.ts,
-// proxy-verify.ts, egress-checks.ts, vpn-proxy.ts, kube.ts, gluetun.ts); the harness is src/lib/runbook.ts.
-import '../src/lib/node-guard.mjs'; // first: one clear line on a Node too old for the .ts imports below
+// proxy-verify.ts, egress-checks.ts, vpn-proxy.ts, kube.ts, gluetun.ts); the harness is src/lib/harness/index.ts.
+import '../src/lib/harness/node-guard.mjs'; // first: one clear line on a Node too old for the .ts imports below
 
-const { defineRunbook, runMain } = await import('../src/lib/runbook.ts');
-const { loadInventory } = await import('../src/lib/inventory.ts');
-const { Kube, refName } = await import('../src/lib/kube.ts');
-const { validateWireguardKey, describeSecretSource } = await import('../src/lib/secrets.ts');
-const { proxyConfig, proxyFlags } = await import('../src/lib/vpn-proxy.ts');
-const { kubePreflight, ECHO_URL, PROBE_IMAGE } = await import('../src/lib/egress-checks.ts');
-const { planProxy, applyProxy } = await import('../src/lib/proxy-deploy.ts');
-const { verifyProxies } = await import('../src/lib/proxy-verify.ts');
+const { defineRunbook, runMain } = await import('../src/lib/harness/index.ts');
+const { loadInventory } = await import('../src/lib/inventory/inventory.ts');
+const { Kube, refName } = await import('../src/lib/clients/kube.ts');
+const { validateWireguardKey, describeSecretSource } = await import('../src/lib/core/secrets.ts');
+const { proxyConfig, proxyFlags } = await import('../src/lib/steps/vpn-proxy.ts');
+const { kubePreflight, ECHO_URL, PROBE_IMAGE } = await import('../src/lib/steps/egress-checks.ts');
+const { planProxy, applyProxy } = await import('./phase2-deploy-proxy/deploy.ts');
+const { verifyProxies } = await import('../src/lib/steps/proxy-verify.ts');
 
 const inv = loadInventory();
 

@@ -1,14 +1,14 @@
 #!/usr/bin/env -S npx zx
 // phase3-migrate-marmithon: migration phase 3, move the marmithon IRC bot onto the shared proxy vpn-proxy-iceland.
 // Reads top to bottom as the steps a person would take; the logic lives in src/lib (marmithon-steps.ts,
-// marmithon-verify.ts, marmithon-rollback.ts, marmithon-migration.ts, migration-state.ts, proxy-verify.ts); the harness is src/lib/runbook.ts.
-import '../src/lib/node-guard.mjs'; // first: one clear line on a Node too old for the .ts imports below
+// marmithon-verify.ts, marmithon-rollback.ts, marmithon-migration.ts, migration-state.ts, proxy-verify.ts); the harness is src/lib/harness/index.ts.
+import '../src/lib/harness/node-guard.mjs'; // first: one clear line on a Node too old for the .ts imports below
 
-const { defineRunbook, runMain } = await import('../src/lib/runbook.ts');
-const { ECHO_URL, PROBE_IMAGE } = await import('../src/lib/egress-checks.ts');
-const p3 = await import('../src/lib/marmithon-steps.ts');
-const rb = await import('../src/lib/marmithon-rollback.ts');
-const { verifyFromPod } = await import('../src/lib/marmithon-verify.ts');
+const { defineRunbook, runMain } = await import('../src/lib/harness/index.ts');
+const { ECHO_URL, PROBE_IMAGE } = await import('../src/lib/steps/egress-checks.ts');
+const p3 = await import('./phase3-migrate-marmithon/steps.ts');
+const rb = await import('./phase3-migrate-marmithon/rollback.ts');
+const { verifyFromPod } = await import('./phase3-migrate-marmithon/verify.ts');
 
 const config = { id: 'config', kind: 'config', title: 'Read the inventory, manifests/marmithon and the record file', run: p3.loadPhase3 };
 

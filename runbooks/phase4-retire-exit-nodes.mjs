@@ -1,14 +1,14 @@
 #!/usr/bin/env -S npx zx
 // phase4-retire-exit-nodes: migration phase 4, retire every Tailscale exit node, then the VPS (by hand, guided).
 // Reads top to bottom as the steps a person would take; the logic lives in src/lib (exit-nodes-steps.ts,
-// exit-nodes-verify.ts, exit-nodes-rollback.ts, exit-nodes.ts, vps-retire.ts, migration-state.ts); the harness is src/lib/runbook.ts.
-import '../src/lib/node-guard.mjs'; // first: one clear line on a Node too old for the .ts imports below
+// exit-nodes-verify.ts, exit-nodes-rollback.ts, exit-nodes.ts, vps-retire.ts, migration-state.ts); the harness is src/lib/harness/index.ts.
+import '../src/lib/harness/node-guard.mjs'; // first: one clear line on a Node too old for the .ts imports below
 
-const { defineRunbook, runMain } = await import('../src/lib/runbook.ts');
-const p4 = await import('../src/lib/exit-nodes-steps.ts');
-const rb = await import('../src/lib/exit-nodes-rollback.ts');
-const { vpsChecklist, summarizeRetire } = await import('../src/lib/vps-retire.ts');
-const { verifyRetired } = await import('../src/lib/exit-nodes-verify.ts');
+const { defineRunbook, runMain } = await import('../src/lib/harness/index.ts');
+const p4 = await import('./phase4-retire-exit-nodes/steps.ts');
+const rb = await import('./phase4-retire-exit-nodes/rollback.ts');
+const { vpsChecklist, summarizeRetire } = await import('./phase4-retire-exit-nodes/vps.ts');
+const { verifyRetired } = await import('./phase4-retire-exit-nodes/verify.ts');
 
 const config = { id: 'config', kind: 'config', title: 'Read the inventory (no workload may depend on an exit node), the flags and the API key', run: p4.loadPhase4 };
 

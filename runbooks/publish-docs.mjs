@@ -1,8 +1,8 @@
 #!/usr/bin/env zx
 // Build this site and serve it to the tailnet with `tailscale serve` (tailnet only, never Funnel); --stop ends it.
-// Logic: src/lib/tailscale-publish.ts.
-import { defineRunbook, runMain } from '../src/lib/runbook.ts';
-import { buildSite, checkServe, loadPublishConfig, serveOrStop, verifyServed } from '../src/lib/tailscale-publish.ts';
+// Logic: runbooks/publish-docs/steps.ts.
+import { defineRunbook, runMain } from '../src/lib/harness/index.ts';
+import { buildSite, checkServe, loadPublishConfig, serveOrStop, verifyServed } from './publish-docs/steps.ts';
 
 export const runbook = defineRunbook({
   name: 'publish-docs',

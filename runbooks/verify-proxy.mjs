@@ -1,15 +1,15 @@
 #!/usr/bin/env -S npx zx
 // verify-proxy: checks that each shared VPN proxy works end to end, from inside the cluster.
 // Reads top to bottom as the steps a person would take. Logic lives in src/lib (vpn-proxy.ts,
-// egress-checks.ts, proxy-verify.ts, kube.ts, gluetun.ts); the harness is src/lib/runbook.ts.
-import '../src/lib/node-guard.mjs'; // first: one clear line on a Node too old for the .ts imports below
+// egress-checks.ts, proxy-verify.ts, kube.ts, gluetun.ts); the harness is src/lib/harness/index.ts.
+import '../src/lib/harness/node-guard.mjs'; // first: one clear line on a Node too old for the .ts imports below
 
-const { defineRunbook, runMain } = await import('../src/lib/runbook.ts');
-const { loadInventory } = await import('../src/lib/inventory.ts');
-const { Kube } = await import('../src/lib/kube.ts');
-const { proxyConfig, proxyFlags } = await import('../src/lib/vpn-proxy.ts');
-const { kubePreflight, ECHO_URL, PROBE_IMAGE } = await import('../src/lib/egress-checks.ts');
-const { verifyProxies } = await import('../src/lib/proxy-verify.ts');
+const { defineRunbook, runMain } = await import('../src/lib/harness/index.ts');
+const { loadInventory } = await import('../src/lib/inventory/inventory.ts');
+const { Kube } = await import('../src/lib/clients/kube.ts');
+const { proxyConfig, proxyFlags } = await import('../src/lib/steps/vpn-proxy.ts');
+const { kubePreflight, ECHO_URL, PROBE_IMAGE } = await import('../src/lib/steps/egress-checks.ts');
+const { verifyProxies } = await import('../src/lib/steps/proxy-verify.ts');
 
 const inv = loadInventory();
 

@@ -2,16 +2,16 @@
 // verify-qbittorrent: checks qBittorrent's gluetun sidecar: VPN up in the right country, a forwarded port,
 // qBittorrent listening on exactly that port, and never the home IP as its exit.
 // Reads top to bottom; the logic lives in src/lib (egress-checks.ts, gluetun.ts, qbittorrent.ts, kube.ts).
-import '../src/lib/node-guard.mjs'; // first: one clear line on a Node too old for the .ts imports below
+import '../src/lib/harness/node-guard.mjs'; // first: one clear line on a Node too old for the .ts imports below
 
-const { defineRunbook, runMain } = await import('../src/lib/runbook.ts');
-const { loadInventory } = await import('../src/lib/inventory.ts');
-const { loadApp } = await import('../src/lib/manifests.ts');
-const { Kube } = await import('../src/lib/kube.ts');
-const { Gluetun, apiKeyEnvOf } = await import('../src/lib/gluetun.ts');
-const { gluetunContainer } = await import('../src/lib/vpn-proxy.ts');
-const { qbPreferences } = await import('../src/lib/qbittorrent.ts');
-const { kubePreflight, checkGluetun, deploymentAvailable, measureHomeIp, firstIp, ECHO_URL, PROBE_IMAGE, HOME_IP_MASK } = await import('../src/lib/egress-checks.ts');
+const { defineRunbook, runMain } = await import('../src/lib/harness/index.ts');
+const { loadInventory } = await import('../src/lib/inventory/inventory.ts');
+const { loadApp } = await import('../src/lib/inventory/manifests.ts');
+const { Kube } = await import('../src/lib/clients/kube.ts');
+const { Gluetun, apiKeyEnvOf } = await import('../src/lib/clients/gluetun.ts');
+const { gluetunContainer } = await import('../src/lib/steps/vpn-proxy.ts');
+const { qbPreferences } = await import('../src/lib/clients/qbittorrent.ts');
+const { kubePreflight, checkGluetun, deploymentAvailable, measureHomeIp, firstIp, ECHO_URL, PROBE_IMAGE, HOME_IP_MASK } = await import('../src/lib/steps/egress-checks.ts');
 
 const inv = loadInventory();
 const APP = 'qbittorrent';

@@ -1,8 +1,8 @@
 #!/usr/bin/env zx
 // Check, from the operator's tailnet machine, that remote access to the home LAN works end to end.
-// Logic: src/lib/tailscale-verify.ts. Facts and sources: ../shared/research/tailscale.md.
-import { defineRunbook, runMain } from '../src/lib/runbook.ts';
-import { checkClient, loadVerifyConfig, serviceNames, verifyRemoteAccess } from '../src/lib/tailscale-verify.ts';
+// Logic: runbooks/verify-remote-access/steps.ts. Facts and sources: ../shared/research/tailscale.md.
+import { defineRunbook, runMain } from '../src/lib/harness/index.ts';
+import { checkClient, loadVerifyConfig, serviceNames, verifyRemoteAccess } from './verify-remote-access/steps.ts';
 
 export const runbook = defineRunbook({
   name: 'verify-remote-access',

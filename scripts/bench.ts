@@ -3,7 +3,7 @@
  * the console and bench-results/bench.json, each figure beside its budget with pass or fail:
  *   - clean build time with and without build-time diagrams (AVALANCHE_CHROMIUM=none), median of
  *     --runs; "clean" = fresh outDir and fresh Astro cacheDir, through a temporary config file;
- *   - per-page first-load bytes (gzip of HTML + CSS + JS, src/lib/check-weight.ts), max and median,
+ *   - per-page first-load bytes (gzip of HTML + CSS + JS, src/lib/checks/weight.ts), max and median,
  *     and diagram JavaScript bytes;
  *   - our link check beside linkinator on the same build (served on 127.0.0.1, externals skipped);
  *   - `npm run lint`, each runbook's --dry-run (median of 3, in the runbook check's sandbox);
@@ -17,11 +17,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createSandbox } from '../src/lib/check-runbooks-run.ts';
-import { listRunbooks } from '../src/lib/check-runbooks.ts';
-import { loadSite } from '../src/lib/check-site.ts';
-import { serveStatic } from '../src/lib/check-static-server.ts';
-import { median, pageWeights } from '../src/lib/check-weight.ts';
+import { createSandbox } from '../src/lib/checks/runbooks-run.ts';
+import { listRunbooks } from '../src/lib/checks/runbooks.ts';
+import { loadSite } from '../src/lib/checks/site.ts';
+import { serveStatic } from '../src/lib/checks/static-server.ts';
+import { median, pageWeights } from '../src/lib/checks/weight.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '2' }, quick: { type: 'boolean', default: false } } });

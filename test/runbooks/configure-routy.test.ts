@@ -10,7 +10,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { runRunbook, type Rule, type RunResult } from '../fakes/run-runbook.ts';
 import { DEFAULT_POLICY, startFakeTailscaleApi, type FakeApiOptions, type FakeTailscaleApi } from '../fakes/tailscale-api-server.ts';
 import { apiWrites, CONFIGURED, EXIT, fakeApiKey, fixture, FRESH, otherDevices, remoteCommands, remoteWrites, routyDevice, routyRules, SYSCTL_TEXT, type RoutyState } from '../fakes/tailscale-scenarios.ts';
-import type { ApiDevice } from '../../src/lib/tailscale-api.ts';
+import type { ApiDevice } from '../../src/lib/clients/tailscale-api.ts';
 
 // Each test spawns the runbook and a fake per command: generous on a shared, loaded machine.
 vi.setConfig({ testTimeout: 90_000 });

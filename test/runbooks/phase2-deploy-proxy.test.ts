@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
-import { loadApp } from '../../src/lib/manifests.ts';
-import type { Report } from '../../src/lib/runbook.ts';
+import { loadApp } from '../../src/lib/inventory/manifests.ts';
+import type { Report } from '../../src/lib/harness/index.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP, probePods, probes, secretJson, type GluetunState } from '../fakes/kubectl.ts';
 import { runRunbook, type FakeCall, type Rule } from '../fakes/run-runbook.ts';
 

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import type { Report } from '../../src/lib/runbook.ts';
+import type { Report } from '../../src/lib/harness/index.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP, probePods, probes, VPN_IP, type GluetunState, type ProbeAnswers } from '../fakes/kubectl.ts';
 import { ROOT, runRunbook, type Answer, type FakeCall, type Rule, type RunResult } from '../fakes/run-runbook.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import type { Report } from '../../src/lib/runbook.ts';
+import type { Report } from '../../src/lib/harness/index.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP, probePods, probes, VPN_IP, type GluetunState } from '../fakes/kubectl.ts';
 import { runRunbook, type Answer, type Rule } from '../fakes/run-runbook.ts';
 
