@@ -2,7 +2,7 @@ import { Readable, Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import type { Exec } from '../../src/lib/core/exec.ts';
 import { defineRunbook, helpJson, runMain, type Report } from '../../src/lib/harness/index.ts';
-import { runbook } from '../fixtures/runbooks/demo-runbook.ts';
+import { runbook } from '../fixtures/runbooks/demo-runbook/index.ts';
 import { runRunbook } from '../fakes/run-runbook.ts';
 
 const SECRET = 'demo-secret-value-1234';
@@ -252,7 +252,7 @@ describe('demo runbook as a subprocess (zx, fake kubectl on PATH)', () => {
     expect(old.stdout, 'this test needs an old Node at /usr/bin/node (Debian: apt install nodejs, which is v20)').toMatch(/^v(1\d|2[01]|22\.(\d|1[0-7]))\./);
     const r = spawnSync('/usr/bin/node', ['test/fixtures/runbooks/demo-runbook.mjs', '--dry-run'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^This runbook needs Node 22\.18\.0 or newer \(found 2\d\.\d+\.\d+\);.*\n$/);
+    expect(r.stderr).toMatch(/^demo-runbook: this runbook needs Node 22\.18\.0 or newer \(found 2\d\.\d+\.\d+\);.*\n$/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

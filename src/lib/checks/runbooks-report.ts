@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuiltSite } from './site.ts';
 import { createSandbox, type RunResult, type Sandbox } from './runbooks-run.ts';
-import { appliedByMarker, linkingPages, listRunbooks, manifestApps, mentionedRunbooks, mentionsApp } from './runbooks.ts';
+import { appliedByMarker, linkingPages, listRunbooks, manifestApps, mentionedRunbooks, mentionsApp, runbookSource } from './runbooks.ts';
 
 export interface RunbookProblem {
   /** "runbooks/x.mjs", "manifests/app", or a docs file. */
@@ -87,7 +87,7 @@ export async function checkRunbooks(repoRoot: string, site: BuiltSite, { concurr
   for (const app of manifestApps(repoRoot)) {
     const subject = `manifests/${app}`;
     const marker = appliedByMarker(join(repoRoot, subject));
-    const appliers = names.filter((n) => mentionsApp(results.get(n)!.dryRunText, app) || mentionsApp(readFileSync(join(repoRoot, `runbooks/${n}.mjs`), 'utf8'), app));
+    const appliers = names.filter((n) => mentionsApp(results.get(n)!.dryRunText, app) || mentionsApp(runbookSource(repoRoot, n), app));
     if (marker?.kind === 'invalid') {
       problems.push({ subject, reason: `${marker.file} has "${marker.line}"; expected "# applied-by: hand — <reason>" or "# applied-by: <runbook>.mjs"` });
     } else if (marker?.kind === 'hand') {

@@ -25,6 +25,13 @@ export function listRunbooks(repoRoot: string): string[] {
     .sort();
 }
 
+/** A runbook's source: its entry (runbooks/<name>.mjs) and every file of its folder (runbooks/<name>/). */
+export function runbookSource(repoRoot: string, name: string): string {
+  const dir = join(repoRoot, 'runbooks', name);
+  const files = [join(repoRoot, 'runbooks', `${name}.mjs`), ...(existsSync(dir) ? walk(dir).filter((f) => /\.(ts|mjs)$/.test(f)) : [])];
+  return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
 /**
  * Runbook names a text mentions: "runbooks/x.mjs" or a bare "x.mjs", but not another folder's
  * script ("scripts/start.mjs") or a dotted name ("astro.config.mjs").

@@ -86,7 +86,7 @@ export function secretSources(spec: SecretSpec): string[] {
 }
 
 /** Which source a spec would use in this environment, without reading it (for --dry-run and plans). */
-export function describeSecretSource(spec: SecretSpec, env: NodeJS.ProcessEnv): string | undefined {
+export function describeSecretSource(spec: Pick<SecretSpec, 'env'>, env: NodeJS.ProcessEnv): string | undefined {
   if (env[spec.env]) return `$${spec.env}`;
   if (env[`${spec.env}_FILE`]) return `file ${env[`${spec.env}_FILE`]} ($${spec.env}_FILE)`;
   if (env[`${spec.env}_COMMAND`]) return `command "${env[`${spec.env}_COMMAND`]}" ($${spec.env}_COMMAND)`;

@@ -6,7 +6,7 @@ import type { CommandRunner } from '../core/exec.ts';
 import { loadSecret } from '../core/secrets.ts';
 import { Refusal, SkipStep, StepFailure } from './errors.ts';
 import type { Output } from './output.ts';
-import type { Change, CommonFlags, Finding, StepContext, StepDecl } from './types.ts';
+import type { Change, CommonFlags, Finding, RunbookSetup, StepContext, StepDecl } from './types.ts';
 
 export type { Change, Finding, StepContext } from './types.ts';
 
@@ -18,6 +18,7 @@ export interface RunState {
   flags: CommonFlags;
   args: Record<string, any>;
   env: NodeJS.ProcessEnv;
+  setup: RunbookSetup;
   isTTY: boolean;
   runner: CommandRunner;
   out: Output;
@@ -38,6 +39,7 @@ export function makeContext(run: RunState, step: StepDecl, simulated: boolean): 
     runbook: run.runbook,
     step: { id: step.id, title: step.title, kind: step.kind },
     args: run.args,
+    setup: run.setup,
     flags: run.flags,
     dryRun,
     simulated,

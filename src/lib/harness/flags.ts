@@ -51,7 +51,7 @@ export function parseFlags(decl: RunbookDecl, argv: string[]): ParsedFlags {
   for (const f of decl.flags ?? []) {
     let v = values[f.name] as string | boolean | string[] | undefined;
     if (Array.isArray(v)) v = v.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
-    if (v === undefined) v = f.default;
+    if (v === undefined) v = Array.isArray(f.default) ? [...f.default] : (f.default as string | boolean | undefined);
     const choices = typeof f.choices === 'function' ? f.choices() : f.choices;
     if (choices && v !== undefined && typeof v !== 'boolean') {
       for (const one of Array.isArray(v) ? v : [v]) {

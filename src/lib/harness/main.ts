@@ -14,7 +14,8 @@ import { parseFlags } from './flags.ts';
 import { helpJson, helpText } from './help.ts';
 import { ms, Output } from './output.ts';
 import { buildReport, type StepRecord } from './report.ts';
-import { changesThings, type RunbookDecl } from './types.ts';
+import { loadSetup } from './setup.ts';
+import { changesThings, validateDecl, type RunbookDecl, type RunbookDefinition, type RunbookSetup } from './types.ts';
 
 export interface MainOptions {
   argv?: string[];
@@ -25,6 +26,8 @@ export interface MainOptions {
   /** Interactive? Default: AVALANCHE_TTY=1/0 if set, else whether stdin and stdout are terminals. */
   isTTY?: boolean;
   exec?: Exec;
+  /** The inventory and manifests to run against (default: loadSetup(env), i.e. the bundled ones or the AVALANCHE_* overrides). */
+  setup?: RunbookSetup;
   now?: () => number;
   clock?: () => Date;
 }
@@ -35,20 +38,25 @@ export function scriptArgs(name: string, argv = process.argv): string[] {
   return argv.slice(i >= 0 ? i + 1 : 2);
 }
 
-export async function runMain(decl: RunbookDecl, opts: MainOptions = {}): Promise<number> {
+/**
+ * Runs a runbook: makes its declaration from the setup (the inventory is loaded here, inside the one
+ * handler, so a malformed inventory is one line and exit 2 even for --help), then runs it.
+ */
+export async function runMain(runbook: RunbookDefinition<any, any> | RunbookDecl<any, any>, opts: MainOptions = {}): Promise<number> {
   const stderr = opts.stderr ?? process.stderr;
   try {
+    const decl = 'make' in runbook ? runbook.make(opts.setup ?? loadSetup(opts.env ?? process.env)) : validateDecl(runbook);
     return await main(decl, opts);
   } catch (err) {
     // The one place an escaped error becomes output: one line, no stack (a bug shows its code path only with DEBUG=1).
     const code = err instanceof AvalancheError ? err.exitCode : 1;
-    stderr.write(`${decl.name}: ${(err as Error).message ?? String(err)}\n`);
+    stderr.write(`${runbook.name}: ${(err as Error).message ?? String(err)}\n`);
     if ((opts.env ?? process.env).DEBUG) stderr.write(`${(err as Error).stack}\n`);
     return code;
   }
 }
 
-async function main(decl: RunbookDecl, opts: MainOptions): Promise<number> {
+async function main(decl: RunbookDecl<any, any>, opts: MainOptions): Promise<number> {
   const env = opts.env ?? process.env;
   const stdin = opts.stdin ?? process.stdin;
   const stdout = opts.stdout ?? process.stdout;
@@ -89,7 +97,8 @@ async function main(decl: RunbookDecl, opts: MainOptions): Promise<number> {
     }
     return lines.length ? Promise.resolve(lines.shift()!) : new Promise<string>((r) => waiting.push(r));
   };
-  const run: RunState = { runbook: decl.name, flags, args, env, isTTY, runner, out, changes: [], facts: {}, state: {}, ask };
+  const setup = opts.setup ?? loadSetup(env);
+  const run: RunState = { runbook: decl.name, flags, args, env, setup, isTTY, runner, out, changes: [], facts: {}, state: {}, ask };
 
   const mode = flags.rollback ? 'rollback' : 'apply';
   const steps = flags.rollback ? decl.rollback!.steps : decl.steps;
@@ -174,9 +183,8 @@ async function main(decl: RunbookDecl, opts: MainOptions): Promise<number> {
   if (reportDir) {
     // One file per target verified, public IPs masked (src/lib/harness/reports.ts); loaded only when asked for.
     const { saveRunReport } = await import('./reports.ts');
-    const { loadInventory } = await import('../inventory/inventory.ts');
     try {
-      const files = saveRunReport(reportDir, report, { args: run.args, inventory: loadInventory(env.AVALANCHE_INVENTORY || undefined), redactor });
+      const files = saveRunReport(reportDir, report, { args: run.args, inventory: setup.inventory, redactor });
       out.line(files.length ? `Report saved: ${files.join(', ')}` : 'Report not saved: a dry run or a rollback verifies nothing.');
     } catch (err) {
       // The exit code stays what the run earned; the lost report is said loudly.
@@ -186,7 +194,7 @@ async function main(decl: RunbookDecl, opts: MainOptions): Promise<number> {
   return exitCode;
 }
 
-async function offerRollback(decl: RunbookDecl, run: RunState, done: RunState['changes'], inRollback: boolean): Promise<void> {
+async function offerRollback(decl: RunbookDecl<any, any>, run: RunState, done: RunState['changes'], inRollback: boolean): Promise<void> {
   const { out } = run;
   out.line('Changed before the failure:');
   done.forEach((c) => out.line(`  + ${c.summary}`));

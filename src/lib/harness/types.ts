@@ -5,6 +5,7 @@
  */
 import type { CommandMode, CommandResult, CommandRunner, RunOptions } from '../core/exec.ts';
 import type { Secret, SecretSpec } from '../core/secrets.ts';
+import type { Inventory } from '../inventory/inventory.ts';
 import type { FailureDetail } from './errors.ts';
 
 export const STEP_KINDS = ['config', 'preflight', 'plan', 'confirm', 'apply', 'verify', 'summary'] as const;
@@ -21,10 +22,43 @@ export interface FlagDecl {
   valueName?: string;
   /** Allowed values, checked before any step runs (exit 2 otherwise). A function is called lazily. */
   choices?: readonly string[] | (() => readonly string[]);
-  default?: string | boolean | string[];
+  default?: string | boolean | readonly string[];
 }
 
-export interface StepDecl {
+/** `echo-url` -> `echoUrl`, as a type (flags are camel-cased into `ctx.args`). */
+type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+type FlagValue<F extends FlagDecl> = F['type'] extends 'boolean'
+  ? boolean
+  : F extends { multiple: true }
+    ? string[]
+    : F extends { default: string }
+      ? string
+      : string | undefined;
+/** The type of `ctx.args`, from a runbook's flag declarations (declare them `as const` to get it exact). */
+export type ArgsOf<F extends readonly FlagDecl[]> = { -readonly [K in F[number] as Camel<K['name']>]: FlagValue<K> };
+/** Loose args, for declarations whose flags are not `as const`. */
+export type AnyArgs = Record<string, any>;
+/** Loose state, the default until a runbook declares its own. */
+export type AnyState = Record<string, any>;
+
+/**
+ * What every runbook gets before its declaration is made: the inventory it runs against (the bundled
+ * src/data/network.yaml, or $AVALANCHE_INVENTORY), the manifests root (the repository, or
+ * $AVALANCHE_MANIFESTS_ROOT) and the state directory for records. Loaded inside runMain, so a malformed
+ * inventory is a one-line error and exit 2, even for --help.
+ */
+export interface RunbookSetup {
+  inventory: Inventory;
+  /** The inventory file, as shown in messages. */
+  inventoryFile: string;
+  /** true when it came from $AVALANCHE_INVENTORY rather than the bundled file. */
+  inventoryOverridden: boolean;
+  /** Directory that holds manifests/. */
+  manifestsRoot: string;
+  manifestsOverridden: boolean;
+}
+
+export interface StepDecl<S = AnyState, A = AnyArgs> {
   id: string;
   title: string;
   kind: StepKind;
@@ -32,7 +66,7 @@ export interface StepDecl {
   changes?: string;
   /** How to undo it by hand (or which flag does it). */
   undo?: string;
-  run(ctx: StepContext): Promise<void> | void;
+  run(ctx: StepContext<S, A>): Promise<void> | void;
 }
 
 export interface SecretDecl {
@@ -41,7 +75,7 @@ export interface SecretDecl {
   description: string;
 }
 
-export interface RunbookDecl {
+export interface RunbookDecl<S = AnyState, A = AnyArgs> {
   /** File name without .mjs, e.g. "phase2-deploy-proxy". */
   name: string;
   title: string;
@@ -50,14 +84,14 @@ export interface RunbookDecl {
   /** A short paragraph: why and when to run it. */
   purpose: string;
   prerequisites: string[];
-  flags?: FlagDecl[];
+  flags?: readonly FlagDecl[];
   /** Secrets it reads, for --help and the docs (never their values). */
   secrets?: SecretDecl[];
   /** Example invocations (arguments after the script name). */
   examples?: string[];
-  steps: StepDecl[];
+  steps: StepDecl<S, A>[];
   /** Declaring this adds `--rollback`, which runs these steps instead of `steps`. */
-  rollback?: { summary: string; steps: StepDecl[] };
+  rollback?: { summary: string; steps: StepDecl<S, A>[] };
   /** It drives kubectl: adds `--context` (a runbook that does not has no use for it, and refuses it as unknown). */
   kubectl?: boolean;
 }
@@ -68,10 +102,44 @@ export const EXIT_CODES = {
   2: 'Bad input or a preflight refusal; nothing was changed.',
 } as const;
 
-/** Validates the declaration's shape (a programming error throws at load, before any step). */
-export function defineRunbook<T extends RunbookDecl>(decl: T): T {
+/**
+ * A runbook: its name, and how its declaration is made from the setup (the inventory decides which
+ * regions, hosts and defaults exist, so the declaration is made after the inventory is loaded).
+ */
+export interface RunbookDefinition<S = AnyState, A = AnyArgs> {
+  readonly name: string;
+  make(setup: RunbookSetup): RunbookDecl<S, A>;
+}
+
+/**
+ * Declares a runbook, in runbooks/<name>/index.ts:
+ * `export default defineRunbook<State, Args>('name', (setup) => ({ ...declaration }))`.
+ * The declaration is made from the setup when the runbook runs (or its page is built) and checked then:
+ * a programming error throws before any step runs. A fixed declaration (tests, fixtures) may be passed
+ * directly: `defineRunbook({ name, ... })` checks it at once and returns it.
+ */
+export function defineRunbook<S = AnyState, A = AnyArgs>(name: string, make: (setup: RunbookSetup) => RunbookDecl<S, A>): RunbookDefinition<S, A>;
+export function defineRunbook<S = AnyState, A = AnyArgs>(decl: RunbookDecl<S, A>): RunbookDecl<S, A>;
+export function defineRunbook<S, A>(
+  nameOrDecl: string | RunbookDecl<S, A>,
+  make?: (setup: RunbookSetup) => RunbookDecl<S, A>,
+): RunbookDefinition<S, A> | RunbookDecl<S, A> {
+  if (typeof nameOrDecl !== 'string') return validateDecl(nameOrDecl);
+  const name = nameOrDecl;
+  return {
+    name,
+    make(setup) {
+      const decl = make!(setup);
+      if (decl.name !== name) throw new TypeError(`runbook "${name}": its declaration is named "${decl.name}"; the two must match.`);
+      return validateDecl(decl);
+    },
+  };
+}
+
+/** Validates a declaration's shape. */
+export function validateDecl<T extends RunbookDecl<any, any>>(decl: T): T {
   const ids = new Set<string>();
-  const check = (steps: StepDecl[], where: string) => {
+  const check = (steps: StepDecl<any, any>[], where: string) => {
     let last = -1;
     for (const s of steps) {
       if (!STEP_KINDS.includes(s.kind)) throw new TypeError(`${decl.name}: ${where} step "${s.id}" has unknown kind "${s.kind}"; expected one of ${STEP_KINDS.join(', ')}.`);
@@ -91,7 +159,7 @@ export function defineRunbook<T extends RunbookDecl>(decl: T): T {
 }
 
 /** A runbook changes things when it has an apply step (or a rollback). */
-export function changesThings(steps: StepDecl[]): boolean {
+export function changesThings(steps: StepDecl<any, any>[]): boolean {
   return steps.some((s) => s.kind === 'apply');
 }
 
@@ -125,18 +193,20 @@ export interface Change {
   rolledBack?: boolean;
 }
 
-export interface StepContext {
+export interface StepContext<S = AnyState, A = AnyArgs> {
   readonly runbook: string;
   readonly step: Pick<StepDecl, 'id' | 'title' | 'kind'>;
   /** The runbook's own flags, camel-cased. */
-  readonly args: Record<string, any>;
+  readonly args: A;
+  /** The inventory and manifests this run uses (see RunbookSetup). */
+  readonly setup: RunbookSetup;
   readonly flags: CommonFlags;
   readonly dryRun: DryRun;
   /** true when this step's commands are listed, not run (client dry-run; a verify step under a server dry-run). */
   readonly simulated: boolean;
   readonly env: NodeJS.ProcessEnv;
   /** Shared between steps: config puts what later steps need here. */
-  readonly state: Record<string, any>;
+  readonly state: S;
   readonly isTTY: boolean;
   readonly findings: Finding[];
   readonly notes: string[];
