@@ -12,10 +12,33 @@ const entryKey = (item: unknown) => {
   return String(o?.name ?? o?.id ?? o?.region ?? o?.slug ?? o?.item ?? '');
 };
 
-/** The value at a readable key, or undefined when nothing is there. */
+/**
+ * Roles a page can name instead of an entry, so the page never types the entry's name:
+ * router. (the subnet router), exit. (the first exit node), bot. (the workload of the irc-bot pattern),
+ * botproxy. (the proxy it uses), torrent. (the sidecar of the torrent pattern), example. (the notes'
+ * region example), phone. (the device the remote-access pattern starts from).
+ */
+export function resolveKey(inv: Inventory, key: string): string {
+  const [head, ...rest] = key.split('.');
+  const tail = rest.length ? `.${rest.join('.')}` : '';
+  const bot = workloadOf(inv, 'irc-bot');
+  const roles: Record<string, () => string | undefined> = {
+    router: () => inv.tailnet.hosts.find((h) => h.role === 'subnet-router' && h.status !== 'retired')?.name.replace(/^/, 'tailnet.hosts.'),
+    exit: () => inv.tailnet.hosts.find((h) => h.role === 'exit-node')?.name.replace(/^/, 'tailnet.hosts.'),
+    phone: () => hostOf(inv, 'remote-access')?.name.replace(/^/, 'tailnet.hosts.'),
+    bot: () => bot && `workloads.${bot.name}`,
+    botproxy: () => bot && proxyOf(inv, bot.name)?.region?.replace(/^/, 'vpn.proxies.'),
+    torrent: () => sidecarOf(inv, 'torrent')?.name.replace(/^/, 'vpn.sidecars.'),
+    example: () => exampleProxy(inv, 'region-specific-access')?.region?.replace(/^/, 'vpn.proxies.'),
+  };
+  const root = roles[head]?.();
+  return root ? root + tail : key;
+}
+
+/** The value at a readable key (or a role key such as router.ip), or undefined when nothing is there. */
 export function factAt(inv: Inventory, key: string): unknown {
   let node: unknown = inv;
-  for (const part of key.split('.')) {
+  for (const part of resolveKey(inv, key).split('.')) {
     if (Array.isArray(node)) node = node.find((item) => entryKey(item) === part) ?? (/^\d+$/.test(part) ? node[Number(part)] : undefined);
     else if (node && typeof node === 'object') node = (node as Record<string, unknown>)[part];
     else return undefined;
@@ -25,7 +48,8 @@ export function factAt(inv: Inventory, key: string): unknown {
 }
 
 /** The assumption behind a key: on the key itself, on an entry it is part of, or on a fact it derives from. */
-export function assumptionFor(inv: Inventory, key: string, seen = new Set<string>()): Assumption | undefined {
+export function assumptionFor(inv: Inventory, wanted: string, seen = new Set<string>()): Assumption | undefined {
+  const key = resolveKey(inv, wanted);
   if (seen.has(key)) return undefined;
   seen.add(key);
   const direct = inv.assumptions.find((a) => key === a.key || key.startsWith(`${a.key}.`));
