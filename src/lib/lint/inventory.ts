@@ -30,11 +30,13 @@ export function checkInventory(ctx: LintContext, policy: ParsedPolicy | undefine
   const { inv } = ctx;
   const at = ctx.inventoryFile;
   const folders = ctx.apps.map((a) => a.app);
+  // The shared namespace's folder (manifests/namespace, generated) belongs to every app.
   const expected = [...inv.vpn.deployments.map((d) => d.name), ...inv.workloads.map((w) => w.name)];
+  const shared = ['namespace'];
   const router = inv.tailnet.hosts.find((h) => h.role === 'subnet-router')?.name;
   const lineOf = (name: string) => inv.lines[`vpn.sidecars.${name}`] ?? inv.lines[`vpn.proxies.${name.replace(/^vpn-proxy-/, '')}`] ?? inv.lines[`workloads.${name}`] ?? 1;
   for (const name of expected) if (!folders.includes(name)) ctx.report('inventory/app-folders', at, lineOf(name), `the inventory names "${name}" but manifests/${name}/ does not exist${name.startsWith('vpn-proxy-') ? '; run npm run generate' : ''}.`);
-  for (const app of ctx.apps.filter((a) => a.kind === 'kubernetes' && !expected.includes(a.app))) {
+  for (const app of ctx.apps.filter((a) => a.kind === 'kubernetes' && !expected.includes(a.app) && !shared.includes(a.app))) {
     ctx.report('inventory/app-folders', `${app.dir}/kustomization.yaml`, 1, `${app.app} is not in the inventory (vpn.proxies, vpn.sidecars or workloads); add it there or remove the folder (a removed region: npm run generate removes its folder).`);
   }
   for (const [kind, name] of [['routy', router], ['tailscale', 'tailscale']] as const) {

@@ -5,9 +5,13 @@
  */
 import { GLUETUN_POD_RULES } from './gluetun-pod.ts';
 import { GLUETUN_ENV_RULES } from './gluetun.ts';
+import { GENERATED_RULES } from './generated.ts';
 import { INVENTORY_RULES } from './inventory.ts';
 import { REF_RULES } from './k8s-refs.ts';
 import { KUBERNETES_RULES } from './kubernetes.ts';
+import { LITERAL_RULES } from './literal-facts.ts';
+import { OVERLAP_RULES } from './overlap.ts';
+import { PROXY_CLIENT_RULES } from './proxy-clients.ts';
 import { ROUTY_RULES } from './routy.ts';
 import { TAILSCALE_RULES } from './tailscale.ts';
 import type { Rule } from './types.ts';
@@ -15,11 +19,15 @@ import type { Rule } from './types.ts';
 export const RULES: readonly Rule[] = [
   ...KUBERNETES_RULES,
   ...REF_RULES,
+  ...PROXY_CLIENT_RULES,
   ...GLUETUN_ENV_RULES,
   ...GLUETUN_POD_RULES,
   ...TAILSCALE_RULES,
   ...ROUTY_RULES,
   ...INVENTORY_RULES,
+  ...GENERATED_RULES,
+  ...OVERLAP_RULES,
+  ...LITERAL_RULES,
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
