@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadInventory, sharedProxies, subnetRouter } from '../../src/lib/inventory/inventory.ts';
-import { appKind, DEFAULT_ROOT, lineAt, listApps, loadApp, ManifestError, toManifest, type KubeObject } from '../../src/lib/inventory/manifests.ts';
+import { appKind, appliedFiles, DEFAULT_ROOT, lineAt, listApps, loadApp, ManifestError, toManifest, type KubeObject } from '../../src/lib/inventory/manifests.ts';
 
 const FIXTURES = join(DEFAULT_ROOT, 'test/fixtures');
 // Expectations about the bundled folders come from the bundled inventory, never typed here.
@@ -171,5 +171,17 @@ describe('kubectl kustomize (offline) builds exactly the objects the loader retu
     const built = parseAllDocuments(run.stdout).map((d) => d.toJS() as Record<string, unknown>);
     const loaded = loadApp(app).objects.map((o: KubeObject) => toManifest(o));
     expect(sorted(built)).toEqual(sorted(loaded));
+  });
+});
+
+describe('appliedFiles()', () => {
+  test('lists what kubectl apply -k applies, included folders in their place', () => {
+    for (const app of KUBERNETES_APPS) {
+      const loaded = loadApp(app);
+      const files = appliedFiles(loaded);
+      const docs = files.flatMap((f) => parseAllDocuments(f.text).filter((d) => d.toJS() !== null));
+      expect(docs.length, app).toBe(loaded.objects.length);
+      expect(files.some((f) => f.path.endsWith('/kustomization.yaml'))).toBe(false);
+    }
   });
 });

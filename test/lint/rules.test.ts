@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { lint, RULES, type Finding } from '../../src/lib/lint/index.ts';
+import { FACT_CASES, factCaseFile } from './facts-cases.ts';
 import { bundledCopy, type Fixture } from './fixture.ts';
 
 const ICE = 'manifests/vpn-proxy-iceland/';
@@ -42,7 +43,7 @@ const cases: Case[] = [
   { rule: 'k8s/recommended-labels', what: 'no part-of label', file: `${ICE}service.yaml`, edit: (f) => f.replace(`${ICE}service.yaml`, '    app.kubernetes.io/part-of: avalanche-network\n', '') },
   { rule: 'k8s/recommended-labels', what: 'a name label that is not the folder', file: `${QB}service.yaml`, edit: (f) => f.replace(`${QB}service.yaml`, 'app.kubernetes.io/name: qbittorrent\n    app.kubernetes.io/component', 'app.kubernetes.io/name: qbt\n    app.kubernetes.io/component') },
   { rule: 'k8s/duplicate-object', what: 'the same PVC twice', file: `${QB}persistentvolumeclaim.yaml`, edit: (f) => f.append(`${QB}persistentvolumeclaim.yaml`, `---\n${f.read(`${QB}persistentvolumeclaim.yaml`).split('---\n')[1]}`) },
-  { rule: 'k8s/namespace-consistent', what: 'one app bundling a different Namespace', file: `${QB}namespace.yaml`, edit: (f) => f.replace(`${QB}namespace.yaml`, 'warn: privileged', 'warn: baseline') },
+  { rule: 'k8s/namespace-consistent', what: 'one app bundling a different Namespace', file: `${QB}namespace.yaml`, edit: (f) => { f.write(`${QB}namespace.yaml`, f.read('manifests/namespace/namespace.yaml').replace('warn: privileged', 'warn: baseline')); f.replace(`${QB}kustomization.yaml`, '  - ../namespace\n', '  - namespace.yaml\n'); } },
   { rule: 'k8s/image-pinned', what: 'an image on latest', file: `${QB}deployment.yaml`, edit: (f) => f.replace(`${QB}deployment.yaml`, 'qbittorrent:5.2.3_v2.0.14-ls473', 'qbittorrent:latest') },
   { rule: 'k8s/placeholder-image', what: 'a placeholder image without its annotation', file: `${MAR}deployment.yaml`, edit: (f) => f.replace(`${MAR}deployment.yaml`, '  annotations:\n    avalanche.network/placeholder-image: "registry.invalid/avalanche/marmithon:replace-me"\n', '') },
   { rule: 'k8s/placeholder-image', what: 'a stale placeholder annotation', file: `${MAR}deployment.yaml`, edit: (f) => f.replace(`${MAR}deployment.yaml`, '          image: registry.invalid/avalanche/marmithon:replace-me', '          image: ghcr.io/example/marmithon:1.0.0') },
@@ -126,7 +127,7 @@ const cases: Case[] = [
   { rule: 'routy/snat', what: 'SNAT off', file: `${ROUTY}tailscale-settings.yaml`, edit: (f) => f.replace(`${ROUTY}tailscale-settings.yaml`, 'snat-subnet-routes: true', 'snat-subnet-routes: false') },
   // inventory agreement
   { rule: 'inventory/app-folders', what: 'a proxy folder missing', file: 'src/data/network.yaml', edit: (f) => f.remove(NL) },
-  { rule: 'inventory/app-folders', what: 'a folder the inventory does not know', file: 'manifests/extra/kustomization.yaml', edit: (f) => { f.write('manifests/extra/kustomization.yaml', f.read(`${MAR}kustomization.yaml`).replace('  - deployment.yaml\n  - networkpolicy.yaml\n', '')); f.write('manifests/extra/namespace.yaml', f.read(`${MAR}namespace.yaml`)); } },
+  { rule: 'inventory/app-folders', what: 'a folder the inventory does not know', file: 'manifests/extra/kustomization.yaml', edit: (f) => f.write('manifests/extra/kustomization.yaml', f.read(`${MAR}kustomization.yaml`).replace('  - deployment.yaml\n  - networkpolicy.yaml\n', '')) },
   { rule: 'inventory/pattern', what: 'a shared proxy without its NetworkPolicy', file: `${ICE}deployment.yaml`, edit: (f) => { f.replace(`${ICE}kustomization.yaml`, '  - networkpolicy.yaml\n', ''); f.remove(`${ICE}networkpolicy.yaml`); } },
   { rule: 'inventory/country', what: 'another country in the inventory', file: `${ICE}deployment.yaml`, edit: (f) => { f.inventory.vpn.deployments.find((d) => d.name === 'vpn-proxy-iceland')!.country = 'Sweden'; } },
   { rule: 'inventory/vpn-settings', what: 'port forwarding off in the inventory', file: `${QB}deployment.yaml`, edit: (f) => { f.inventory.vpn.deployments.find((d) => d.name === 'qbittorrent')!.port_forwarding = false; } },
@@ -137,6 +138,8 @@ const cases: Case[] = [
   { rule: 'inventory/client-label', what: 'another client label in the inventory', file: `${MAR}deployment.yaml`, edit: (f) => { f.inventory.vpn.client_label = 'avalanche.network/client'; } },
   { rule: 'inventory/client-label', what: 'marmithon pointing at another proxy', file: `${MAR}deployment.yaml`, edit: (f) => f.replace(`${MAR}deployment.yaml`, 'value: http://vpn-proxy-iceland.vpn-egress.svc:8888', 'value: http://vpn-proxy-netherlands.vpn-egress.svc:8888') },
   { rule: 'inventory/policy-tests', what: 'another DNS server in the inventory', file: POLICY, edit: (f) => { f.inventory.lan.dns_server = '10.1.0.54'; } },
+  // one source of truth (test/lint/facts-cases.ts)
+  ...FACT_CASES,
 ];
 
 let baseline: Fixture;
@@ -167,7 +170,7 @@ describe.each(cases)('rule $rule', ({ rule, what, file, edit }) => {
       const { findings } = await lint({ root: f.root, inventory: f.inventory, inventoryFile: `${f.root}/src/data/network.yaml` });
       const hits = findings.filter((x) => x.rule === rule);
       expect(hits, `findings were:\n${findings.map((x) => `${x.file}:${x.line}: ${x.rule}: ${x.message}`).join('\n')}`).not.toEqual([]);
-      expect(hits.map((h) => h.file)).toContain(file);
+      expect(hits.map((h) => h.file)).toContain(file || factCaseFile({ rule, what, file, edit }, f));
       for (const h of hits) {
         expect(h.line).toBeGreaterThan(0);
         expect(h.message.length).toBeGreaterThan(20);

@@ -57,6 +57,8 @@ export interface LoadedApp {
   objects: KubeObject[];
   /** Other folders it includes as resources (`../namespace` -> "namespace"). */
   includes: string[];
+  /** The kustomization's resources, in order (files and `../<folder>` includes). */
+  resources: string[];
   runbookSecrets: RunbookSecret[];
 }
 
@@ -96,7 +98,7 @@ export function loadApp(app: string, root: string = DEFAULT_ROOT, seen: string[]
   const read = (name: string): ManifestFile => ({ path: `${dir}/${name}`, text: readFileSync(join(abs, name), 'utf8') });
   if (kind !== 'kubernetes') {
     const files = readdirSync(abs).filter((n) => statSync(join(abs, n)).isFile()).sort().map(read);
-    return { app, kind, dir, files, objects: [], runbookSecrets: [], includes: [] };
+    return { app, kind, dir, files, objects: [], runbookSecrets: [], includes: [], resources: [] };
   }
   if (!existsSync(join(abs, KUSTOMIZATION))) {
     throw new ManifestError(dir, 1, `no ${KUSTOMIZATION} in ${dir}; every Kubernetes app lists its files in one (routy and tailscale are the only data folders).`, 'k8s/kustomization');
@@ -118,7 +120,16 @@ export function loadApp(app: string, root: string = DEFAULT_ROOT, seen: string[]
     files.push(secretsFile);
     runbookSecrets = parseRunbookSecrets(secretsFile);
   }
-  return { app, kind, dir, files, objects, runbookSecrets, includes };
+  return { app, kind, dir, files, objects, runbookSecrets, includes, resources };
+}
+
+/**
+ * The manifest files `kubectl apply -k manifests/<app>` applies, in its order: the app's own resource
+ * files and, in their place, those of the folders it includes (the shared manifests/namespace).
+ * For code that applies or shows the exact text (`kubectl apply -f -`).
+ */
+export function appliedFiles(app: LoadedApp, root: string = DEFAULT_ROOT): ManifestFile[] {
+  return app.resources.flatMap((r) => (r.startsWith('../') ? appliedFiles(loadApp(r.slice(3), root), root) : app.files.filter((f) => f.path === `${app.dir}/${r}`)));
 }
 
 function readResources(file: ManifestFile, absDir: string): string[] {

@@ -29,7 +29,7 @@ export function patternDiagram(inv: Inventory, name: string): Diagram {
   }
   const planned = p.path.filter((h) => h.status !== 'live').map((h) => h.label);
   return f.render(
-    `${p.title}: ${p.path.map((h, i) => label(i)).join(' → ')}.${p.tool === 'gluetun-sidecar' ? ' Peers connect back through the port ProtonVPN forwards.' : ''}${planned.length ? ` Not deployed yet (planned, dashed): ${sentenceList(planned)}.` : ''}`,
+    `${p.title}: ${p.path.map((_, i) => label(i)).join(' → ')}.${p.tool === 'gluetun-sidecar' ? ' Peers connect back through the port ProtonVPN forwards.' : ''}${planned.length ? ` Not deployed yet (planned, dashed): ${sentenceList(planned)}.` : ''}`,
   );
 }
 

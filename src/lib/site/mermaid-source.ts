@@ -27,10 +27,13 @@ export class Flowchart {
   private planned = new Set<string>();
   private depth = 1;
 
-  constructor(
-    private readonly title: string,
-    private readonly direction: 'TB' | 'LR' = 'TB',
-  ) {}
+  private readonly title: string;
+  private readonly direction: 'TB' | 'LR';
+
+  constructor(title: string, direction: 'TB' | 'LR' = 'TB') {
+    this.title = title;
+    this.direction = direction;
+  }
 
   node(nodeId: string, label: string, status: Status = 'live'): this {
     this.lines.push(`${'  '.repeat(this.depth)}${nodeId}[${quote(label + badge(status))}]`);
