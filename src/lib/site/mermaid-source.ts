@@ -25,6 +25,9 @@ export const badge = (status: Status) => (status === 'live' ? '' : `<br/>(${stat
 export class Flowchart {
   private lines: string[] = [];
   private planned = new Set<string>();
+  /** Index (Mermaid numbers links in order, invisible ones included) of each dashed link. */
+  private dashedLinks: number[] = [];
+  private links = 0;
   private depth = 1;
 
   private readonly title: string;
@@ -46,6 +49,8 @@ export class Flowchart {
     const dashed = opts.dashed || this.planned.has(from) || this.planned.has(to);
     let arrow = opts.invisible ? '~~~' : dashed ? (opts.undirected ? '-.-' : '-.->') : opts.undirected ? '---' : '-->';
     if (opts.label && !opts.invisible) arrow += `|${quote(opts.label)}|`;
+    if (dashed && !opts.invisible) this.dashedLinks.push(this.links);
+    this.links++;
     this.lines.push(`${'  '.repeat(this.depth)}${from} ${arrow} ${to}`);
     return this;
   }
@@ -64,7 +69,11 @@ export class Flowchart {
       ? ['---', 'config:', '  flowchart:', '    nodeSpacing: 20', '    rankSpacing: 30', '    subGraphTitleMargin:', '      top: 4', '      bottom: 10', '---']
       : [];
     const planned = [...this.planned];
-    const style = planned.length ? ['  classDef planned stroke-dasharray: 6 4', `  class ${planned.join(',')} planned`] : [];
+    // Mermaid's dotted links are thin: drawn wider, so a planned link stays visible on a phone-sized diagram.
+    const style = [
+      ...(planned.length ? ['  classDef planned stroke-dasharray: 6 4', `  class ${planned.join(',')} planned`] : []),
+      ...(this.dashedLinks.length ? [`  linkStyle ${this.dashedLinks.join(',')} stroke-width:2.5px,stroke-dasharray:7 4`] : []),
+    ];
     const source = [...head, `flowchart ${this.direction}`, `  accTitle: ${this.title}`, `  accDescr: ${description.replace(/\s*\n\s*/g, ' ')}`, ...this.lines, ...style].join('\n');
     return { title: this.title, description, source, wide };
   }
