@@ -95,6 +95,9 @@ describe('runMain() bad input', () => {
     [['--region', 'paris'], /--region paris: unknown value; expected one of iceland, netherlands\. Nothing was run\./],
     [['--dry-run=maybe'], /expected --dry-run \(client, runs nothing\) or --dry-run=server/],
     [['extra'], /Unexpected argument 'extra'/],
+    [['--region', ''], /--region: empty value \(""\); expected one of iceland, netherlands, each item non-empty\. An empty value never means the default or "all"/],
+    [['--region', 'iceland,'], /--region: empty value \("iceland,"\)/],
+    [['--fail-at', '  '], /--fail-at: empty value/],
   ])('%j exits 2 with one line on stderr before any command runs', async (argv, message) => {
     const r = await run(argv);
     expect(r.code).toBe(2);

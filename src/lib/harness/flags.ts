@@ -43,6 +43,18 @@ export function parseFlags(decl: RunbookDecl, argv: string[]): ParsedFlags {
   } catch (err) {
     throw new InputError(flagMessage(decl, all, (err as Error).message));
   }
+  // An empty value never means "the default" or "all": `--region "$REGION"` with REGION unset must not
+  // act on every region. Every string flag, common or the runbook's own, every occurrence and comma item.
+  for (const f of all.filter((x) => x.type === 'string' && x.name !== 'dry-run')) {
+    const given = values[f.name] as string | string[] | undefined;
+    if (given === undefined) continue;
+    const items = (Array.isArray(given) ? given : [given]).flatMap((x) => (f.multiple ? x.split(',') : [x]));
+    if (items.some((x) => x.trim() === '')) {
+      const choices = typeof f.choices === 'function' ? f.choices() : f.choices;
+      const wanted = choices ? `one of ${choices.join(', ')}` : (f.valueName ?? 'a value');
+      throw new InputError(`--${f.name}: empty value ("${Array.isArray(given) ? given.join(',') : given}"); expected ${wanted}${f.multiple ? ', each item non-empty' : ''}. An empty value never means the default or "all": leave --${f.name} out for its default. Nothing was run.`);
+    }
+  }
   const dry = values['dry-run'] as string | undefined;
   if (dry !== undefined && dry !== 'client' && dry !== 'server') {
     throw new InputError(`--dry-run=${dry}: expected --dry-run (client, runs nothing) or --dry-run=server. Run with --help for the flags.`);
@@ -50,7 +62,7 @@ export function parseFlags(decl: RunbookDecl, argv: string[]): ParsedFlags {
   const args: ParsedFlags['args'] = {};
   for (const f of decl.flags ?? []) {
     let v = values[f.name] as string | boolean | string[] | undefined;
-    if (Array.isArray(v)) v = v.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+    if (Array.isArray(v)) v = v.flatMap((x) => x.split(',')).map((x) => x.trim());
     if (v === undefined) v = Array.isArray(f.default) ? [...f.default] : (f.default as string | boolean | undefined);
     const choices = typeof f.choices === 'function' ? f.choices() : f.choices;
     if (choices && v !== undefined && typeof v !== 'boolean') {

@@ -1,0 +1,36 @@
+/**
+ * The runbook contract, checked on every runbook in runbooks/ at once (in-process, through runMain with
+ * fakes): what one runbook gets wrong here, the harness lets none get wrong.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { HelpJson } from '../../src/lib/harness/index.ts';
+import { ROOT, runRunbook } from '../fakes/run-runbook.ts';
+
+const RUNBOOKS = readdirSync(join(ROOT, 'runbooks')).filter((f) => f.endsWith('.mjs')).map((f) => f.slice(0, -4)).sort();
+
+async function help(name: string): Promise<HelpJson> {
+  const r = await runRunbook(name, ['--help', '--json'], { tools: [] });
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as HelpJson;
+}
+
+describe('every runbook', () => {
+  test('there are runbooks to check', () => {
+    expect(RUNBOOKS.length).toBeGreaterThan(0);
+  });
+
+  test.each(RUNBOOKS)('%s: a string flag given an empty or all-space value is bad input (exit 2), never "the default" or "all"', async (name) => {
+    const flags = (await help(name)).flags.filter((f) => f.type === 'string' && f.name !== 'dry-run');
+    expect(flags.length).toBeGreaterThan(0);
+    for (const f of flags) {
+      for (const value of ['', '   ']) {
+        const r = await runRunbook(name, ['--dry-run', `--${f.name}=${value}`], { tools: [] });
+        expect(r.code, `--${f.name}="${value}": ${r.stderr}`).toBe(2);
+        expect(r.stderr).toMatch(new RegExp(`--${f.name}: empty value`));
+        expect(r.calls).toEqual([]);
+      }
+    }
+  });
+});
