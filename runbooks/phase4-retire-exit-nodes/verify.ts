@@ -4,14 +4,14 @@
  * API shows no exit route approved, and the nodes whose approvals changed kept their other routes.
  */
 import { hasExitRoute, withoutExitRoutes } from './exit-nodes.ts';
-import { p4, readStatus } from './steps.ts';
-import type { StepContext } from '../../src/lib/harness/index.ts';
+import { readStatus } from './steps.ts';
+import type { Ctx } from './state.ts';
 import { offersExitNode, type TailscaleStatus } from '../../src/lib/clients/tailscale-status.ts';
 import { apiCall } from '../../src/lib/steps/tailscale.ts';
 
 /** verify: no node in the tailnet is an exit-node option, no exit route approved; the other routes kept. */
-export async function verifyRetired(ctx: StepContext): Promise<void> {
-  const s = p4(ctx);
+export async function verifyRetired(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
   let status = await readStatus(ctx);
   const offered = (st: TailscaleStatus) => [...(st.Self ? [st.Self] : []), ...Object.values(st.Peer)].filter(offersExitNode);
   for (let waited = 0; status && offered(status).length && waited < s.settleS; waited += 3) {

@@ -33,4 +33,13 @@ describe('every runbook', () => {
       }
     }
   });
+
+  test.each(RUNBOOKS)('%s: a runbook that changes something has a confirm step before its first change', async (name) => {
+    const h = await help(name);
+    for (const steps of [h.steps, h.rollback?.steps ?? []]) {
+      const firstApply = steps.findIndex((s) => s.kind === 'apply');
+      if (firstApply < 0) continue;
+      expect(steps.slice(0, firstApply).some((s) => s.kind === 'confirm'), `${name}: ${steps.map((s) => s.kind).join(', ')}`).toBe(true);
+    }
+  });
 });

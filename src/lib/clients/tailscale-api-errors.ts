@@ -32,6 +32,8 @@ export class TailscaleApiError extends AvalancheError {
     this.status = status;
     this.method = method;
     this.path = path;
+    // A 4xx is the API refusing the request: nothing was changed (5xx and network errors leave it unknown).
+    this.refused = status >= 400 && status < 500;
   }
 }
 

@@ -11,7 +11,7 @@ export type { CommonFlags, DryRun } from './types.ts';
 
 
 
-export function commonFlags(decl: Pick<RunbookDecl, 'rollback' | 'kubectl'>): FlagDecl[] {
+export function commonFlags(decl: { rollback?: { summary: string }; kubectl?: boolean }): FlagDecl[] {
   const flags: FlagDecl[] = [
     { name: 'help', type: 'boolean', description: 'Explain purpose, prerequisites, flags and steps, then exit. With --json, the declaration as JSON.' },
     { name: 'dry-run', type: 'string', valueName: 'client|server', description: '`--dry-run` runs no command at all: prints the plan, every command and the exact manifests. `--dry-run=server` runs read-only commands and server-side dry runs only.' },
@@ -32,7 +32,7 @@ export interface ParsedFlags {
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-export function parseFlags(decl: RunbookDecl, argv: string[]): ParsedFlags {
+export function parseFlags<S, A>(decl: RunbookDecl<S, A>, argv: string[]): ParsedFlags {
   const all = [...commonFlags(decl), ...(decl.flags ?? [])];
   // parseArgs has no optional values; a bare --dry-run means the client kind, as in kubectl.
   const normalised = argv.map((a) => (a === '--dry-run' ? '--dry-run=client' : a));
@@ -64,6 +64,7 @@ export function parseFlags(decl: RunbookDecl, argv: string[]): ParsedFlags {
     let v = values[f.name] as string | boolean | string[] | undefined;
     if (Array.isArray(v)) v = v.flatMap((x) => x.split(',')).map((x) => x.trim());
     if (v === undefined) v = Array.isArray(f.default) ? [...f.default] : (f.default as string | boolean | undefined);
+    if (v === undefined && f.type === 'boolean') v = false;
     const choices = typeof f.choices === 'function' ? f.choices() : f.choices;
     if (choices && v !== undefined && typeof v !== 'boolean') {
       for (const one of Array.isArray(v) ? v : [v]) {
@@ -89,7 +90,7 @@ export function parseFlags(decl: RunbookDecl, argv: string[]): ParsedFlags {
   };
 }
 
-function flagMessage(decl: RunbookDecl, all: FlagDecl[], raw: string): string {
+function flagMessage(decl: { name: string }, all: FlagDecl[], raw: string): string {
   const m = raw.match(/Unknown option '(-{1,2}[^']+)'/);
   if (m) {
     const near = suggest(m[1].replace(/^-+/, ''), all.map((f) => f.name));
