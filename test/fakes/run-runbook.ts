@@ -119,6 +119,8 @@ export interface RunOptions {
    * tests per runbook that prove the real entry, argument parsing, exit codes and secrets on stdin.
    */
   subprocess?: boolean;
+  /** Subprocess only: the directory to start it in (default the repository root). */
+  cwd?: string;
 }
 export interface RunResult {
   code: number | null;
@@ -147,7 +149,7 @@ export async function runRunbook(name: string, args: string[], opts: RunOptions 
   }
   try {
     const child = spawn(join(ROOT, 'node_modules/.bin/zx'), [join(ROOT, name.includes('/') ? name : `runbooks/${name}.mjs`), ...args], {
-      cwd: ROOT,
+      cwd: opts.cwd ?? ROOT,
       env: { ...fake.env, AVALANCHE_TTY: opts.tty ? '1' : '0', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -2,6 +2,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { loadApp } from '../../src/lib/inventory/manifests.ts';
 import type { Report } from '../../src/lib/harness/index.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP, probePods, probes, secretJson, type GluetunState } from '../fakes/kubectl.ts';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runRunbook, type FakeCall, type Rule } from '../fakes/run-runbook.ts';
 
@@ -239,6 +240,45 @@ describe('phase2-deploy-proxy.mjs', () => {
     expect(r.stderr).toMatch(/step "verify" .* failed: expected gluetun reports the VPN running: .*found "crashed"/);
     expect(r.stdout).toContain('Changed before the failure:');
     expect(r.stdout).toContain('↶ rolled back: created Deployment/vpn-egress/vpn-proxy-iceland');
+  });
+
+  test('started from another directory: apply -k and diff -k get this repository\'s folder, as an absolute path', async () => {
+    // The fake answers only for the absolute folder: a path relative to the current directory matches nothing.
+    const exact: Rule = { tool: 'kubectl', match: ['apply', '-k', KDIR], not: ['--dry-run=server'], stdout: 'deployment.apps/vpn-proxy-iceland serverside-applied\n' };
+    const rules = fresh().rules.filter((x) => x !== APPLY_K);
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes'], { scenario: { rules: [exact, ...rules] }, env: ENV, subprocess: true, cwd: tmpdir() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.calls.filter((c) => c.argv.includes('-k')).map((c) => c.argv.at(-1))).toEqual([KDIR]);
+  });
+
+  test.each([
+    // kubectl runs KUBECTL_EXTERNAL_DIFF on its LIVE and MERGED folders; plain `diff -u` names each file without -N.
+    ['diff -u', 'diff -u /tmp/LIVE-2650196357/apps.v1.Deployment.vpn-egress.vpn-proxy-iceland /tmp/MERGED-3011429916/apps.v1.Deployment.vpn-egress.vpn-proxy-iceland\n--- /tmp/LIVE-2650196357/apps.v1.Deployment.vpn-egress.vpn-proxy-iceland\t2026-11-30 10:00:00\n+++ /tmp/MERGED-3011429916/apps.v1.Deployment.vpn-egress.vpn-proxy-iceland\t2026-11-30 10:00:00\n@@ -30 +30 @@\n-        image: qmcgaw/gluetun:v3.40.0\n+        image: qmcgaw/gluetun:v3.41.1\n', '~ update Deployment/vpn-egress/vpn-proxy-iceland'],
+    // dyff between --omit-header names no file at all: only the exit status says something differs.
+    ['dyff between --omit-header --set-exit-code', '\nspec.template.spec.containers.gluetun.image  (apps/v1/Deployment/vpn-proxy-iceland)\n  ± value change\n    - qmcgaw/gluetun:v3.40.0\n    + qmcgaw/gluetun:v3.41.1\n\n', '~ update Deployment/vpn-egress/vpn-proxy-iceland'],
+  ])('kubectl diff exits 1 with KUBECTL_EXTERNAL_DIFF="%s": the proxy is upgraded, not reported as already bundled', async (tool, output, planned) => {
+    const s = deployed();
+    const diffK: Rule = { tool: 'kubectl', match: ['diff', '-k'], code: 1, stdout: output };
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes'], { scenario: { rules: [diffK, ...s.rules] }, env: { ...ENV, KUBECTL_EXTERNAL_DIFF: tool } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(planned);
+    expect(r.stdout).not.toContain('already match the bundled manifests');
+    expect(writes(r.calls).map(argvOf)).toContain(`--context avalanche apply --server-side --field-manager=avalanche-runbooks -k ${KDIR}`);
+  });
+
+  test('--dry-run=server on a first deployment (no namespace yet): validates the Namespace, says why the rest cannot be, exit 0', async () => {
+    // A server dry run persists nothing, so a Namespace "created" in it does not exist for the objects after it.
+    const notFound = { code: 1, stderr: 'Error from server (NotFound): namespaces "vpn-egress" not found\n' };
+    const check: Rule[] = [
+      { tool: 'kubectl', match: ['apply', '--dry-run=server', '-f', '-'], stdin: '/"kind":"Secret"|"kind": "Secret"/', ...notFound },
+      { tool: 'kubectl', match: ['apply', '--dry-run=server', '-k'], stdout: 'namespace/vpn-egress serverside-applied (server dry run)\n', ...notFound },
+      { tool: 'kubectl', match: ['apply', '--dry-run=server', '-f', '-'], stdout: 'namespace/vpn-egress serverside-applied (server dry run)\n' },
+    ];
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--dry-run=server'], { scenario: fresh(check), env: ENV });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/namespace vpn-egress does not exist yet, so the server cannot validate the objects in it/);
+    expect(writes(r.calls).map(argvOf)).toEqual(['--context avalanche apply --server-side --field-manager=avalanche-runbooks --dry-run=server -f -']);
+    expect(JSON.parse(writes(r.calls)[0].stdin).kind).toBe('Namespace');
   });
 
   test('an unknown region exits 2 before any command runs', async () => {
