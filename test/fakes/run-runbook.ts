@@ -121,6 +121,8 @@ export interface RunOptions {
   subprocess?: boolean;
   /** Subprocess only: the directory to start it in (default the repository root). */
   cwd?: string;
+  /** Subprocess only: send `signal` (default SIGINT, as Ctrl-C does) once the output matches `when`. */
+  interrupt?: { when: RegExp; signal?: NodeJS.Signals };
 }
 export interface RunResult {
   code: number | null;
@@ -155,8 +157,15 @@ export async function runRunbook(name: string, args: string[], opts: RunOptions 
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    let sent = false;
+    const watch = () => {
+      if (opts.interrupt && !sent && opts.interrupt.when.test(stdout + stderr)) {
+        sent = true;
+        child.kill(opts.interrupt.signal ?? 'SIGINT');
+      }
+    };
+    child.stdout.on('data', (d) => ((stdout += d), watch()));
+    child.stderr.on('data', (d) => ((stderr += d), watch()));
     child.stdin.end(opts.input ?? '');
     // Generous: the fakes are quick, but a loaded CI machine (2 shared cores) can make each node start slow.
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 90_000);

@@ -200,7 +200,9 @@ export class CommandRunner {
       // Defence in depth: argv is visible to every user of the machine (ps, /proc); refuse rather than leak.
       throw new AvalancheError('E_SECRET_IN_ARGV', `refusing to run \`${shown.join(' ')}\`: a secret is in its arguments; pass it on stdin.`);
     }
-    if (this.signal?.aborted) throw this.signal.reason;
+    // This call's own signal: the harness moves on after an abort, and a later step must not clear it.
+    const signal = this.signal;
+    if (signal?.aborted) throw signal.reason;
     const input = opts.input instanceof Secret ? opts.input.reveal() : opts.input;
     const left = this.deadline === undefined ? Infinity : Math.floor(this.deadline - this.#now());
     const timeoutMs = Math.min(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, left);
@@ -213,9 +215,9 @@ export class CommandRunner {
 
     if (timeoutMs <= 0) throw new CommandError(shown, 0, '', 'E_TIMEOUT', `\`${shown.join(' ')}\` was not started: the step's time budget is spent.`);
     const t0 = this.#now();
-    const raw = await this.#exec(argv, { input, timeoutMs: Math.max(1, Math.round(timeoutMs * this.timeScale)), env: { ...this.childEnv(), ...opts.env }, signal: this.signal });
+    const raw = await this.#exec(argv, { input, timeoutMs: Math.max(1, Math.round(timeoutMs * this.timeScale)), env: { ...this.childEnv(), ...opts.env }, signal });
     const durationMs = Math.round(this.#now() - t0);
-    if (this.signal?.aborted) throw this.signal.reason;
+    if (signal?.aborted) throw signal.reason;
     Object.assign(record, { ran: true, code: raw.code, durationMs });
     const result: CommandResult = { argv: shown, code: raw.code, stdout: this.redactor.redact(raw.stdout), stderr: this.redactor.redact(raw.stderr), durationMs, ran: true };
     if (raw.notFound) {

@@ -133,7 +133,8 @@ export function makeContext(run: RunState, step: StepDecl<any, any>, simulated: 
         result = await fn(done);
       } catch (err) {
         // Refused outright (an HTTP 4xx): it did not happen, so it is neither listed nor undone.
-        if (err instanceof AvalancheError && err.refused) {
+        // (Not after Ctrl-C or a spent budget: a command killed then proves nothing.)
+        if (err instanceof AvalancheError && err.refused && !signal.aborted) {
           for (const e of entries.filter((x) => x.status === 'attempted')) run.changes.splice(run.changes.indexOf(e), 1);
           if (!planned) opts?.forget?.();
         }
