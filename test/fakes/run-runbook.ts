@@ -121,6 +121,11 @@ export interface RunOptions {
   subprocess?: boolean;
   /** Subprocess only: the directory to start it in (default the repository root). */
   cwd?: string;
+  /**
+   * In-process only: multiplies every command and HTTP timeout (runMain's timeScale), so a hung tool can be
+   * played in milliseconds; messages still name the real seconds.
+   */
+  timeScale?: number;
   /** Subprocess only: send `signal` (default SIGINT, as Ctrl-C does) once the output matches `when`. */
   interrupt?: { when: RegExp; signal?: NodeJS.Signals };
 }

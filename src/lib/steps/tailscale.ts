@@ -35,6 +35,9 @@ export function apiFor(ctx: StepContext<unknown, unknown>, key: Secret): Tailsca
     apiKey: key.reveal(),
     baseUrl: ctx.env.TAILSCALE_API_URL || undefined,
     tailnet: ctx.env.TAILSCALE_TAILNET || '-',
+    // Bounded by the step: Ctrl-C or its budget stop a call at once (README, "What the harness guarantees").
+    signal: ctx.signal,
+    timeScale: ctx.timeScale,
     onEvent: (e) => {
       if (e.type === 'retry') {
         const why = e.status === 'network' ? 'a network error' : `HTTP ${e.status}`;
