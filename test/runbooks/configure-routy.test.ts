@@ -84,7 +84,7 @@ describe('configure-routy', () => {
   });
 
   test('forwarding off but persisted: only reloads the sysctl file', async () => {
-    const r = await run({ before: { ...CONFIGURED, forwarding: ['0', '1'] }, after: CONFIGURED });
+    const r = await run({ before: { ...CONFIGURED, forwarding: ['0'] }, after: CONFIGURED });
     expect(r.code, r.stderr).toBe(0);
     expect(r.sent).toEqual([SYSCTL_P]);
     expect(r.apiSent).toEqual([]);
