@@ -3,7 +3,7 @@
  * firewall's input ports, the control server's auth and exposure, and Kubernetes service links. The
  * container's privileges, sidecar shape, probes, restarts and memory: gluetun-runtime.ts.
  */
-import { lineAt, type KubeObject } from '../manifests.ts';
+import { lineAt, type KubeObject } from '../inventory/manifests.ts';
 import { gluetunContainers, type GluetunRef } from './gluetun-ref.ts';
 import { decodeRole, ROLE_SOURCE } from './gluetun-role.ts';
 import { GLUETUN_SRC, normalize, PORT_NUMBER_KEYS } from './gluetun-settings.ts';

@@ -3,7 +3,7 @@
  * them: an old name before the current one, an empty value as unset, then the image's default
  * (gluetun-settings.ts). Shared by every gluetun rule.
  */
-import { lineAt, type PathKey } from '../manifests.ts';
+import { lineAt, type PathKey } from '../inventory/manifests.ts';
 import { defaultOf, normalize, setting } from './gluetun-settings.ts';
 import { parseBool } from './gluetun-values.ts';
 import { containers, podTemplates, type ContainerRef } from './pods.ts';

@@ -3,7 +3,7 @@
  * sidecar shape, its probes, the restart trap (leftover WireGuard ip rules after an unclean exit) and a memory
  * limit sized for the features it has on. Sources are in each rule.
  */
-import { lineAt } from '../manifests.ts';
+import { lineAt } from '../inventory/manifests.ts';
 import { gluetunContainers, type GluetunRef } from './gluetun-ref.ts';
 import { GLUETUN_SRC } from './gluetun-settings.ts';
 import { memoryNeed, parseQuantity } from './gluetun-memory.ts';

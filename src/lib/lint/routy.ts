@@ -6,8 +6,8 @@
  */
 import { closest } from 'fastest-levenshtein';
 import { LineCounter, parseDocument } from 'yaml';
-import { subnetRouter } from '../inventory.ts';
-import { nodeLine, type PathKey } from '../manifests.ts';
+import { subnetRouter } from '../inventory/inventory.ts';
+import { nodeLine, type PathKey } from '../inventory/manifests.ts';
 import { isMasked, isUnspecified, maskedText, parsePrefix } from './go-parse.ts';
 import type { LintContext, Rule } from './types.ts';
 

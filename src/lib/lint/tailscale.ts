@@ -6,7 +6,7 @@
  * accepts: tailscale-sections.ts.
  */
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { subnetRouter } from '../inventory.ts';
+import { subnetRouter } from '../inventory/inventory.ts';
 import { isMasked, maskedText, parseAddr, parsePrefix } from './go-parse.ts';
 import { POLICY_SECTIONS } from './tailscale-sections.ts';
 import { evaluateTests, splitHostPort, type Policy } from './tailscale-eval.ts';
