@@ -110,6 +110,7 @@ function timing(name: string, script: string): CommandProblem[] {
   const retries = /--retry-connrefused|--tries|--waitretry|(^|\s)-t\s*\d|\bsleep\b|\bwhile\b|\buntil\b|\bfor\b/.test(script);
   if (retries && !background) return [say('it retries in the foreground, and gluetun renews the 60 s NAT-PMP lease only 45 s after the command returns: a slow app start lets the lease lapse and the port change. Run the retry loop in the background: /bin/sh -c \'( ... ) &\'.')];
   if (!retries) return [say('it calls the app once; gluetun runs it as soon as the tunnel is up, before a native-sidecar app has started, so the port never reaches the app. Retry in a background loop until the app answers.')];
-  if (!/>/.test(script)) return [say('its background part writes to a pipe gluetun closes when the command returns (SIGPIPE); send its output elsewhere, e.g. exec >/proc/1/fd/1 2>&1 for the container log.')];
+  const redirected = /\bexec\s+(\d?>|&>)/.test(script) || /\)\s*(\d?>&?\s*\S+\s*)+&\s*$/.test(script.trim());
+  if (!redirected) return [say('its background part writes to a pipe gluetun closes when the command returns (SIGPIPE); send its output elsewhere, e.g. exec >/proc/1/fd/1 2>&1 for the container log.')];
   return [];
 }
