@@ -3,7 +3,7 @@
  * server, public IP, updater, storage, system, log, pprof), one row per variable, each from the file it
  * names at https://github.com/qdm12/gluetun/blob/v3.41.1/<file>; image defaults from the Dockerfile.
  */
-import type { Setting } from './gluetun-settings.ts';
+import type { Setting } from './gluetun-setting-types.ts';
 import { ALL_PROVIDERS } from './gluetun-settings-vpn.ts';
 
 const S = 'internal/configuration/settings/';

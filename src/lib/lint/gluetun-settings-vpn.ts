@@ -4,7 +4,7 @@
  * with the image's ENV value from its Dockerfile. The other sections: gluetun-settings-services.ts; the
  * row shape and how values are parsed: gluetun-settings.ts.
  */
-import type { Setting } from './gluetun-settings.ts';
+import type { Setting } from './gluetun-setting-types.ts';
 
 const S = 'internal/configuration/settings/';
 const PF = ['perfect privacy', 'private internet access', 'privatevpn', 'protonvpn'] as const;
