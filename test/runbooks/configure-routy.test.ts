@@ -158,6 +158,13 @@ describe('configure-routy', () => {
     expect(r.stdout).toContain('already configured');
   });
 
+  test('--policy with API warnings and no errors: applies it and shows the warnings', async () => {
+    const r = await run({ args: ['--policy'], policy: DEFAULT_POLICY, validatePolicy: () => ({ message: 'warning(s) found', data: [{ warnings: ['a warning from the API'] }] }) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.apiSent).toEqual(['POST /api/v2/tailnet/-/acl/validate ' + BUNDLED_POLICY, 'POST /api/v2/tailnet/-/acl']);
+    expect(`${r.stdout}${r.stderr}`).toContain('the Tailscale API accepted the policy with a warning: a warning from the API');
+  });
+
   test('policy changed concurrently (ETag mismatch): refuses to overwrite, exit 1, nothing else sent', async () => {
     const concurrent = DEFAULT_POLICY.replace('Example', 'Edited in the admin console meanwhile:');
     const r = await run({ args: ['--policy'], policy: DEFAULT_POLICY, concurrentPolicyEdit: concurrent, splitDns: {} });
