@@ -35,7 +35,7 @@ describe('Gluetun', () => {
   });
   test.each([
     ['v3.41.1 {"port":N}', '{"port":51415}', { port: 51415, ports: [51415] }],
-    ['master (:latest) {"port":N,"ports":[N]}', '{"port":51415,"ports":[51415]}', { port: 51415, ports: [51415] }],
+    ['passteque/gluetun v3.41.2+ {"port":N,"ports":[N]}', '{"port":51415,"ports":[51415]}', { port: 51415, ports: [51415] }],
     ['no port {"port":0}', '{"port":0}', { port: 0, ports: [] }],
     ['several {"ports":[...]}', '{"ports":[40001,40002]}', { port: 40001, ports: [40001, 40002] }],
   ])('portForward() normalises %s', async (_, stdout, expected) => {

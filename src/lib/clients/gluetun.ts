@@ -13,8 +13,10 @@
  *   GET /v1/vpn/status   {"status":"running"}  (starting, running, stopping, stopped, crashed, completed)
  *   GET /v1/publicip/ip  {"public_ip","country","region","city",...}; all but public_ip are omitempty
  *   GET /v1/portforward  {"port":N} (0 = none), or {"ports":[...]} when several are forwarded. The
- *                        {"port":N,"ports":[...]} shape exists only on gluetun's master branch (:latest);
- *                        qdm12/gluetun has no release after v3.41.1. Both are read below.
+ *                        {"port":N,"ports":[...]} shape came after v3.41.1: qdm12/gluetun's tags stop there;
+ *                        the project moved to passteque/gluetun, where v3.41.3 and master answer it
+ *                        (https://github.com/passteque/gluetun/blob/v3.41.3/internal/server/portforward.go).
+ *                        Both are read below.
  */
 import { AvalancheError } from '../core/errors.ts';
 import type { Kube } from './kube.ts';
