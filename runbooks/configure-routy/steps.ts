@@ -101,7 +101,8 @@ export async function readState(ctx: Ctx): Promise<void> {
       live.policy = await api.getPolicy();
       ctx.log(`live policy read (ETag ${live.policy.etag}); validating the bundled one through the API`);
       parsePolicy(cfg.bundle.policy.text, cfg.bundle.policy.file);
-      await api.validatePolicy(cfg.bundle.policy.text);
+      const { warnings } = await api.validatePolicy(cfg.bundle.policy.text);
+      for (const w of warnings) ctx.warn(`the Tailscale API accepted the policy with a warning: ${w}`);
     }
   } else if (cfg.key || !ctx.runs('read')) {
     ctx.log(`would call the Tailscale API: GET /api/v2/tailnet/-/dns/split-dns${cfg.policy ? ', GET /api/v2/tailnet/-/acl (with its ETag), POST /api/v2/tailnet/-/acl/validate' : ''}`);
