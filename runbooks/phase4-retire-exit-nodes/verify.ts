@@ -1,6 +1,6 @@
 /**
  * Phase 4's verification (runbooks/phase4-retire-exit-nodes.mjs, step "verify"): seen from this machine no
- * node is an exit-node option any more (research/tailscale.md §5: ExitNodeOption = offered && approved), the
+ * node is an exit-node option any more (ExitNodeOption = offered && approved: ipnstate.go, https://github.com/tailscale/tailscale/blob/v1.76.0/ipn/ipnstate/ipnstate.go), the
  * API shows no exit route approved, and the nodes whose approvals changed kept their other routes.
  */
 import { hasExitRoute, withoutExitRoutes } from './exit-nodes.ts';

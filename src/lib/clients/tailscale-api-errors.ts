@@ -11,7 +11,7 @@ export const TRUST_CREDENTIALS_DOC = 'https://tailscale.com/kb/1623/';
 
 /**
  * The OAuth scope each call needs. Names from the published OpenAPI spec ("OAuth Scope: ..." on each
- * operation) and ../shared/research/tailscale.md §7.
+ * operation) and https://tailscale.com/api.
  */
 export function scopeFor(method: string, path: string): string {
   const write = method !== 'GET';
