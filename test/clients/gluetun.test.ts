@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import type { CommandResult, RunOptions } from '../../src/lib/core/exec.ts';
 import { apiKeyEnvOf, controlScript, explainWget, Gluetun, GluetunError, wgetHttpStatus } from '../../src/lib/clients/gluetun.ts';
 import { Kube } from '../../src/lib/clients/kube.ts';
-import { gluetunContainer, proxyTarget } from '../../src/lib/steps/vpn-proxy.ts';
+import { gluetunContainer, proxyRegions, proxyTarget } from '../../src/lib/steps/vpn-proxy.ts';
+import { DEFAULT_ROOT } from '../../src/lib/inventory/manifests.ts';
 import { loadInventory } from '../../src/lib/inventory/inventory.ts';
 
 const target = { resource: 'deploy/vpn-proxy-iceland', namespace: 'vpn-egress', container: 'gluetun', port: 8000, apiKeyEnv: 'GLUETUN_CONTROL_APIKEY' };
@@ -73,7 +74,8 @@ describe('explainWget()', () => {
 
 describe('apiKeyEnvOf()', () => {
   test('finds the control-server key variable in the bundled manifests (proxy and sidecar)', () => {
-    const t = proxyTarget(loadInventory(), 'iceland');
+    const inv = loadInventory();
+    const t = proxyTarget(inv, proxyRegions(inv)[0]!, DEFAULT_ROOT);
     expect(t.gluetun.apiKeyEnv).toBe('GLUETUN_CONTROL_APIKEY');
     expect(apiKeyEnvOf(gluetunContainer(t.app.objects.find((o) => o.kind === 'Deployment')!))).toBe('GLUETUN_CONTROL_APIKEY');
     expect(apiKeyEnvOf({ env: [{ name: 'X' }] })).toBeUndefined();

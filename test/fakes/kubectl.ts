@@ -1,7 +1,7 @@
 /**
  * Scenario rules for a fake `kubectl` answering in kubectl's real formats (`-o json` objects as the API
  * server returns them, kubectl's own messages), plus gluetun's control-server JSON reached through
- * `kubectl exec` (research/gluetun.md §2) and probe pods started with `kubectl run`.
+ * `kubectl exec` (gluetun v3.41.1's control server, https://github.com/qdm12/gluetun/tree/v3.41.1/internal/server) and probe pods started with `kubectl run`.
  * Addresses are from the documentation ranges (RFC 5737): 198.51.100.0/24 plays the VPN, 203.0.113.0/24 home.
  */
 import type { Answer, Rule } from './run-runbook.ts';

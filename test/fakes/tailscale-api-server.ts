@@ -1,6 +1,6 @@
 /**
  * A stateful stand-in for the Tailscale API v2 on 127.0.0.1 (port 0), answering the paths the runbooks use
- * with the published JSON shapes (../shared/research/tailscale.md §4, §7; https://tailscale.com/api):
+ * with the published JSON shapes (https://tailscale.com/api):
  * devices (fields=all adds the routes), device routes (POST replaces the enabled set), split DNS
  * (GET/PATCH/PUT), and the policy file (HuJSON + ETag, If-Match, validate).
  *

@@ -1,6 +1,6 @@
 /**
  * A typed client of the Tailscale API v2, for the calls the runbooks make: devices, routes, split DNS and
- * the policy file. Shapes and semantics: ../shared/research/tailscale.md §4 and §7, and the published
+ * the policy file. Shapes and semantics: the published
  * OpenAPI spec (https://tailscale.com/api). Transport, auth and retries: ./tailscale-http.ts.
  */
 import { InputError } from '../core/errors.ts';
@@ -43,7 +43,7 @@ export interface PolicyFile {
 }
 
 export interface TailscaleApiOptions extends TransportOptions {
-  /** "-" is the key's own tailnet (research §7). */
+  /** "-" is the key's own tailnet (https://tailscale.com/api#tag/devices). */
   tailnet?: string;
 }
 
@@ -68,7 +68,7 @@ export class TailscaleApi {
     return `/api/v2/tailnet/${encodeURIComponent(this.tailnet)}/${suffix}`;
   }
 
-  /** All devices with every field (the default field set omits the routes: research §7). */
+  /** All devices with every field (the default field set omits the routes: https://tailscale.com/api#tag/devices/GET/tailnet/{tailnet}/devices). */
   async listDevices(): Promise<ApiDevice[]> {
     const body = await this.#json<{ devices?: ApiDevice[] }>('GET', this.tailnetPath('devices?fields=all'));
     return body?.devices ?? [];
@@ -78,7 +78,7 @@ export class TailscaleApi {
     return normaliseRoutes(await this.#json<DeviceRoutes>('GET', `/api/v2/device/${encodeURIComponent(deviceId)}/routes`));
   }
 
-  /** Replaces the device's set of enabled (approved) routes (research §7): send the whole wanted set. */
+  /** Replaces the device's set of enabled (approved) routes (https://tailscale.com/api#tag/devices): send the whole wanted set. */
   async setRoutes(deviceId: string, routes: string[]): Promise<DeviceRoutes> {
     const path = `/api/v2/device/${encodeURIComponent(deviceId)}/routes`;
     return normaliseRoutes(await this.#json<DeviceRoutes>('POST', path, { body: JSON.stringify({ routes }) }));
@@ -88,7 +88,7 @@ export class TailscaleApi {
     return (await this.#json<SplitDns>('GET', this.tailnetPath('dns/split-dns'))) ?? {};
   }
 
-  /** Partial update: only the domains named change; `null` removes one (research §4). Returns the whole map. */
+  /** Partial update: only the domains named change; `null` removes one (https://tailscale.com/api#tag/dns/PATCH/tailnet/{tailnet}/dns/split-dns). Returns the whole map. */
   async patchSplitDns(patch: Record<string, string[] | null>): Promise<SplitDns> {
     return (await this.#json<SplitDns>('PATCH', this.tailnetPath('dns/split-dns'), { body: JSON.stringify(patch) })) ?? {};
   }
