@@ -25,10 +25,11 @@ const dirs: string[] = [];
 beforeAll(() => {
   // A checkout whose marmithon image is real: the runbook refuses the bundled placeholder (tested below).
   root = mkdtempSync(join(tmpdir(), 'phase3-root-'));
-  for (const app of ['marmithon', 'vpn-proxy-iceland']) cpSync(join(ROOT, 'manifests', app), join(root, 'manifests', app), { recursive: true });
+  for (const app of ['marmithon', 'vpn-proxy-iceland', 'namespace']) cpSync(join(ROOT, 'manifests', app), join(root, 'manifests', app), { recursive: true });
   const file = join(root, 'manifests/marmithon/deployment.yaml');
   writeFileSync(file, readFileSync(file, 'utf8').replace(/^\s+annotations:\n\s+avalanche\.network\/placeholder-image: .*\n/m, '\n').replace(/image: registry\.invalid\S+/, `image: ${IMAGE}`));
-  manifest = ['namespace.yaml', 'deployment.yaml', 'networkpolicy.yaml'].map((f) => readFileSync(join(root, 'manifests/marmithon', f), 'utf8').replace(/\n*$/, '\n')).join('---\n');
+  // What kubectl apply -k applies: the shared Namespace (included as ../namespace), then the bot's files.
+  manifest = ['namespace/namespace.yaml', 'marmithon/deployment.yaml', 'marmithon/networkpolicy.yaml'].map((f) => readFileSync(join(root, 'manifests', f), 'utf8').replace(/\n*$/, '\n')).join('---\n');
 });
 afterAll(() => [root, ...dirs].forEach((d) => rmSync(d, { recursive: true, force: true })));
 
