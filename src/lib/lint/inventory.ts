@@ -5,6 +5,7 @@
  * follows.
  */
 import { cidrContains, parseIPv4 } from '../core/net.ts';
+import { hostAddress } from '../inventory/derive.ts';
 import { lineAt, type KubeObject } from '../inventory/manifests.ts';
 import { gluetunContainers, type GluetunRef } from './gluetun-ref.ts';
 import { parseAddress } from './gluetun-pod.ts';
@@ -134,5 +135,5 @@ function checkPolicyTests(ctx: LintContext, parsed: ParsedPolicy): void {
   const dns = accepts.some((a) => a.hp && resolve(a.hp.host) === dns_server && a.hp.port === '53');
   const lan = accepts.some((a) => a.hp && resolve(a.hp.host) !== dns_server && cidrContains(subnet, resolve(a.hp.host) ?? ''));
   if (!dns) ctx.report('inventory/policy-tests', POLICY_FILE, parsed.lineOf(['tests']), `no test asserts that a member reaches the LAN DNS server ${dns_server}:53 (lan.dns_server); add one so a grant change cannot silently break .internal names.`);
-  if (!lan) ctx.report('inventory/policy-tests', POLICY_FILE, parsed.lineOf(['tests']), `no test asserts that a member reaches a LAN address in ${subnet} other than the DNS server; add one (e.g. "10.1.0.10:443").`);
+  if (!lan) ctx.report('inventory/policy-tests', POLICY_FILE, parsed.lineOf(['tests']), `no test asserts that a member reaches a LAN address in ${subnet} other than the DNS server; add one (e.g. "${hostAddress(subnet, 10)}:443").`);
 }

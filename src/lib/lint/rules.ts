@@ -13,6 +13,7 @@ import { REF_RULES } from './k8s-refs.ts';
 import { KUBERNETES_RULES } from './kubernetes.ts';
 import { LITERAL_RULES } from './literal-facts.ts';
 import { OVERLAP_RULES } from './overlap.ts';
+import { POLICY_FACT_RULES } from './policy-facts.ts';
 import { PROXY_CLIENT_RULES } from './proxy-clients.ts';
 import { ROUTY_RULES } from './routy.ts';
 import { TAILSCALE_RULES } from './tailscale.ts';
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   ...INVENTORY_RULES,
   ...GENERATED_RULES,
   ...OVERLAP_RULES,
+  ...POLICY_FACT_RULES,
   ...LITERAL_RULES,
 ];
 

@@ -16,6 +16,7 @@ const PROXY = sharedProxies(inv)[0];
 const url = proxyUrl(inv, bot.egress);
 const PAGE = 'src/content/docs/typed.mdx';
 const NS = 'manifests/namespace/namespace.yaml';
+const POLICY = 'manifests/tailscale/policy.hujson';
 
 /** A Service in the bot's folder, made from a proxy's, selecting `selector`. */
 const serviceSelecting = (f: Fixture, selector: string) => {
@@ -36,6 +37,9 @@ export const FACT_CASES: Case[] = [
   reject('inventory/overlap', 'a service range overlapping the LAN', 'src/data/network.yaml', (f) => { f.inventory.kubernetes.service_cidr = f.inventory.lan.subnet; }),
   reject('inventory/overlap', 'a LAN containing ProtonVPN\'s tunnel gateway', 'src/data/network.yaml', (f) => { f.inventory.lan.subnet = `${f.inventory.vpn.tunnel_gateway.replace(/\.\d+$/, '.0')}/24`; }, /tunnel gateway/),
   accept('inventory/overlap', 'a pod range moved to one nothing else uses', (f) => { f.inventory.kubernetes.pod_cidr = '172.31.0.0/16'; }),
+  reject('inventory/policy-hosts', 'the policy\'s LAN alias left on another range', POLICY, (f) => f.replace(POLICY, `"${inv.lan.subnet}",`, '"172.31.250.0/24",'), /lan\.subnet/),
+  reject('inventory/policy-hosts', 'an alias for an address outside the LAN', POLICY, (f) => f.replace(POLICY, `"${inv.lan.dns_server}",`, '"172.31.250.53",')),
+  accept('inventory/policy-hosts', 'a new alias for a LAN address', (f) => f.replace(POLICY, '"hosts": {', `"hosts": {\n    "nas": "${inv.lan.subnet.replace(/\.0\/\d+$/, '.20')}",`)),
   reject('k8s/egress-policy-proxy', 'an egress policy admitting no proxy', `${BOT}networkpolicy.yaml`, (f) => f.replace(`${BOT}networkpolicy.yaml`, `app.kubernetes.io/name: ${bot.egress}`, 'app.kubernetes.io/name: elsewhere'), /admits no shared proxy/),
   accept('k8s/egress-policy-proxy', 'an egress policy that also allows the cluster DNS over TCP only', (f) => f.replace(`${BOT}networkpolicy.yaml`, '        - protocol: UDP\n          port: 53\n', '')),
   reject('k8s/proxy-env', 'https_proxy pointing elsewhere', `${BOT}deployment.yaml`, (f) => f.replace(`${BOT}deployment.yaml`, `- name: https_proxy\n              value: ${url}`, '- name: https_proxy\n              value: http://old:3128'), /disagree/),
