@@ -1,7 +1,8 @@
 /**
  * Finds a Chromium for build-time work (Mermaid rendering, browser tests) without downloading one:
  *
- * 1. AVALANCHE_CHROMIUM: a path, or `none` to force "no Chromium" (tests the fallback path);
+ * 1. AVALANCHE_CHROMIUM: a path; `none` to force "no Chromium" (tests the fallback path); `npm` to use
+ *    only the npm one below, as on a machine without Debian's (.ci/run proves that path this way);
  * 2. Debian's /usr/bin/chromium (or chromium on PATH): the first choice when it is installed;
  * 3. the Chromium inside node_modules: @sparticuz/chromium, an optional dependency, ships a
  *    brotli-compressed headless Chromium (bin/chromium.br) in the npm package itself, so
@@ -84,12 +85,21 @@ function npmTarget(pkgDir: string): { archive: string; binary: string } {
 export function findChromium(env: NodeJS.ProcessEnv = process.env, options: FindOptions = {}): FoundChromium | undefined {
   const forced = env.AVALANCHE_CHROMIUM;
   if (forced === 'none') return undefined;
+  if (forced === 'npm') return unpackedNpm(options);
   if (forced) return executable(forced) ? { path: forced, source: 'AVALANCHE_CHROMIUM' } : undefined;
   const system = [...(options.systemPaths ?? SYSTEM_CHROMIUM)];
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) system.push(join(dir, 'chromium'), join(dir, 'chromium-browser'));
   const debian = system.find(executable);
   if (debian) return { path: debian, source: 'debian' };
-  const pkg = options.npmPackageDir === undefined ? npmChromiumDir() : (options.npmPackageDir ?? undefined);
+  return unpackedNpm(options);
+}
+
+function packageDir(options: FindOptions): string | undefined {
+  return options.npmPackageDir === undefined ? npmChromiumDir() : (options.npmPackageDir ?? undefined);
+}
+
+function unpackedNpm(options: FindOptions): FoundChromium | undefined {
+  const pkg = packageDir(options);
   if (!pkg) return undefined;
   const { binary } = npmTarget(pkg);
   return executable(binary) ? { path: binary, source: 'npm' } : undefined;
@@ -101,8 +111,8 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env, options: Find
  */
 export async function ensureChromium(env: NodeJS.ProcessEnv = process.env, options: FindOptions = {}): Promise<FoundChromium | undefined> {
   const found = findChromium(env, options);
-  if (found || env.AVALANCHE_CHROMIUM) return found;
-  const pkg = options.npmPackageDir === undefined ? npmChromiumDir() : (options.npmPackageDir ?? undefined);
+  if (found || (env.AVALANCHE_CHROMIUM && env.AVALANCHE_CHROMIUM !== 'npm')) return found;
+  const pkg = packageDir(options);
   if (!pkg || !existsSync(join(pkg, 'bin', 'chromium.br'))) return undefined;
   const { archive, binary } = npmTarget(pkg);
   mkdirSync(dirname(binary), { recursive: true });

@@ -125,3 +125,39 @@ export function classifyCommand(command: string, runbook: (name: string) => Runb
   if (changing?.(tool)) return { kind: 'change', reason: `${name} ${sub(tool) || tool.slice(1).join(' ')} changes state` };
   return { kind: 'read', reason: `${name || 'it'} only reads here` };
 }
+
+/** A copy block as a page shows it (test/e2e/phone-checks.ts reads them). */
+export interface ShownBlock {
+  text: string;
+  lang: string;
+  underCaution: boolean;
+}
+
+const SHELL = new Set(['sh', 'bash', 'shell', 'zsh', 'console', 'shellsession', 'shell-session']);
+
+/**
+ * What is wrong with a page's copy blocks, in page order: a shell block that holds more than one
+ * command (or mixes a dry run with a change), a change not under a caution aside, and a runbook run
+ * that changes something before the page has shown that runbook's dry run.
+ */
+export function copyBlockProblems(blocks: ShownBlock[], runbook: (name: string) => RunbookFacts | undefined): string[] {
+  const problems: string[] = [];
+  const rehearsed = new Set<string>();
+  for (const [i, b] of blocks.entries()) {
+    if (!SHELL.has(b.lang)) continue;
+    const where = `block ${i + 1} "${b.text.trim().split('\n')[0]!.slice(0, 70)}"`;
+    const commands = splitCommands(b.text);
+    const kinds = commands.map((c) => classifyCommand(c, runbook));
+    if (commands.length !== 1) {
+      const mix = kinds.some((k) => k.kind === 'dry-run') && kinds.some((k) => k.kind === 'change') ? ', mixing a dry run with a change' : '';
+      problems.push(`${where}: copies ${commands.length} commands${mix}; expected exactly one`);
+    }
+    for (const k of kinds) {
+      if (k.kind === 'dry-run' && k.runbook) rehearsed.add(k.runbook);
+      if (k.kind !== 'change') continue;
+      if (!b.underCaution) problems.push(`${where}: changes something (${k.reason}) but is not under a caution aside`);
+      if (k.runbook && !rehearsed.has(k.runbook)) problems.push(`${where}: runs runbooks/${k.runbook}.mjs for real before the page shows its --dry-run`);
+    }
+  }
+  return problems;
+}

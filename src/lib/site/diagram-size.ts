@@ -19,8 +19,21 @@ const MERMAID_DEFAULT_FONT_PX = 16;
 export function svgMetrics(viewBox: string | undefined, css: string): { width: number; minFont: number } | undefined {
   const width = Number(viewBox?.trim().split(/[\s,]+/)[2]);
   if (!Number.isFinite(width) || width <= 0) return undefined;
-  const sizes = [...css.matchAll(/font-size\s*:\s*([\d.]+)px/g)].map((m) => Number(m[1])).filter((n) => n > 0);
-  return { width, minFont: sizes.length ? Math.min(...sizes) : MERMAID_DEFAULT_FONT_PX };
+  return { width, minFont: smallestFont(css) };
+}
+
+/**
+ * The smallest font-size (px) the CSS gives to drawn text. Mermaid's stylesheet also styles its
+ * tooltip (div.mermaidTooltip, 12px), which is not part of the drawing: rules for it are skipped.
+ */
+export function smallestFont(css: string): number {
+  const sizes: number[] = [];
+  for (const [, selector = '', body = ''] of css.matchAll(/([^{};]*)\{([^}]*)\}|([^{}]+)/g)) {
+    if (/tooltip/i.test(selector)) continue;
+    for (const m of (body || selector).matchAll(/font-size\s*:\s*([\d.]+)px/g)) sizes.push(Number(m[1]));
+  }
+  const drawn = sizes.filter((n) => n > 0);
+  return drawn.length ? Math.min(...drawn) : MERMAID_DEFAULT_FONT_PX;
 }
 
 /** The CSS min-width (px) that keeps the smallest text at MIN_DIAGRAM_TEXT_PX. */
@@ -39,7 +52,7 @@ export function rehypeDiagramSize() {
       let css = '';
       visit(node, 'element', (el: Element) => {
         if (el.tagName === 'style') css += textOf(el);
-        if (typeof el.properties?.style === 'string') css += `;${el.properties.style}`;
+        if (typeof el.properties?.style === 'string') css += `{${el.properties.style}}`;
       });
       const metrics = svgMetrics(node.properties?.viewBox as string | undefined, css);
       if (!metrics) return;
@@ -56,13 +69,14 @@ export function rehypeDiagramSize() {
  */
 export const CLIENT_SIZE_SOURCE = `
 const MIN_TEXT = ${MIN_DIAGRAM_TEXT_PX};
+const MERMAID_DEFAULT_FONT_PX = ${MERMAID_DEFAULT_FONT_PX};
+${smallestFont.toString()}
 function sizeDiagrams() {
   for (const svg of document.querySelectorAll('figure.diagram svg[id^="mermaid"]')) {
     const width = Number(svg.getAttribute('viewBox')?.trim().split(/[\\s,]+/)[2]);
     if (!(width > 0)) continue;
-    const css = [...svg.querySelectorAll('style')].map((s) => s.textContent).join(';') + [...svg.querySelectorAll('[style]')].map((e) => e.getAttribute('style')).join(';');
-    const sizes = [...css.matchAll(/font-size\\s*:\\s*([\\d.]+)px/g)].map((m) => Number(m[1])).filter((n) => n > 0);
-    const min = Math.ceil((width * MIN_TEXT) / (sizes.length ? Math.min(...sizes) : ${MERMAID_DEFAULT_FONT_PX}));
+    const css = [...svg.querySelectorAll('style')].map((s) => s.textContent).join('') + [...svg.querySelectorAll('[style]')].map((e) => '{' + e.getAttribute('style') + '}').join('');
+    const min = Math.ceil((width * MIN_TEXT) / smallestFont(css));
     svg.style.setProperty('--natural-width', String(Math.round(width)));
     svg.style.maxWidth = Math.max(width, min) + 'px';
     svg.style.minWidth = min + 'px';

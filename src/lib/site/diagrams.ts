@@ -14,7 +14,7 @@ import type { Element, Root as HastRoot } from 'hast';
 import rehypeMermaid, { type RehypeMermaidOptions } from 'rehype-mermaid';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { CHROMIUM_ARGS, CHROMIUM_INSTALL_HINT, ensureChromium, type FoundChromium } from './chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_INSTALL_HINT, ensureChromium, NPM_CHROMIUM, type FoundChromium } from './chromium.ts';
 import { DiagramError, pageOf, remarkDiagrams } from './diagram-figure.ts';
 import { rehypeDiagramSize } from './diagram-size.ts';
 import { sharedMermaidBrowser, type SharedBrowser } from './mermaid-browser.ts';
@@ -64,7 +64,12 @@ export interface DiagramSetup {
 
 /** The one line a build prints when diagrams will render in the browser instead. */
 export function noChromiumWarning(env: NodeJS.ProcessEnv): string {
-  const why = env.AVALANCHE_CHROMIUM === 'none' ? 'AVALANCHE_CHROMIUM=none' : env.AVALANCHE_CHROMIUM ? `AVALANCHE_CHROMIUM=${env.AVALANCHE_CHROMIUM} is not an executable` : 'no Chromium found';
+  const forced = env.AVALANCHE_CHROMIUM;
+  const why =
+    forced === 'none' ? 'AVALANCHE_CHROMIUM=none'
+    : forced === 'npm' ? `AVALANCHE_CHROMIUM=npm, and node_modules has no ${NPM_CHROMIUM} (installed with --omit=optional?)`
+    : forced ? `AVALANCHE_CHROMIUM=${forced} is not an executable`
+    : 'no Chromium found';
   return `[diagrams] ${why}: diagrams will render in the browser instead of at build time (each is still checked here); for build-time SVGs ${env.AVALANCHE_CHROMIUM ? 'unset AVALANCHE_CHROMIUM or point it at a Chromium' : CHROMIUM_INSTALL_HINT}.`;
 }
 
