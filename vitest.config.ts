@@ -2,11 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // Most test time is spent waiting on subprocesses (runbooks under zx with fake tools, builds,
-    // Chromium), so more workers than the 2 cores pays: on this machine the unit project took
-    // 282 s with 4 workers against 361 s with the default (os.availableParallelism() = 2). Measured
-    // when each fake tool call was a Node process; with the bash fakes (test/fakes) it takes ~163 s
-    // with 4 workers, and the default was not measured again.
+    // Tests still wait on subprocesses (the runbook smoke tests under zx, builds, Chromium), so more
+    // workers than the 2 cores pays: on a loaded 2-core machine the unit project took 36 s with 4 workers
+    // against 77 s with 2 (2026-11-30, after runbook scenarios moved in-process).
     maxWorkers: 4,
     projects: [
       {

@@ -3,25 +3,27 @@
  * the console and bench-results/bench.json, each figure beside its budget with pass or fail:
  *   - clean build time with and without build-time diagrams (AVALANCHE_CHROMIUM=none), median of
  *     --runs; "clean" = fresh outDir and fresh Astro cacheDir, through a temporary config file;
- *   - per-page first-load bytes (gzip of HTML + CSS + JS, src/lib/check-weight.ts), max and median,
+ *   - per-page first-load bytes (gzip of HTML + CSS + JS, src/lib/checks/weight.ts), max and median,
  *     and diagram JavaScript bytes;
  *   - our link check beside linkinator on the same build (served on 127.0.0.1, externals skipped);
  *   - `npm run lint`, each runbook's --dry-run (median of 3, in the runbook check's sandbox);
- *   - `astro check`, `npm test` (the unit project, then the browser project, as .ci/run runs them, with
- *     each project's summed file durations), the other checks, and their sum as the
- *     .ci/run-equivalent (npm ci and apt excluded). --quick skips the suites and astro check.
+ *   - `npm run test:unit` alone (budget 30 s: fast enough to run between edits) with its test and
+ *     runbook-scenario counts, then `npm test` (the unit project, then the browser project, as .ci/run runs
+ *     them; budget 90 s, goal 60 s) with each project's summed file durations;
+ *   - `astro check`, the other checks, and their sum as the .ci/run-equivalent (npm ci and apt excluded).
+ *     --quick skips the suites and astro check.
  * The machine's load average is recorded: on a shared 2-core machine, figures vary with it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createSandbox } from '../src/lib/check-runbooks-run.ts';
-import { listRunbooks } from '../src/lib/check-runbooks.ts';
-import { loadSite } from '../src/lib/check-site.ts';
-import { serveStatic } from '../src/lib/check-static-server.ts';
-import { median, pageWeights } from '../src/lib/check-weight.ts';
+import { createSandbox } from '../src/lib/checks/runbooks-run.ts';
+import { listRunbooks } from '../src/lib/checks/runbooks.ts';
+import { loadSite } from '../src/lib/checks/site.ts';
+import { serveStatic } from '../src/lib/checks/static-server.ts';
+import { median, pageWeights } from '../src/lib/checks/weight.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '2' }, quick: { type: 'boolean', default: false } } });
@@ -75,6 +77,14 @@ async function cleanBuild(env: NodeJS.ProcessEnv): Promise<{ ms: number; dist: s
 function suiteFiles(out: string): Array<{ project: string; file: string; ms: number }> {
   const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
   return [...plain.matchAll(/^\s*[✓❯×]\s+(\S+)\s+(\S+\.test\.ts)\s+\([^)]*\)\s+(\d+)ms$/gm)].map((m) => ({ project: m[1]!, file: m[2]!, ms: Number(m[3]) }));
+}
+
+/** Tests in vitest's JSON report, and how many of them are runbook scenarios (files under test/runbooks/). */
+function testCounts(file: string): { tests: number; scenarios: number } {
+  if (!existsSync(file)) return { tests: 0, scenarios: 0 };
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { testResults: Array<{ name: string; assertionResults: unknown[] }> };
+  const count = (pick: (name: string) => boolean) => report.testResults.filter((f) => pick(f.name)).reduce((n, f) => n + f.assertionResults.length, 0);
+  return { tests: count(() => true), scenarios: count((name) => name.includes('/test/runbooks/') && !/\/test\/runbooks\/[^/]+\//.test(name)) };
 }
 
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
@@ -147,21 +157,28 @@ if (!values.quick) {
   const vitest = bin('vitest', 'vitest.mjs');
   // As .ci/run does: `npm test` runs the unit project, then the browser one (the browser tests on the build made
   // just before); the per-project figures are the sums of their files' own durations.
-  const steps: Array<[string, string, string[], NodeJS.ProcessEnv?]> = [
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+  // The suite a developer runs between edits: the unit project alone, with what it holds.
+  const unitJson = join(ROOT, 'bench-results/unit.json');
+  const unit = await time([vitest, 'run', '--project', 'unit', '--reporter=default', '--reporter=json', `--outputFile.json=${unitJson}`]);
+  writeFileSync(join(ROOT, 'bench-results/test-unit.log'), unit.out);
+  const counts = testCounts(unitJson);
+  add({ measure: 'npm run test:unit', value: unit.ms / 1000, unit: 's', budget: 30, note: `exit ${unit.code}; ${counts.tests} tests, ${counts.scenarios} runbook scenarios (test/runbooks/)` });
+  const steps: Array<[string, string, string[], NodeJS.ProcessEnv?, number?]> = [
     ['astro check', 'astro-check', [bin('astro', 'bin/astro.mjs'), 'check']],
-    ['tests: unit, then browser (npm test, as .ci/run)', 'tests', [vitest, 'run'], { AVALANCHE_E2E_DIST: dist }],
+    ['npm test: unit, then browser (as .ci/run; goal 60 s)', 'tests', [vitest, 'run'], { AVALANCHE_E2E_DIST: dist }, 90],
     ['check:runbooks', 'check-runbooks', [join(ROOT, 'scripts/check-runbooks.ts'), '--dist', dist]],
     ['scan:secrets', 'scan-secrets', [join(ROOT, 'scripts/scan-secrets.ts'), '--dist', dist]],
   ];
   let ci = median(withChromium) / 1000 + ours.ms / 1000 + (rows.find((r) => r.measure.startsWith('npm run lint'))?.value ?? 0) / 1000;
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-  for (const [name, slug, args, env] of steps) {
+  for (const [name, slug, args, env, budget] of steps) {
     const r = await time(args, env);
     ci += r.ms / 1000;
     // The output of each step is kept, to see which test files cost the time or what failed.
     const log = `bench-results/${slug}.log`;
     writeFileSync(join(ROOT, log), r.out);
-    add({ measure: name, value: r.ms / 1000, unit: 's', note: `exit ${r.code}; output in ${log}` });
+    add({ measure: name, value: r.ms / 1000, unit: 's', budget, note: `exit ${r.code}; output in ${log}` });
     if (slug === 'tests') {
       const files = suiteFiles(r.out);
       for (const project of ['unit', 'e2e']) {

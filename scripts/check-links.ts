@@ -1,15 +1,15 @@
 /**
  * `npm run check:links [-- --dist DIR] [--external] [--json] [--quiet] [--root DIR]`: checks every internal link, #fragment
- * and repository-file link of the built site (see src/lib/linkcheck.ts for the convention), lists
+ * and repository-file link of the built site (see src/lib/checks/links.ts for the convention), lists
  * external links with the pages that use them, and fetches them only with --external.
  * Exit 0 all good, 1 broken links, 2 bad input (no build).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fetchExternal } from '../src/lib/check-external-links.ts';
-import { loadSite, siteUrlOf, sourceOf } from '../src/lib/check-site.ts';
-import { checkLinks, repoWebUrl } from '../src/lib/linkcheck.ts';
+import { fetchExternal } from '../src/lib/checks/external-links.ts';
+import { loadSite, siteUrlOf, sourceOf } from '../src/lib/checks/site.ts';
+import { checkLinks, repoWebUrl } from '../src/lib/checks/links.ts';
 
 const started = performance.now();
 const { values } = parseArgs({

@@ -1,5 +1,5 @@
 /**
- * `npm run check:runbooks [-- --dist DIR]`: the runbook check (see src/lib/check-runbooks-report.ts).
+ * `npm run check:runbooks [-- --dist DIR]`: the runbook check (see src/lib/checks/runbooks-report.ts).
  * Each runbook runs as `zx runbooks/<name>.mjs` under Node 24 with: CI=true, no TTY, HOME an empty
  * temp dir (no ~/.kube, no ~/.ssh/config), KUBECONFIG pointing nowhere, no secrets in the
  * environment, tripwires instead of kubectl/ssh/tailscale/curl/…, and HTTP(S) proxied to a local
@@ -9,8 +9,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkRunbooks } from '../src/lib/check-runbooks-report.ts';
-import { loadSite } from '../src/lib/check-site.ts';
+import { checkRunbooks } from '../src/lib/checks/runbooks-report.ts';
+import { loadSite } from '../src/lib/checks/site.ts';
 
 const started = performance.now();
 const { values } = parseArgs({ options: { dist: { type: 'string', default: 'dist' }, json: { type: 'boolean', default: false } } });

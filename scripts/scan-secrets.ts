@@ -3,16 +3,16 @@
  * .secretlintrc.json) plus our WireGuard/Tailscale/ProtonVPN/PEM rule over every file of the
  * repository (tracked and untracked-but-not-ignored) and over the built site.
  * Fake key-shaped strings are allowed only in files listed in .secretlint-fakes.txt and only when
- * provably fake (see src/lib/check-secrets.ts). Never prints a secret.
+ * provably fake (see src/lib/checks/secrets.ts). Never prints a secret.
  * Exit 0 clean, 1 findings, 2 bad input (no git, no build, malformed fake list).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { walk } from '../src/lib/check-site.ts';
-import { loadRules, parseFakeList, scanFiles, staleFakeEntries } from '../src/lib/check-secrets.ts';
-import { AvalancheError } from '../src/lib/errors.ts';
+import { walk } from '../src/lib/checks/site.ts';
+import { loadRules, parseFakeList, scanFiles, staleFakeEntries } from '../src/lib/checks/secrets.ts';
+import { AvalancheError } from '../src/lib/core/errors.ts';
 
 async function main(): Promise<number> {
   const started = performance.now();

@@ -8,7 +8,7 @@
  * the runbooks and tests do.
  */
 import text from '../data/network.yaml?raw';
-import { loadInventory, sharedProxies, subnetRouter, yearlySavings, type Inventory } from '../lib/inventory.ts';
+import { loadInventory, sharedProxies, subnetRouter, yearlySavings, type Inventory } from '../lib/inventory/inventory.ts';
 
 let cached: Inventory | undefined;
 
@@ -18,4 +18,4 @@ export function inventory(): Inventory {
 }
 
 export { sharedProxies, subnetRouter, yearlySavings };
-export type { Host, Inventory, Phase, VpnDeployment } from '../lib/inventory.ts';
+export type { Host, Inventory, Phase, VpnDeployment } from '../lib/inventory/inventory.ts';

@@ -6,7 +6,7 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { pageUrl, walk, toUrlPath } from '../../src/lib/check-site.ts';
+import { pageUrl, walk, toUrlPath } from '../../src/lib/checks/site.ts';
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 900 };

@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { serveStatic, type StaticServer } from '../../src/lib/check-static-server.ts';
+import { serveStatic, type StaticServer } from '../../src/lib/checks/static-server.ts';
 import { connectBrowser, diagramBoxes, diagramLegibility, PHONE, sitePages, siteContext } from './browser.ts';
 import { diagramTextSizes } from './phone-checks.ts';
 import { buildSite, type Build } from './site-build.ts';

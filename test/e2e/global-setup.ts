@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
-import { serveStatic } from '../../src/lib/check-static-server.ts';
+import { serveStatic } from '../../src/lib/checks/static-server.ts';
 import { CHROMIUM_ARGS, CHROMIUM_INSTALL_HINT, describeChromium, ensureChromium } from '../../src/lib/site/chromium.ts';
 import { buildSite, ROOT } from './site-build.ts';
 

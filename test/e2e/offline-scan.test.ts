@@ -1,12 +1,12 @@
 /**
  * Static checks of the build the browser tests use. The static half of "no page loads anything
- * from outside" (src/lib/check-offline.ts): nothing in HTML, CSS or JS loads from another host;
+ * from outside" (src/lib/checks/offline.ts): nothing in HTML, CSS or JS loads from another host;
  * external <a href> links are allowed (they are navigation, not loads). And no Astro template
  * directive reached the HTML unprocessed.
  */
 import { describe, expect, inject, test } from 'vitest';
-import { scanOutsideLoads } from '../../src/lib/check-offline.ts';
-import { loadSite } from '../../src/lib/check-site.ts';
+import { scanOutsideLoads } from '../../src/lib/checks/offline.ts';
+import { loadSite } from '../../src/lib/checks/site.ts';
 
 describe('the build', () => {
   test('has no Astro directive left in its HTML (a leaked <style set:html> loses a diagram\'s styles)', () => {

@@ -55,7 +55,24 @@ export function answerCall(state: Pick<FakeState, 'scenario' | 'calls'>, tool: s
   return { rule, answer: responses ? responses[Math.min(seen, responses.length - 1)]! : rules[rule]! };
 }
 
-const text = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : `${JSON.stringify(v, null, 2)}\n`);
+/** Answers one call and records it (in memory and as one JSON line in the env's log). */
+export function recordCall(state: FakeState, tool: string, argv: string[], env: string[], stdin: string): { rule: number; answer: Answer } {
+  const { rule, answer } = answerCall(state, tool, argv, stdin);
+  const call: FakeCall = { tool, argv, stdin, env: [...env].sort(), rule };
+  state.calls.push(call);
+  appendFileSync(state.log, `${JSON.stringify({ ...call, t: Date.now() })}\n`);
+  return { rule, answer };
+}
+
+/** A call made in-process (test/fakes/in-process.ts), answered exactly as the bash fake's would be. */
+export function callFake(id: string, tool: string, argv: string[], env: string[], stdin: string): Answer {
+  const state = states.get(id);
+  if (!state) throw new Error(`no fake env ${id} (cleaned up already?)`);
+  return recordCall(state, tool, argv, env, stdin).answer;
+}
+
+export const answerText = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : `${JSON.stringify(v, null, 2)}\n`);
+const text = answerText;
 
 function handle(socket: Socket) {
   const chunks: Buffer[] = [];
@@ -90,10 +107,7 @@ function handle(socket: Socket) {
     const argv = request.slice(2, 2 + n);
     const env = (request[2 + n] ?? '').split('\n').filter(Boolean).sort();
     const stdin = request[3 + n] ?? '';
-    const { rule, answer } = answerCall(state, tool, argv, stdin);
-    const call: FakeCall = { tool, argv, stdin, env, rule };
-    state.calls.push(call);
-    appendFileSync(state.log, `${JSON.stringify({ ...call, t: Date.now() })}\n`);
+    const { answer } = recordCall(state, tool, argv, env, stdin);
     const seq = (state.seq += 1);
     const file = (stream: 'out' | 'err', v: unknown) => {
       const body = text(v);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fakeServerPort, registerFake, unregisterFake } from './fake-server.ts';
+import { runInProcess } from './in-process.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FAKE = join(ROOT, 'test/fakes/fake-tool.sh');
@@ -51,6 +52,8 @@ export interface FakeCall {
 }
 
 export interface FakeEnv {
+  /** The fake server's id of this env (in-process calls use it directly). */
+  id: string;
   dir: string;
   bin: string;
   /** The environment to run under: PATH (fakes first, then only node/bash/sh/ps), HOME, FAKE_LOG, and where the fakes reach the server (FAKE_PORT, FAKE_ID, FAKE_DIR). */
@@ -81,6 +84,7 @@ export function makeFakeEnv(scenario: Scenario, tools?: string[]): FakeEnv {
   writeFileSync(log, '');
   const { id, state } = registerFake({ scenario, io, log });
   const fake: FakeEnv = {
+    id,
     dir,
     bin,
     env: { PATH: `${bin}:${sys}`, HOME: join(dir, 'home'), FAKE_LOG: log, FAKE_PORT: String(FAKE_PORT), FAKE_ID: id, FAKE_DIR: io, LANG: 'C.UTF-8' },
@@ -109,6 +113,12 @@ export interface RunOptions {
   /** Reuse a fake env (second run against the same log); it is not cleaned up then. */
   fake?: FakeEnv;
   timeoutMs?: number;
+  /**
+   * Run as a real subprocess (`zx runbooks/<name>.mjs`, the bash fakes first on PATH) instead of in this
+   * process through runMain with the fakes injected (the default; see in-process.ts). For the few smoke
+   * tests per runbook that prove the real entry, argument parsing, exit codes and secrets on stdin.
+   */
+  subprocess?: boolean;
 }
 export interface RunResult {
   code: number | null;
@@ -119,13 +129,22 @@ export interface RunResult {
 }
 
 /**
- * Spawns `node_modules/.bin/zx runbooks/<name>.mjs ...args` as a real subprocess with the fakes first on
- * PATH. A `name` containing "/" is a path from the repository root (test fixtures).
+ * Runs runbooks/<name> against the fakes: in this process through runMain (default), or with
+ * `subprocess: true` as `node_modules/.bin/zx runbooks/<name>.mjs ...args` with the fakes first on PATH.
+ * A `name` containing "/" is a path from the repository root (test fixtures).
  */
 export async function runRunbook(name: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const fake = opts.fake ?? makeFakeEnv(opts.scenario ?? { rules: [] }, opts.tools);
   if (opts.fake && opts.scenario) fake.setScenario(opts.scenario);
   const started = Date.now();
+  if (!opts.subprocess) {
+    try {
+      const r = await runInProcess(ROOT, name, args, fake, opts);
+      return { ...r, calls: fake.calls(), durationMs: Date.now() - started };
+    } finally {
+      if (!opts.fake) fake.cleanup();
+    }
+  }
   try {
     const child = spawn(join(ROOT, 'node_modules/.bin/zx'), [join(ROOT, name.includes('/') ? name : `runbooks/${name}.mjs`), ...args], {
       cwd: ROOT,

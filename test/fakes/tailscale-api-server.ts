@@ -12,8 +12,8 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
-import type { ApiDevice } from '../../src/lib/tailscale-api.ts';
-import { scopeFor } from '../../src/lib/tailscale-api-errors.ts';
+import type { ApiDevice } from '../../src/lib/clients/tailscale-api.ts';
+import { scopeFor } from '../../src/lib/clients/tailscale-api-errors.ts';
 
 export interface RecordedRequest {
   method: string;

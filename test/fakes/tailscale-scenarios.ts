@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { ApiDevice } from '../../src/lib/tailscale-api.ts';
+import type { ApiDevice } from '../../src/lib/clients/tailscale-api.ts';
 import type { FakeCall, Rule } from './run-runbook.ts';
 import type { RecordedRequest } from './tailscale-api-server.ts';
 

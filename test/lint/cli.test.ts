@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { RULES } from '../../src/lib/lint/index.ts';
-import { DEFAULT_ROOT } from '../../src/lib/manifests.ts';
+import { DEFAULT_ROOT } from '../../src/lib/inventory/manifests.ts';
 import { bundledCopy, type Fixture } from './fixture.ts';
 
 const CLI = join(DEFAULT_ROOT, 'src/lib/lint/cli.ts');

@@ -6,8 +6,8 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_INVENTORY, loadInventory, type Inventory } from '../../src/lib/inventory.ts';
-import { DEFAULT_ROOT } from '../../src/lib/manifests.ts';
+import { DEFAULT_INVENTORY, loadInventory, type Inventory } from '../../src/lib/inventory/inventory.ts';
+import { DEFAULT_ROOT } from '../../src/lib/inventory/manifests.ts';
 
 export interface Fixture {
   root: string;

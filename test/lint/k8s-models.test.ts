@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadModels } from '../../src/lib/lint/k8s-models.ts';
-import { DEFAULT_ROOT } from '../../src/lib/manifests.ts';
+import { DEFAULT_ROOT } from '../../src/lib/inventory/manifests.ts';
 
 describe('loadModels()', () => {
   test('returns working model classes from one cached bundle, and null for kinds that do not exist', async () => {

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { runRunbook, type Rule, type RunResult } from '../fakes/run-runbook.ts';
 import { DEFAULT_POLICY, startFakeTailscaleApi, type FakeApiOptions, type FakeTailscaleApi } from '../fakes/tailscale-api-server.ts';
 import { apiWrites, CONFIGURED, EXIT, fakeApiKey, fixture, FRESH, otherDevices, remoteCommands, remoteWrites, routyDevice, routyRules, SYSCTL_TEXT, type RoutyState } from '../fakes/tailscale-scenarios.ts';
-import type { ApiDevice } from '../../src/lib/tailscale-api.ts';
+import type { ApiDevice } from '../../src/lib/clients/tailscale-api.ts';
 
 // Each test spawns the runbook and a fake per command: generous on a shared, loaded machine.
 vi.setConfig({ testTimeout: 90_000 });
@@ -37,15 +37,18 @@ interface Setup extends Partial<FakeApiOptions> {
   rules?: Rule[];
   args?: string[];
   env?: Record<string, string>;
+  /** A subprocess smoke test (the real entry under zx), not in-process. */
+  subprocess?: boolean;
 }
 
 async function run(setup: Setup = {}): Promise<RunResult & { sent: string[]; apiSent: string[]; api: FakeTailscaleApi }> {
-  const { before = CONFIGURED, after, device, splitDns = { internal: ['10.1.0.53'] }, policy = BUNDLED_POLICY, rules, args = [], env, ...fake } = setup;
+  const { before = CONFIGURED, after, device, splitDns = { internal: ['10.1.0.53'] }, policy = BUNDLED_POLICY, rules, args = [], env, subprocess, ...fake } = setup;
   api = await startFakeTailscaleApi({ apiKey: KEY, tailnet: { devices: [routyDevice(device), ...otherDevices()], splitDns, policy }, ...fake });
   const result = await runRunbook('configure-routy', ['--yes', '--approval-wait', '0', ...args], {
     scenario: { rules: routyRules(before, after ?? (before === FRESH ? CONFIGURED : before), rules) },
     env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url, ...env },
     timeoutMs: 60_000,
+    subprocess,
   });
   const everything = [result.stdout, result.stderr, JSON.stringify(result.calls)].join('\n');
   expect(everything, 'the API key must never be shown or passed in argv').not.toContain(KEY);
@@ -56,6 +59,7 @@ async function run(setup: Setup = {}): Promise<RunResult & { sent: string[]; api
 describe('configure-routy', () => {
   test('fresh router: installs forwarding, advertises the route, waits for the auto-approver, sets split DNS', async () => {
     const r = await run({
+      subprocess: true,
       before: FRESH,
       device: { advertisedRoutes: [], enabledRoutes: [] },
       splitDns: {},
@@ -227,7 +231,7 @@ describe('configure-routy', () => {
 
   test('without a TTY and without --yes: refuses when there is something to change', async () => {
     api = await startFakeTailscaleApi({ apiKey: KEY, tailnet: { devices: [routyDevice(), ...otherDevices()], splitDns: {}, policy: BUNDLED_POLICY } });
-    const r = await runRunbook('configure-routy', [], { scenario: { rules: routyRules(CONFIGURED) }, env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url } });
+    const r = await runRunbook('configure-routy', [], { subprocess: true, scenario: { rules: routyRules(CONFIGURED) }, env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no TTY and no --yes/);
     expect(apiWrites(api.requests)).toEqual([]);
@@ -262,7 +266,7 @@ describe('configure-routy', () => {
   test('the API key may come from a file (TAILSCALE_API_KEY_FILE) and still never shows', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'key-'));
     writeFileSync(join(dir, 'key'), `${KEY}\n`);
-    const r = await run({ env: { TAILSCALE_API_KEY: '', TAILSCALE_API_KEY_FILE: join(dir, 'key') } });
+    const r = await run({ subprocess: true, env: { TAILSCALE_API_KEY: '', TAILSCALE_API_KEY_FILE: join(dir, 'key') } });
     rmSync(dir, { recursive: true });
     expect(r.code, r.stderr).toBe(0);
     expect(r.api.requests.every((q) => q.authOk)).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
-import { loadApp } from '../../src/lib/manifests.ts';
-import type { Report } from '../../src/lib/runbook.ts';
+import { loadApp } from '../../src/lib/inventory/manifests.ts';
+import type { Report } from '../../src/lib/harness/index.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP, probePods, probes, secretJson, type GluetunState } from '../fakes/kubectl.ts';
 import { runRunbook, type FakeCall, type Rule } from '../fakes/run-runbook.ts';
 
@@ -60,7 +60,7 @@ const noKeyAnywhere = (r: { stdout: string; stderr: string; calls: FakeCall[] })
 
 describe('phase2-deploy-proxy.mjs', () => {
   test('--help --json declares the contract steps, what the apply step changes and how to undo it, and --rollback', async () => {
-    const r = await runRunbook('phase2-deploy-proxy', ['--help', '--json'], { tools: [] });
+    const r = await runRunbook('phase2-deploy-proxy', ['--help', '--json'], { tools: [], subprocess: true });
     expect(r.code).toBe(0);
     const help = JSON.parse(r.stdout);
     expect(help.steps.map((s: { kind: string }) => s.kind)).toEqual(['config', 'preflight', 'plan', 'confirm', 'apply', 'verify', 'summary']);
@@ -87,7 +87,7 @@ describe('phase2-deploy-proxy.mjs', () => {
   });
 
   test('happy path: applies exactly the bundled folder plus the two Secrets (key on stdin only), rolls out, verifies', async () => {
-    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes', '--json'], { scenario: fresh(), env: ENV });
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes', '--json'], { scenario: fresh(), env: ENV, subprocess: true });
     expect(r.stderr).not.toContain('✗');
     expect(r.code).toBe(0);
     const w = writes(r.calls);
@@ -139,7 +139,7 @@ describe('phase2-deploy-proxy.mjs', () => {
   });
 
   test('no TTY and no --yes: refuses at the confirmation (exit 2), nothing applied', async () => {
-    const r = await runRunbook('phase2-deploy-proxy', ARGS, { scenario: fresh(), env: ENV });
+    const r = await runRunbook('phase2-deploy-proxy', ARGS, { scenario: fresh(), env: ENV, subprocess: true });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/step "confirm" \(Confirm\) failed: expected a terminal to confirm in, or --yes/);
     expect(writes(r.calls)).toEqual([]);
@@ -170,7 +170,7 @@ describe('phase2-deploy-proxy.mjs', () => {
 
   test('reads the key from a password manager command ($..._COMMAND); it reaches kubectl on stdin only', async () => {
     const s = fresh([{ tool: 'pass', match: ['show', 'protonvpn/wireguard-iceland'], stdout: `${KEY}\nnote: ProtonVPN IS#10\n` }]);
-    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes'], { scenario: s, env: { PROTONVPN_WG_KEY_ICELAND_COMMAND: 'pass show protonvpn/wireguard-iceland' } });
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes'], { scenario: s, env: { PROTONVPN_WG_KEY_ICELAND_COMMAND: 'pass show protonvpn/wireguard-iceland' }, subprocess: true });
     expect(r.code).toBe(0);
     expect(r.calls.filter((c) => c.tool === 'pass').map((c) => c.argv)).toEqual([['show', 'protonvpn/wireguard-iceland']]);
     expect(JSON.parse(writes(r.calls)[0].stdin).items[1].data.wireguard_private_key).toBe(KEY_B64);

@@ -100,7 +100,7 @@ describe('phase2-deploy-proxy --rollback', () => {
   });
 
   test('no TTY and no --yes: exit 2, nothing deleted', async () => {
-    const r = await runRunbook(NAME, rollback([]), { scenario: { rules: [NO_USERS, ...live(ALL), DELETE, ...cluster({ namespace: true })] } });
+    const r = await runRunbook(NAME, rollback([]), { scenario: { rules: [NO_USERS, ...live(ALL), DELETE, ...cluster({ namespace: true })] }, subprocess: true });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/expected a terminal to confirm in, or --yes/);
     expect(deletes(r.calls)).toEqual([]);

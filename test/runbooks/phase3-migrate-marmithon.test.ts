@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import type { Report } from '../../src/lib/runbook.ts';
+import type { Report } from '../../src/lib/harness/index.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP, probePods, probes, VPN_IP, type GluetunState, type ProbeAnswers } from '../fakes/kubectl.ts';
 import { ROOT, runRunbook, type Answer, type FakeCall, type Rule, type RunResult } from '../fakes/run-runbook.ts';
 
@@ -123,12 +123,14 @@ interface RunOpts {
   tty?: boolean;
   input?: string;
   bundled?: boolean;
+  /** A subprocess smoke test (the real entry under zx), not in-process. */
+  subprocess?: boolean;
 }
 
 async function run(args: string[], setup: Setup = {}, o: RunOpts = {}): Promise<RunResult & { state: string; all: string }> {
   const state = o.state ?? stateDir();
   const env = { AVALANCHE_STATE_DIR: state, ...(o.bundled ? {} : { AVALANCHE_MANIFESTS_ROOT: root }), ...o.env };
-  const r = await runRunbook(NAME, ['--settle', '0', ...args], { scenario: scenario(setup), env, tty: o.tty, input: o.input });
+  const r = await runRunbook(NAME, ['--settle', '0', ...args], { scenario: scenario(setup), env, tty: o.tty, input: o.input, subprocess: o.subprocess });
   const all = r.stdout + r.stderr;
   expect(all, 'the home IP is never shown').not.toContain(HOME_IP);
   expect(all, 'a recorded private value is never shown').not.toContain(PASSWORD);
@@ -151,7 +153,7 @@ async function migrated(): Promise<string> {
 
 describe('phase3-migrate-marmithon: forward', () => {
   test('happy path: records the old configuration, applies exactly the bundle, rolls out, verifies from inside the pod', async () => {
-    const r = await run(['--yes', '--json']);
+    const r = await run(['--yes', '--json'], {}, { subprocess: true });
     expect(r.code, r.stderr).toBe(0);
     expect(writes(r.calls)).toEqual([APPLY, ROLLOUT]);
     const apply = r.calls.find((c) => c.argv.includes('apply'))!;
@@ -252,7 +254,7 @@ describe('phase3-migrate-marmithon: refusals (exit 2, nothing changed)', () => {
   });
 
   test('kubectl missing', async () => {
-    const r = await runRunbook(NAME, ['--yes'], { tools: [], env: { AVALANCHE_STATE_DIR: stateDir(), AVALANCHE_MANIFESTS_ROOT: root } });
+    const r = await runRunbook(NAME, ['--yes'], { tools: [], env: { AVALANCHE_STATE_DIR: stateDir(), AVALANCHE_MANIFESTS_ROOT: root }, subprocess: true });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/expected kubectl on PATH; found no kubectl/);
   });

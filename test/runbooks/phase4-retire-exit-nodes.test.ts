@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import type { Report } from '../../src/lib/runbook.ts';
-import type { ApiDevice } from '../../src/lib/tailscale-api.ts';
+import type { Report } from '../../src/lib/harness/index.ts';
+import type { ApiDevice } from '../../src/lib/clients/tailscale-api.ts';
 import { makeFakeEnv, ROOT, runRunbook, type FakeEnv, type Rule, type RunResult } from '../fakes/run-runbook.ts';
 import { startFakeTailscaleApi, type FakeApiOptions, type FakeTailscaleApi } from '../fakes/tailscale-api-server.ts';
 import { apiWrites, EXIT, fakeApiKey, fixture } from '../fakes/tailscale-scenarios.ts';
@@ -111,6 +111,8 @@ interface RunOpts {
   tty?: boolean;
   input?: string;
   defaultInventory?: boolean;
+  /** A subprocess smoke test (the real entry under zx), not in-process. */
+  subprocess?: boolean;
 }
 
 async function run(args: string[], setup: Setup = {}, o: RunOpts = {}): Promise<RunResult & { state: string; sent: string[]; apiSent: string[] }> {
@@ -120,7 +122,7 @@ async function run(args: string[], setup: Setup = {}, o: RunOpts = {}): Promise<
     await api?.close();
     api = await startFakeTailscaleApi({ apiKey: KEY, tailnet: { devices: setup.devices ?? beforeDevices() }, onRequest: controlPlane(fake), ...setup.api });
     const env = { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url, AVALANCHE_STATE_DIR: state, ...(o.defaultInventory ? {} : { AVALANCHE_INVENTORY: inventory }), ...o.env };
-    const r = await runRunbook(NAME, ['--settle', '0', ...args], { fake, env, tty: o.tty, input: o.input });
+    const r = await runRunbook(NAME, ['--settle', '0', ...args], { fake, env, tty: o.tty, input: o.input, subprocess: o.subprocess });
     expect([r.stdout, r.stderr, JSON.stringify(r.calls)].join('\n'), 'the API key is never shown or passed in argv').not.toContain(KEY);
     const sent = r.calls.filter((c) => c.tool === 'ssh' && c.argv.at(-1)!.startsWith('sudo')).map((c) => `${c.argv[c.argv.indexOf('--') - 1]}: ${c.argv.at(-1)}`);
     return { ...r, state, sent, apiSent: apiWrites(api.requests) };
@@ -142,7 +144,7 @@ async function retired(): Promise<string> {
 
 describe('phase4-retire-exit-nodes: forward', () => {
   test('happy path: stops each reachable node advertising, withdraws approvals keeping routy\'s LAN route, verifies, VPS done, saving shown', async () => {
-    const r = await run(['--yes', '--vps-done', '--json']);
+    const r = await run(['--yes', '--vps-done', '--json'], {}, { subprocess: true });
     expect(r.code, r.stderr).toBe(0);
     expect(r.sent).toEqual(RETIRE.sent);
     expect(r.apiSent).toEqual(RETIRE.api);
@@ -227,7 +229,7 @@ describe('phase4-retire-exit-nodes: refusals (exit 2, nothing changed)', () => {
   test('tailscale missing on this machine', async () => {
     const fake = makeFakeEnv({ rules: [] }, ['ssh']);
     try {
-      const r = await runRunbook(NAME, ['--yes', '--skip-vps'], { fake, env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: 'http://127.0.0.1:9', AVALANCHE_STATE_DIR: stateDir(), AVALANCHE_INVENTORY: inventory } });
+      const r = await runRunbook(NAME, ['--yes', '--skip-vps'], { fake, env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: 'http://127.0.0.1:9', AVALANCHE_STATE_DIR: stateDir(), AVALANCHE_INVENTORY: inventory }, subprocess: true });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/expected tailscale on PATH, logged in to the tailnet; found no tailscale/);
     } finally {

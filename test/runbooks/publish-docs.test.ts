@@ -50,9 +50,9 @@ function rules(before: unknown, after: unknown, first: Rule[] = []): Rule[] {
   ];
 }
 
-async function run(before: unknown, after: unknown, args: string[] = [], first: Rule[] = []) {
+async function run(before: unknown, after: unknown, args: string[] = [], first: Rule[] = [], subprocess = false) {
   const url = await localSite();
-  const r = await runRunbook('publish-docs', ['--yes', '--dir', dir, '--wait', '0', ...args], { scenario: { rules: rules(before, after, first) }, tools: ['tailscale', 'npm'], env: { PUBLISH_DOCS_VERIFY_URL: url }, timeoutMs: 60_000 });
+  const r = await runRunbook('publish-docs', ['--yes', '--dir', dir, '--wait', '0', ...args], { scenario: { rules: rules(before, after, first) }, tools: ['tailscale', 'npm'], env: { PUBLISH_DOCS_VERIFY_URL: url }, timeoutMs: 60_000, subprocess });
   const commands = r.calls.map((c) => `${c.tool} ${c.argv.join(' ')}`);
   expect(commands.some((c) => /funnel/.test(c)), 'never Funnel').toBe(false);
   const writes = commands.filter((c) => !/status --json$/.test(c));
@@ -61,7 +61,7 @@ async function run(before: unknown, after: unknown, args: string[] = [], first: 
 
 describe('publish-docs', () => {
   test('builds, serves the folder to the tailnet, checks the URL answers and prints it', async () => {
-    const r = await run({}, serving(dir));
+    const r = await run({}, serving(dir), [], [], true);
     expect(r.code, r.stderr).toBe(0);
     expect(r.writes).toEqual(['npm run build', `tailscale serve --bg --https=443 ${dir}`]);
     expect(r.stdout).toContain(`✓ https://${HOST}/ answers with the docs ("Avalanche network")`);
@@ -128,7 +128,7 @@ describe('publish-docs', () => {
   });
 
   test('logged out: refuses (exit 2) before building', async () => {
-    const r = await run({}, {}, [], [{ tool: 'tailscale', match: ['status', '--json'], not: ['serve'], stdout: fixture('status-logged-out.json') }]);
+    const r = await run({}, {}, [], [{ tool: 'tailscale', match: ['status', '--json'], not: ['serve'], stdout: fixture('status-logged-out.json') }], true);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('tailscale is logged out');
     expect(r.writes).toEqual([]);

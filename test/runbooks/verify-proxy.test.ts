@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import type { Report } from '../../src/lib/runbook.ts';
+import type { Report } from '../../src/lib/harness/index.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP, probePods, probes, VPN_IP, type GluetunState, type ProbeAnswers } from '../fakes/kubectl.ts';
 import { runRunbook, type Rule } from '../fakes/run-runbook.ts';
 
@@ -22,7 +22,7 @@ function scenario(o: { gluetun?: GluetunState; probes?: ProbeAnswers; available?
 
 describe('verify-proxy.mjs', () => {
   test('happy path: every check passes, probe pods carry the right labels and are deleted, the home IP never shown', async () => {
-    const r = await runRunbook('verify-proxy', [...ICELAND, '--json'], { scenario: scenario() });
+    const r = await runRunbook('verify-proxy', [...ICELAND, '--json'], { scenario: scenario(), subprocess: true });
     expect(r.stderr).not.toMatch(/✗/);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
@@ -96,7 +96,7 @@ describe('verify-proxy.mjs', () => {
   });
 
   test('an unknown region exits 2 before any command runs', async () => {
-    const r = await runRunbook('verify-proxy', ['--region', 'atlantis'], { scenario: scenario() });
+    const r = await runRunbook('verify-proxy', ['--region', 'atlantis'], { scenario: scenario(), subprocess: true });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('verify-proxy: --region atlantis: unknown value; expected one of iceland, netherlands. Nothing was run.\n');
     expect(r.calls).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import type { Report } from '../../src/lib/runbook.ts';
+import type { Report } from '../../src/lib/harness/index.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP, probePods, probes, VPN_IP, type GluetunState } from '../fakes/kubectl.ts';
 import { runRunbook, type Answer, type Rule } from '../fakes/run-runbook.ts';
 
@@ -24,7 +24,7 @@ function scenario(o: { gluetun?: GluetunState; qb?: Answer; exit?: Answer; extra
 
 describe('verify-qbittorrent.mjs', () => {
   test('happy path: VPN in Iceland, a forwarded port, qBittorrent listening on it, the exit not the home IP', async () => {
-    const r = await runRunbook('verify-qbittorrent', ['--settle', '0', '--json'], { scenario: scenario() });
+    const r = await runRunbook('verify-qbittorrent', ['--settle', '0', '--json'], { scenario: scenario(), subprocess: true });
     expect(r.stderr).not.toContain('✗');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
@@ -73,7 +73,7 @@ describe('verify-qbittorrent.mjs', () => {
   });
 
   test('a bad --settle is bad input (exit 2) before any command', async () => {
-    const r = await runRunbook('verify-qbittorrent', ['--settle', 'soon'], { scenario: scenario() });
+    const r = await runRunbook('verify-qbittorrent', ['--settle', 'soon'], { scenario: scenario(), subprocess: true });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/expected --settle in whole seconds \(0 or more\); found soon/);
     expect(r.calls).toEqual([]);

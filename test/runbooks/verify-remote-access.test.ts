@@ -40,9 +40,9 @@ afterEach(async () => {
   api = undefined;
 });
 
-async function run(over: Over = {}, args: string[] = [], splitDns: Record<string, string[]> = { internal: ['10.1.0.53'] }, env: Record<string, string> = {}) {
+async function run(over: Over = {}, args: string[] = [], splitDns: Record<string, string[]> = { internal: ['10.1.0.53'] }, env: Record<string, string> = {}, subprocess = false) {
   api = await startFakeTailscaleApi({ apiKey: KEY, tailnet: { splitDns } });
-  const r = await runRunbook('verify-remote-access', args, { scenario: { rules: rules(over) }, env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url, ...env }, timeoutMs: 60_000 });
+  const r = await runRunbook('verify-remote-access', args, { scenario: { rules: rules(over) }, env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url, ...env }, timeoutMs: 60_000, subprocess });
   expect([r.stdout, r.stderr, JSON.stringify(r.calls)].join('\n')).not.toContain(KEY);
   expect(api.requests.filter((q) => q.method !== 'GET')).toEqual([]);
   const nc = r.calls.filter((c) => c.tool === 'nc').map((c) => c.argv.join(' '));
@@ -51,7 +51,7 @@ async function run(over: Over = {}, args: string[] = [], splitDns: Record<string
 
 describe('verify-remote-access', () => {
   test('everything works: every check passes, each service is connected to at its LAN address', async () => {
-    const r = await run();
+    const r = await run({}, [], undefined, {}, true);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.match(/^\s+✓ (?!ok \()/gm)).toHaveLength(9);
     expect(r.stdout).toContain('✓ kanidm.internal (10.1.0.20) accepts TCP connections on 443');
@@ -126,7 +126,7 @@ describe('verify-remote-access', () => {
   });
 
   test('no API key and no --no-api: refuses (exit 2), pointing at both ways out', async () => {
-    const r = await run({}, [], {}, { TAILSCALE_API_KEY: '' });
+    const r = await run({}, [], {}, { TAILSCALE_API_KEY: '' }, true);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Expected it in \$TAILSCALE_API_KEY.*Or pass --no-api/);
     expect(r.calls).toEqual([]);

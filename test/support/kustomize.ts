@@ -1,12 +1,12 @@
 /**
  * What `kubectl kustomize DIR` builds from a kustomization limited to `resources` (the only kind this
- * repository allows: src/lib/manifests.ts), reproduced so the tests need no kubectl:
+ * repository allows: src/lib/inventory/manifests.ts), reproduced so the tests need no kubectl:
  * the documents of each listed file in order, empty documents skipped, a `kind: List` replaced by its
  * items, YAML anchors resolved, and two objects with the same group, kind, namespace and name refused
  * (kustomize: "may not add resource with an already registered id").
  * Anything beyond that (another kustomization field, a folder or remote base) is refused here rather
  * than guessed. test/fixtures/kustomize/resources-only.expected.yaml is what the real kustomize printed
- * for the fixture beside it, and test/manifests.test.ts holds this reproduction to it.
+ * for the fixture beside it, and test/inventory/manifests.test.ts holds this reproduction to it.
  * https://github.com/kubernetes-sigs/kustomize/blob/kustomize/v5.5.0/api/krusty/kustomizer.go
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 // Cache compiled modules between runs (kubernetes-models is hundreds of small files): keeps lint well under 1 s.
 enableCompileCache?.();
 
-const { AvalancheError } = await import('../errors.ts');
+const { AvalancheError } = await import('../core/errors.ts');
 const { formatFinding, lint, RULES } = await import('./index.ts');
 
 async function main(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@
  * firewall, the control server's exposure and auth, the capabilities and TUN device it needs, how it runs
  * as a sidecar, its probes and rollout strategy, and Kubernetes service links. research/gluetun.md §1.1-§4.
  */
-import { lineAt, type KubeObject } from '../manifests.ts';
+import { lineAt, type KubeObject } from '../inventory/manifests.ts';
 import { SERVICE_LINK_KEYS, isTrue } from './gluetun-vars.ts';
 import { gluetunContainers, type GluetunRef } from './gluetun.ts';
 import { containers, probePort, probes, resolvePort, selectorMatches, serviceEnvName, type LabelSelector } from './pods.ts';

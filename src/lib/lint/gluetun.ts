@@ -5,8 +5,8 @@
  * each rule's `source`. Pod-level rules (ports, firewall, control server, devices): gluetun-pod.ts.
  */
 import { closest, distance } from 'fastest-levenshtein';
-import { lineAt, type PathKey } from '../manifests.ts';
-import { cidrsOverlap, parseCidr } from '../net.ts';
+import { lineAt, type PathKey } from '../inventory/manifests.ts';
+import { cidrsOverlap, parseCidr } from '../core/net.ts';
 import { BOOL_VALUES, DEPRECATED, IGNORED, isTrue, KNOWN, MASTER_ONLY, PROVIDERS, specOf, WIREGUARD_PROVIDERS } from './gluetun-vars.ts';
 import { containers, podTemplates, type Container, type ContainerRef } from './pods.ts';
 import type { LintContext, Rule } from './types.ts';

@@ -4,8 +4,8 @@
  * client label, and the policy tests covering the LAN. A fact changed in one place fails CI until the other
  * follows.
  */
-import { cidrContains, parseIPv4 } from '../net.ts';
-import { lineAt, type KubeObject } from '../manifests.ts';
+import { cidrContains, parseIPv4 } from '../core/net.ts';
+import { lineAt, type KubeObject } from '../inventory/manifests.ts';
 import { gluetunContainers, type GluetunRef } from './gluetun.ts';
 import { parseAddress } from './gluetun-pod.ts';
 import { containers, podTemplates } from './pods.ts';

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DEFAULT_ROOT } from '../manifests.ts';
+import { DEFAULT_ROOT } from '../inventory/manifests.ts';
 
 export type Model = new (data: unknown) => { validate(): void };
 export interface Kind {

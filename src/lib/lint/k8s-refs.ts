@@ -4,7 +4,7 @@
  * a probe on a port nobody listens on, a Secret nobody creates: each is applied "successfully".
  * Objects of every bundled app are considered together, namespace by namespace.
  */
-import { lineAt, type KubeObject, type LoadedApp, type PathKey } from '../manifests.ts';
+import { lineAt, type KubeObject, type LoadedApp, type PathKey } from '../inventory/manifests.ts';
 import { containers, podTemplates, probePort, probes, resolvePort, selectorMatches, type LabelSelector, type PodTemplate } from './pods.ts';
 import type { LintContext, Rule } from './types.ts';
 
@@ -19,8 +19,8 @@ export const REF_RULES: Rule[] = [
   { id: 'k8s/secret-ref', severity: 'error', description: 'Every referenced Secret (and key) is bundled or declared in the app\'s runbook-secrets.yaml as created by a runbook or by hand.', source: `${DOCS}configuration/secret/` },
   { id: 'k8s/configmap-ref', severity: 'error', description: 'Every referenced ConfigMap (and key) is bundled in the same namespace.', source: `${DOCS}configuration/configmap/` },
   { id: 'k8s/pvc-ref', severity: 'error', description: 'Every referenced PersistentVolumeClaim is bundled in the same namespace.', source: `${DOCS}storage/persistent-volumes/#claims-as-volumes` },
-  { id: 'k8s/runbook-secrets', severity: 'error', description: 'runbook-secrets.yaml is valid: each entry names the Secret, its keys, who creates it and why.', source: 'src/lib/manifests.ts' },
-  { id: 'k8s/runbook-secret-unused', severity: 'warning', description: 'A Secret declared in runbook-secrets.yaml is referenced by the app (otherwise a runbook creates it for nothing).', source: 'src/lib/manifests.ts' },
+  { id: 'k8s/runbook-secrets', severity: 'error', description: 'runbook-secrets.yaml is valid: each entry names the Secret, its keys, who creates it and why.', source: 'src/lib/inventory/manifests.ts' },
+  { id: 'k8s/runbook-secret-unused', severity: 'warning', description: 'A Secret declared in runbook-secrets.yaml is referenced by the app (otherwise a runbook creates it for nothing).', source: 'src/lib/inventory/manifests.ts' },
 ];
 
 type Spec = Record<string, unknown>;

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PathKey } from '../manifests.ts';
+import type { PathKey } from '../inventory/manifests.ts';
 import { loadModels, modelModule, type Kind, type Model } from './k8s-models.ts';
 
 export const SCHEMA_KUBERNETES_VERSION = '1.36.0';

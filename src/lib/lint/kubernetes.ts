@@ -6,7 +6,7 @@
 import { CST, LineCounter, Parser } from 'yaml';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { KUSTOMIZATION, lineAt, syntaxOf, toManifest, type KubeObject } from '../manifests.ts';
+import { KUSTOMIZATION, lineAt, syntaxOf, toManifest, type KubeObject } from '../inventory/manifests.ts';
 import { prepareModels, SCHEMA_KUBERNETES_VERSION, unknownFields, validateObject } from './k8s-schema.ts';
 import { containers, podTemplates } from './pods.ts';
 import type { LintContext, Rule } from './types.ts';

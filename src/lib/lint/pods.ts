@@ -2,7 +2,7 @@
  * Pod templates, containers, label selectors and ports, as the cross-object checks need them.
  * Label selector semantics: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
  */
-import type { KubeObject, PathKey } from '../manifests.ts';
+import type { KubeObject, PathKey } from '../inventory/manifests.ts';
 
 export interface ContainerPort {
   name?: string;

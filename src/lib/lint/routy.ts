@@ -5,9 +5,9 @@
  */
 import { closest } from 'fastest-levenshtein';
 import { LineCounter, parseDocument } from 'yaml';
-import { subnetRouter } from '../inventory.ts';
-import { nodeLine, type PathKey } from '../manifests.ts';
-import { parseCidr } from '../net.ts';
+import { subnetRouter } from '../inventory/inventory.ts';
+import { nodeLine, type PathKey } from '../inventory/manifests.ts';
+import { parseCidr } from '../core/net.ts';
 import type { LintContext, Rule } from './types.ts';
 
 const TS = 'https://github.com/tailscale/tailscale/blob/main/';

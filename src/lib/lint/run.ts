@@ -3,8 +3,8 @@
  * inventory. This is the programmatic entry point (npm run lint, the benchmark, runbook preflights).
  */
 import { relative } from 'node:path';
-import { DEFAULT_INVENTORY, loadInventory, type Inventory } from '../inventory.ts';
-import { DEFAULT_ROOT, listApps, loadApp, ManifestError, type LoadedApp } from '../manifests.ts';
+import { DEFAULT_INVENTORY, loadInventory, type Inventory } from '../inventory/inventory.ts';
+import { DEFAULT_ROOT, listApps, loadApp, ManifestError, type LoadedApp } from '../inventory/manifests.ts';
 import { checkGluetunPods } from './gluetun-pod.ts';
 import { checkGluetunEnv } from './gluetun.ts';
 import { checkInventory } from './inventory.ts';

@@ -8,7 +8,7 @@
  * Anything else (ipsets, postures, via, other autogroups) is reported as unsupported rather than guessed.
  * A test without "proto" is evaluated as TCP (assumption; the bundled policy states proto on every test).
  */
-import { cidrContains, parseCidr, parseIPv4 } from '../net.ts';
+import { cidrContains, parseCidr, parseIPv4 } from '../core/net.ts';
 
 export interface Policy {
   groups?: Record<string, string[]>;

@@ -5,8 +5,8 @@
  * Facts and sources: research/tailscale.md §2-§3.
  */
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { subnetRouter } from '../inventory.ts';
-import { parseCidr, parseIPv4 } from '../net.ts';
+import { subnetRouter } from '../inventory/inventory.ts';
+import { parseCidr, parseIPv4 } from '../core/net.ts';
 import { evaluateTests, splitHostPort, type Policy } from './tailscale-eval.ts';
 import type { LintContext, Rule } from './types.ts';
 

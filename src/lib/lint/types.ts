@@ -1,6 +1,6 @@
 /** Shared shapes of the linter: a finding, a rule, and the context every check reads. */
-import type { Inventory } from '../inventory.ts';
-import type { KubeObject, LoadedApp } from '../manifests.ts';
+import type { Inventory } from '../inventory/inventory.ts';
+import type { KubeObject, LoadedApp } from '../inventory/manifests.ts';
 
 export type Severity = 'error' | 'warning';
 

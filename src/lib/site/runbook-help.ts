@@ -5,9 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HelpJson } from '../runbook/help.ts';
+import type { HelpJson } from '../harness/help.ts';
 
-export type { HelpJson } from '../runbook/help.ts';
+export type { HelpJson } from '../harness/help.ts';
 
 export class RunbookHelpError extends Error {
   readonly code = 'E_RUNBOOK_HELP';

@@ -2,7 +2,17 @@
  * Site settings that come from the environment of a build (astro.config.mjs reads them here):
  * the published address, edit links, and the one known build warning that is filtered.
  */
-import { repoWebUrl } from '../linkcheck.ts';
+/**
+ * A forge web address from package.json's `repository` (a string, `github:o/r`, `o/r`, or { url }), the
+ * same reading as checks/links.ts repoWebUrl (site may not import checks: .dependency-cruiser.cjs).
+ */
+export function repoWebUrl(repository: unknown): string | undefined {
+  const raw = typeof repository === 'string' ? repository : (repository as { url?: string } | undefined)?.url;
+  if (!raw) return undefined;
+  const github = /^github:(.+)$/.exec(raw) ?? /^([\w.-]+\/[\w.-]+)$/.exec(raw);
+  if (github) return `https://github.com/${github[1]}`;
+  return raw.replace(/^git\+/, '').replace(/^git@([^:]+):/, 'https://$1/').replace(/\.git$/, '').replace(/\/$/, '');
+}
 
 export class SiteConfigError extends Error {
   readonly code = 'E_SITE_CONFIG';

@@ -1,0 +1,69 @@
+// verify-proxy: checks that each shared VPN proxy works end to end, from inside the cluster.
+// Reads top to bottom as the steps a person would take. Logic lives in src/lib (vpn-proxy.ts,
+// egress-checks.ts, proxy-verify.ts, kube.ts, gluetun.ts); the harness is src/lib/harness/index.ts.
+import { defineRunbook } from '../../src/lib/harness/index.ts';
+import { Kube } from '../../src/lib/clients/kube.ts';
+import { proxyConfig, proxyFlags } from '../../src/lib/steps/vpn-proxy.ts';
+import { kubePreflight, ECHO_URL, PROBE_IMAGE } from '../../src/lib/steps/egress-checks.ts';
+import { verifyProxies } from '../../src/lib/steps/proxy-verify.ts';
+
+export default defineRunbook('verify-proxy', (setup) => {
+  const inv = setup.inventory;
+
+  return {
+    name: 'verify-proxy',
+    kubectl: true,
+    title: 'Verify the shared VPN proxies',
+    summary: 'Checks each shared gluetun proxy end to end: VPN up, exit country, client pods through it, others refused.',
+    purpose:
+      'Run it after deploying a proxy, after a cluster change, or whenever an app behind a proxy misbehaves. It changes nothing ' +
+      'except throwaway probe pods, which it always deletes: it asks gluetun for its status and public IP, then starts a pod with ' +
+      'the client label that fetches an IP-echo endpoint through the proxy, one without the label that must be refused, and one ' +
+      'that goes direct to learn the home IP (compared in memory, never printed or stored).',
+    prerequisites: [
+      'kubectl, with a context for the cluster (src/data/network.yaml: kubernetes.context, or --context)',
+      'The proxy deployed (runbooks/phase2-deploy-proxy.mjs)',
+      'Pods may pull the probe image (curlimages/curl) and reach the IP-echo endpoint',
+    ],
+    flags: [...proxyFlags(inv, { echoUrl: ECHO_URL, probeImage: PROBE_IMAGE })],
+    examples: ['', '--region iceland', '--region netherlands --json'],
+    steps: [
+      {
+        id: 'config',
+        kind: 'config',
+        title: 'Read the inventory and the bundled manifests',
+        run(ctx) {
+          Object.assign(ctx.state, proxyConfig(inv, ctx.args, ctx.flags.context));
+          ctx.state.kube = new Kube(ctx.run, ctx.state.context, ctx.state.managedBy);
+          for (const t of ctx.state.targets) ctx.log(`${t.name}: country ${t.country}, ${t.serviceUrl}, client label ${t.clientLabel.key}=${t.clientLabel.value}`);
+        },
+      },
+      {
+        id: 'preflight',
+        kind: 'preflight',
+        title: 'Check kubectl, the context, the cluster and the namespace',
+        async run(ctx) {
+          const s = ctx.state;
+          const ns = await kubePreflight(ctx, s.kube, { expectedContext: s.context, fromFlag: s.contextFromFlag, namespace: s.namespace });
+          if (ns === false) ctx.fail({ code: 'E_NOT_DEPLOYED', expected: `namespace ${s.namespace}`, found: 'it does not exist: nothing is deployed', next: 'deploy first: npx zx runbooks/phase2-deploy-proxy.mjs' });
+        },
+      },
+      {
+        id: 'verify',
+        kind: 'verify',
+        title: 'Verify each proxy: VPN, country, client through it, others refused, not the home IP',
+        async run(ctx) {
+          await verifyProxies(ctx, 'fix the cause above and run again');
+        },
+      },
+      {
+        id: 'summary',
+        kind: 'summary',
+        title: 'Summary',
+        run(ctx) {
+          for (const t of ctx.state.targets) ctx.log(`${t.name}: exit ${ctx.simulated ? '(not checked)' : `country ${t.country}`}`);
+        },
+      },
+    ],
+  };
+});

@@ -1,0 +1,123 @@
+/**
+ * What a step receives. Steps never touch process globals: commands go through ctx.run (recorded,
+ * redacted, skipped under --dry-run), output through ctx.log, questions through ctx.confirm.
+ */
+import type { CommandRunner } from '../core/exec.ts';
+import { loadSecret } from '../core/secrets.ts';
+import { Refusal, SkipStep, StepFailure } from './errors.ts';
+import type { Output } from './output.ts';
+import type { Change, CommonFlags, Finding, RunbookSetup, StepContext, StepDecl } from './types.ts';
+
+export type { Change, Finding, StepContext } from './types.ts';
+
+
+
+/** State shared by one run (the harness owns it; steps see it through StepContext). */
+export interface RunState {
+  runbook: string;
+  flags: CommonFlags;
+  args: Record<string, any>;
+  env: NodeJS.ProcessEnv;
+  setup: RunbookSetup;
+  isTTY: boolean;
+  runner: CommandRunner;
+  out: Output;
+  changes: Change[];
+  facts: Record<string, unknown>;
+  state: Record<string, any>;
+  ask: (question: string) => Promise<string>;
+}
+
+
+export function makeContext(run: RunState, step: StepDecl, simulated: boolean): StepContext {
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  // Before the apply steps nothing has changed: a failure there is a refusal (exit 2).
+  const preflight = step.kind === 'config' || step.kind === 'preflight' || step.kind === 'confirm';
+  const dryRun = run.flags.dryRun;
+  const ctx: StepContext = {
+    runbook: run.runbook,
+    step: { id: step.id, title: step.title, kind: step.kind },
+    args: run.args,
+    setup: run.setup,
+    flags: run.flags,
+    dryRun,
+    simulated,
+    env: run.env,
+    state: run.state,
+    isTTY: run.isTTY,
+    findings,
+    notes,
+    runner: run.runner,
+    run: (argv, opts) => run.runner.run(argv, opts),
+    runs: (mode) => run.runner.runs(mode),
+    log(text) {
+      notes.push(text);
+      run.out.line(`      ${text}`);
+    },
+    warn(text) {
+      notes.push(`warning: ${text}`);
+      run.out.line(`      ! ${text}`);
+    },
+    show(title, body) {
+      run.out.line(`      ${title}`);
+      run.out.block(body, '        ');
+    },
+    check(name, ok, detail) {
+      if (simulated || ok === undefined) {
+        findings.push({ check: name, ok: null });
+        run.out.line(`      · would check: ${name}`);
+        return true;
+      }
+      findings.push({ check: name, ok, ...detail });
+      run.out.line(`      ${ok ? '✓' : '✗'} ${name}${!ok && detail ? `: expected ${detail.expected}; found ${detail.found}` : ''}`);
+      return ok;
+    },
+    fail(detail): never {
+      throw preflight ? new Refusal(detail) : new StepFailure(detail);
+    },
+    skip(reason): never {
+      throw new SkipStep(reason);
+    },
+    async confirm(question) {
+      if (dryRun) {
+        ctx.log(`(--dry-run: would ask "${question}")`);
+        return false;
+      }
+      if (run.flags.yes) {
+        ctx.log(`${question} yes (--yes)`);
+        return true;
+      }
+      if (!run.isTTY) {
+        throw new Refusal({
+          code: 'E_NEED_CONFIRM',
+          expected: 'a terminal to confirm in, or --yes',
+          found: 'no TTY and no --yes, and this run would change something',
+          next: 'run it in a terminal, or add --yes to confirm non-interactively (CI); nothing was changed',
+        });
+      }
+      const answer = await run.ask(`      ${question} [y/N] `);
+      const ok = /^y(es)?$/i.test(answer.trim());
+      notes.push(`${question} ${ok ? 'yes' : 'no'}`);
+      return ok;
+    },
+    change(summary, undo) {
+      const planned = Boolean(dryRun) || simulated;
+      run.changes.push({ step: step.id, summary, planned, undo });
+      run.out.line(`      ${planned ? '~ would change' : '+ changed'}: ${summary}`);
+    },
+    // Nothing runs while simulated: no progress line for a wait that does not happen.
+    wait: (label, fn) => (simulated ? fn() : run.out.wait(label, fn)),
+    secret: (spec) =>
+      loadSecret(spec, {
+        env: run.env,
+        redactor: run.runner.redactor,
+        command: async (command) => (await run.runner.run(['sh', '-c', command], { mode: 'read', timeoutMs: 60_000 })).stdout,
+      }),
+    mask: (value, replacement) => run.runner.redactor.add(value, replacement),
+    fact(key, value) {
+      run.facts[key] = value;
+    },
+  };
+  return ctx;
+}
