@@ -73,11 +73,16 @@ describe('ensureChromium()', () => {
     expect(existsSync(`${binary}.${process.pid}.partial`)).toBe(false);
   });
 
-  test('an install without optional dependencies has none, and says nothing is there', async () => {
+  test('the npm Chromium is for Linux x64 only', () => {
+    expect(npmChromiumDir('darwin-arm64')).toBeUndefined();
+    expect(npmChromiumDir('linux-arm64')).toBeUndefined();
+  });
+
+  test('an install without the package has none, and says nothing is there', async () => {
     expect(await ensureChromium(noPath, { systemPaths: [], npmPackageDir: null })).toBeUndefined();
   });
 
-  test('this checkout has the optional dependency installed (npm install brings it)', () => {
-    expect(npmChromiumDir(), 'node_modules/@sparticuz/chromium is missing: run `npm install` (without --omit=optional)').toBeTruthy();
+  test('this checkout has the package installed (npm install brings it, also under Node 20)', () => {
+    expect(npmChromiumDir(), 'node_modules/@sparticuz/chromium is missing: run `npm install`').toBeTruthy();
   });
 });

@@ -4,10 +4,12 @@
  * 1. AVALANCHE_CHROMIUM: a path; `none` to force "no Chromium" (tests the fallback path); `npm` to use
  *    only the npm one below, as on a machine without Debian's (.ci/run proves that path this way);
  * 2. Debian's /usr/bin/chromium (or chromium on PATH): the first choice when it is installed;
- * 3. the Chromium inside node_modules: @sparticuz/chromium, an optional dependency, ships a
- *    brotli-compressed headless Chromium (bin/chromium.br) in the npm package itself, so
+ * 3. the Chromium inside node_modules: @sparticuz/chromium, a dev dependency, ships a
+ *    brotli-compressed headless Chromium for Linux x64 (bin/chromium.br) in the npm package itself, so
  *    `npm install` brings it on a machine with no Chromium and nothing is fetched from elsewhere.
  *    It is unpacked once (~3 s) into node_modules/.cache/avalanche-chromium/<version>/.
+ *    A dev dependency, not an optional one: npm skips an optional dependency whose `engines` do not
+ *    match the Node running npm (Node 20 on a fresh machine; the package asks for 22.17+), silently.
  *
  * Why our own unpacking rather than the package's executablePath(): that one writes into the shared
  * /tmp (chromium, fonts, swiftshader libraries), reuses whatever /tmp/chromium holds whatever its version,
@@ -24,7 +26,7 @@ import { createBrotliDecompress } from 'node:zlib';
 
 export const NPM_CHROMIUM = '@sparticuz/chromium';
 
-export const CHROMIUM_INSTALL_HINT = `run \`npm install\` (its optional dependency ${NPM_CHROMIUM} brings a Chromium into node_modules), or install Debian's with \`sudo apt-get install -y chromium\`, or set AVALANCHE_CHROMIUM=/path/to/chromium`;
+export const CHROMIUM_INSTALL_HINT = `run \`npm install\` (the dev dependency ${NPM_CHROMIUM} brings a Chromium for Linux x64 into node_modules), or install Debian's with \`sudo apt-get install -y chromium\`, or set AVALANCHE_CHROMIUM=/path/to/chromium`;
 
 /** Flags for a headless Chromium on a machine with no outside network (and as root in CI). */
 export const CHROMIUM_ARGS = [
@@ -63,8 +65,10 @@ function executable(path: string): boolean {
   }
 }
 
-/** The folder of the installed @sparticuz/chromium, or undefined when the optional dependency is missing. */
-export function npmChromiumDir(): string | undefined {
+/** The folder of the installed @sparticuz/chromium, or undefined when it is missing or cannot run here. */
+export function npmChromiumDir(platform: string = `${process.platform}-${process.arch}`): string | undefined {
+  // The package's binary is built for Linux x64 only.
+  if (platform !== 'linux-x64') return undefined;
   try {
     // The package exports only ".", which resolves to build/index.js.
     return resolve(dirname(createRequire(import.meta.url).resolve(NPM_CHROMIUM)), '..');
@@ -107,7 +111,7 @@ function unpackedNpm(options: FindOptions): FoundChromium | undefined {
 
 /**
  * Like findChromium, and when only the npm package has one, unpacks it first. Undefined when there is
- * none (AVALANCHE_CHROMIUM=none, a wrong AVALANCHE_CHROMIUM, or an install without optional dependencies).
+ * none (AVALANCHE_CHROMIUM=none, a wrong AVALANCHE_CHROMIUM, or a machine that is not Linux x64 and has no Debian Chromium).
  */
 export async function ensureChromium(env: NodeJS.ProcessEnv = process.env, options: FindOptions = {}): Promise<FoundChromium | undefined> {
   const found = findChromium(env, options);

@@ -6,7 +6,7 @@
  * - With a Chromium (chromium.ts: Debian's, or the one npm brought), rehype-mermaid renders each diagram
  *   to inline SVG (no diagram JavaScript), all in one Chromium page that loads Mermaid once
  *   (mermaid-browser.ts says why), and rehypeDiagramSize keeps its text legible on a phone.
- *   Without one (AVALANCHE_CHROMIUM=none, or an install without optional dependencies), diagrams stay
+ *   Without one (AVALANCHE_CHROMIUM=none, or no Chromium for this machine), diagrams stay
  *   as source and a small module renders them in the browser, only on pages that have a diagram.
  */
 import type { RehypePlugins, RemarkPlugins } from '@astrojs/markdown-remark';
@@ -67,7 +67,7 @@ export function noChromiumWarning(env: NodeJS.ProcessEnv): string {
   const forced = env.AVALANCHE_CHROMIUM;
   const why =
     forced === 'none' ? 'AVALANCHE_CHROMIUM=none'
-    : forced === 'npm' ? `AVALANCHE_CHROMIUM=npm, and node_modules has no ${NPM_CHROMIUM} (installed with --omit=optional?)`
+    : forced === 'npm' ? `AVALANCHE_CHROMIUM=npm, and node_modules has no ${NPM_CHROMIUM} for this machine (it is for Linux x64; run \`npm install\`)`
     : forced ? `AVALANCHE_CHROMIUM=${forced} is not an executable`
     : 'no Chromium found';
   return `[diagrams] ${why}: diagrams will render in the browser instead of at build time (each is still checked here); for build-time SVGs ${env.AVALANCHE_CHROMIUM ? 'unset AVALANCHE_CHROMIUM or point it at a Chromium' : CHROMIUM_INSTALL_HINT}.`;
