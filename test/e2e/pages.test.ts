@@ -13,7 +13,7 @@ import { copyBlockProblems } from '../../src/lib/site/commands.ts';
 import { MIN_DIAGRAM_TEXT_PX } from '../../src/lib/site/diagram-size.ts';
 import { runbookHelp } from '../../src/lib/site/runbook-help.ts';
 import { connectBrowser, diagramBoxes, diagramLegibility, overflowingElements, PHONE, sitePages, siteContext, type SiteContext } from './browser.ts';
-import { copyBlocks, diagramTextSizes, hiddenContent } from './phone-checks.ts';
+import { brokenCommandWords, copyBlocks, diagramTextSizes, hiddenContent } from './phone-checks.ts';
 import { ROOT } from './site-build.ts';
 
 const pages = sitePages(inject('siteDir'));
@@ -54,7 +54,10 @@ async function checkPage(site: SiteContext, path: string): Promise<void> {
     expect(d.smallest, `${where} diagram "${d.caption}": text "${d.label}" is drawn at ${d.smallest.toFixed(1)} px`).toBeGreaterThanOrEqual(MIN_DIAGRAM_TEXT_PX - 0.05);
   }
   // Safe copying (the same in both themes: checked once).
-  if (site.theme === 'light') expect(copyBlockProblems(await copyBlocks(site.page), runbook), `${where}: copy blocks`).toEqual([]);
+  if (site.theme === 'light') {
+    expect(copyBlockProblems(await copyBlocks(site.page), runbook), `${where}: copy blocks`).toEqual([]);
+    expect(await brokenCommandWords(site.page), `${where}: command words broken across lines (wrap between flags, not inside them)`).toEqual([]);
+  }
   expect(site.log.outside, `${where} requested another host`).toEqual([]);
   expect(site.log.errors, `${where} logged errors`).toEqual([]);
 }

@@ -108,3 +108,20 @@ export function copyBlocks(page: Page): Promise<CopyBlock[]> {
     }),
   );
 }
+
+/**
+ * Words of a command block (a flag with its value counts as one) that the phone breaks across lines:
+ * a command must wrap between flags, never inside one. A word wider than its block cannot help it and
+ * is not counted (the block then scrolls).
+ */
+export function brokenCommandWords(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.command .command-word')]
+      .filter((w) => {
+        const lines = new Set([...w.getClientRects()].map((r) => Math.round(r.top)));
+        const block = w.closest('pre')!;
+        return lines.size > 1 && w.scrollWidth <= block.clientWidth;
+      })
+      .map((w) => w.textContent ?? ''),
+  );
+}
