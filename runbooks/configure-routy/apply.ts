@@ -2,78 +2,84 @@
  * configure-routy, part 2: the changes (each recorded with how to undo it) and the verification.
  * Every change is skipped when the plan found nothing to do, so a second run sends nothing.
  */
-import type { StepContext } from '../../src/lib/harness/index.ts';
 import { autoApproverFor, parsePolicy } from '../../src/lib/clients/tailscale-policy.ts';
 import { flagDiffs, sameFileText, setArgs } from './routy.ts';
-import type { RoutyConfig, RoutyLive, TodoId } from './steps.ts';
+import type { Ctx, TodoId } from './state.ts';
 import { dnsName, EXIT_ROUTES, offersExitNode, parsePrefs, parseStatus } from '../../src/lib/clients/tailscale-status.ts';
 import { apiCall, apiFor, remote, sameSet, sorted } from '../../src/lib/steps/tailscale.ts';
 
-const cfgOf = (ctx: StepContext) => ctx.state.cfg as RoutyConfig;
-const liveOf = (ctx: StepContext) => ctx.state.live as RoutyLive;
-const todo = (ctx: StepContext, id: TodoId) => (ctx.state.todo as Array<{ id: TodoId }>).some((t) => t.id === id);
+const todo = (ctx: Ctx, id: TodoId) => ctx.state.todo.some((t) => t.id === id);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The bundled policy, applied with the ETag read in preflight (a concurrent edit makes it fail, not overwrite). */
-export async function applyPolicy(ctx: StepContext): Promise<void> {
-  const cfg = cfgOf(ctx);
-  const live = liveOf(ctx);
+export async function applyPolicy(ctx: Ctx): Promise<void> {
+  const cfg = ctx.state.cfg;
+  const live = ctx.state.live;
   if (!todo(ctx, 'policy')) ctx.skip(cfg.policy ? 'the live policy already equals the bundled one' : 'not asked (add --policy)');
   const api = cfg.key && apiFor(ctx, cfg.key);
-  const applied = await apiCall(ctx, 'write', `POST /api/v2/tailnet/-/acl  If-Match: ${live.policy?.etag ?? '<ETag read>'}  (body: ${cfg.bundle.policy.file})`, () => api!.setPolicy(cfg.bundle.policy.text, live.policy!.etag));
-  const before = live.policy!;
-  ctx.change(`tailnet policy replaced by ${cfg.bundle.policy.file}`, async () => {
-    await api!.setPolicy(before.hujson, applied!.etag);
-  });
+  const before = live.policy;
+  let etag: string | undefined;
+  await ctx.change(
+    { summary: `tailnet policy replaced by ${cfg.bundle.policy.file}`, undo: async () => void (await api!.setPolicy(before!.hujson, etag ?? before!.etag)) },
+    async () => {
+      const applied = await apiCall(ctx, 'write', `POST /api/v2/tailnet/-/acl  If-Match: ${live.policy?.etag ?? '<ETag read>'}  (body: ${cfg.bundle.policy.file})`, () => api!.setPolicy(cfg.bundle.policy.text, live.policy!.etag));
+      etag = applied?.etag;
+    },
+  );
 }
 
 /** Forwarding persisted (the sysctl.d file, written with sudo tee from stdin) and live (sysctl -p). */
-export async function applyForwarding(ctx: StepContext): Promise<void> {
-  const cfg = cfgOf(ctx);
-  const live = liveOf(ctx);
+export async function applyForwarding(ctx: Ctx): Promise<void> {
+  const cfg = ctx.state.cfg;
+  const live = ctx.state.live;
   if (!todo(ctx, 'sysctl-file') && !todo(ctx, 'sysctl-live')) ctx.skip('forwarding is on and persisted');
   const ssh = remote(ctx, cfg.alias);
   const target = cfg.bundle.sysctl.target;
   if (todo(ctx, 'sysctl-file')) {
-    // sudo -n: fail at once if sudo wants a password (BatchMode ssh has no terminal to ask on).
-    await ssh(['sudo', '-n', 'tee', target], { mode: 'write', input: cfg.bundle.sysctl.text });
     const previous = live.file;
-    ctx.change(`${target} written on ${cfg.name}`, async () => {
+    const undo = async () => {
       if (previous === undefined) await ssh(['sudo', '-n', 'rm', '-f', target], { mode: 'write' });
       else await ssh(['sudo', '-n', 'tee', target], { mode: 'write', input: previous });
-    });
+    };
+    // sudo -n: fail at once if sudo wants a password (BatchMode ssh has no terminal to ask on).
+    await ctx.change({ summary: `${target} written on ${cfg.name}`, undo }, () => ssh(['sudo', '-n', 'tee', target], { mode: 'write', input: cfg.bundle.sysctl.text }));
   }
-  await ssh(['sudo', '-n', 'sysctl', '-p', target], { mode: 'write' });
   const before = Object.entries(live.sysctl).filter(([k, v]) => v !== undefined && v !== cfg.bundle.sysctl.keys[k]);
-  ctx.change(`forwarding loaded from ${target} on ${cfg.name} (${Object.entries(cfg.bundle.sysctl.keys).map(([k, v]) => `${k}=${v}`).join(', ')})`, async () => {
+  const undoLive = async () => {
     for (const [k, v] of before) await ssh(['sudo', '-n', 'sysctl', '-w', `${k}=${v}`], { mode: 'write' });
-  });
+  };
+  await ctx.change(
+    { summary: `forwarding loaded from ${target} on ${cfg.name} (${Object.entries(cfg.bundle.sysctl.keys).map(([k, v]) => `${k}=${v}`).join(', ')})`, undo: undoLive },
+    () => ssh(['sudo', '-n', 'sysctl', '-p', target], { mode: 'write' }),
+  );
 }
 
 /** One `tailscale set` with the flags that differ (never `tailscale up`, which would reset unmentioned flags). */
-export async function applySettings(ctx: StepContext): Promise<void> {
-  const cfg = cfgOf(ctx);
-  const live = liveOf(ctx);
+export async function applySettings(ctx: Ctx): Promise<void> {
+  const cfg = ctx.state.cfg;
+  const live = ctx.state.live;
   if (!todo(ctx, 'set')) ctx.skip('tailscale settings already match');
   const ssh = remote(ctx, cfg.alias);
   const args = setArgs(Object.fromEntries(live.flags.map((d) => [d.flag, d.desired])));
-  await ssh(['sudo', '-n', 'tailscale', 'set', ...args], { mode: 'write' });
-  ctx.state.advertisedNow = live.flags.some((d) => d.flag === 'advertise-routes');
   const undoArgs = setArgs(Object.fromEntries(live.flags.filter((d) => d.current !== undefined).map((d) => [d.flag, d.current])));
-  ctx.change(`tailscale set ${args.join(' ')} on ${cfg.name}`, async () => {
+  const undo = async () => {
     if (undoArgs.length) await ssh(['sudo', '-n', 'tailscale', 'set', ...undoArgs], { mode: 'write' });
-  });
+  };
+  await ctx.change({ summary: `tailscale set ${args.join(' ')} on ${cfg.name}`, undo }, () => ssh(['sudo', '-n', 'tailscale', 'set', ...args], { mode: 'write' }));
+  ctx.state.advertisedNow = live.flags.some((d) => d.flag === 'advertise-routes');
 }
 
 /**
  * Route approval. An auto-approver (the bundled policy's, for routy's tags) approves a route only when it is
- * first advertised, not retroactively (research §2, policy-file#auto-approvers): so after advertising now, wait
- * for it; for a route advertised earlier and still unapproved, or with no auto-approver, approve through the API.
- * POST replaces the enabled set (research §7), so the set sent keeps other approvals and drops the exit routes.
+ * first advertised, not retroactively (https://tailscale.com/kb/1337/policy-syntax#auto-approvers): so after
+ * advertising now, wait for it; for a route advertised earlier and still unapproved, or with no auto-approver,
+ * approve through the API. POST /device/{deviceId}/routes replaces the enabled set
+ * (https://tailscale.com/api#tag/devices/POST/device/{deviceId}/routes), so the set sent keeps other
+ * approvals and drops the exit routes.
  */
-export async function approveRoutes(ctx: StepContext): Promise<void> {
-  const cfg = cfgOf(ctx);
-  const live = liveOf(ctx);
+export async function approveRoutes(ctx: Ctx): Promise<void> {
+  const cfg = ctx.state.cfg;
+  const live = ctx.state.live;
   if (!todo(ctx, 'approve')) ctx.skip(`${cfg.routes.join(', ')} approved, no exit routes approved`);
   const api = cfg.key && apiFor(ctx, cfg.key);
   const device = live.device;
@@ -99,29 +105,29 @@ export async function approveRoutes(ctx: StepContext): Promise<void> {
   const wanted = sorted([...new Set([...enabled.filter((r) => !EXIT_ROUTES.includes(r)), ...cfg.routes])]);
   const body = JSON.stringify({ routes: wanted });
   const previous = [...enabled];
-  await apiCall(ctx, 'write', `POST /api/v2/device/${id}/routes  ${body}`, () => api!.setRoutes(id, wanted));
-  ctx.change(`enabled routes of ${cfg.name} set to ${wanted.join(', ')} (were ${previous.join(', ') || 'none'})`, async () => {
-    await api!.setRoutes(id, previous);
-  });
+  await ctx.change(
+    { summary: `enabled routes of ${cfg.name} set to ${wanted.join(', ')} (were ${previous.join(', ') || 'none'})`, undo: async () => void (await api!.setRoutes(id, previous)) },
+    () => apiCall(ctx, 'write', `POST /api/v2/device/${id}/routes  ${body}`, () => api!.setRoutes(id, wanted)),
+  );
 }
 
 /** Split DNS for the domain, by PATCH (only that domain changes), only when it differs. */
-export async function applySplitDns(ctx: StepContext): Promise<void> {
-  const cfg = cfgOf(ctx);
-  const live = liveOf(ctx);
+export async function applySplitDns(ctx: Ctx): Promise<void> {
+  const cfg = ctx.state.cfg;
+  const live = ctx.state.live;
   if (!todo(ctx, 'split-dns')) ctx.skip(`split DNS ${cfg.split.domain} already -> ${cfg.split.nameservers.join(', ')}`);
   const api = cfg.key && apiFor(ctx, cfg.key);
   const body = { [cfg.split.domain]: cfg.split.nameservers };
-  await apiCall(ctx, 'write', `PATCH /api/v2/tailnet/-/dns/split-dns  ${JSON.stringify(body)}`, () => api!.patchSplitDns(body));
   const previous = live.splitDns?.[cfg.split.domain] ?? null;
-  ctx.change(`split DNS ${cfg.split.domain} -> ${cfg.split.nameservers.join(', ')} (was ${previous?.join(', ') ?? 'not set'})`, async () => {
-    await api!.patchSplitDns({ [cfg.split.domain]: previous });
-  });
+  await ctx.change(
+    { summary: `split DNS ${cfg.split.domain} -> ${cfg.split.nameservers.join(', ')} (was ${previous?.join(', ') ?? 'not set'})`, undo: async () => void (await api!.patchSplitDns({ [cfg.split.domain]: previous })) },
+    () => apiCall(ctx, 'write', `PATCH /api/v2/tailnet/-/dns/split-dns  ${JSON.stringify(body)}`, () => api!.patchSplitDns(body)),
+  );
 }
 
 /** Reads everything back: forwarding, the file, the flags, approval, primary route, no exit node, split DNS. */
-export async function verifyRouty(ctx: StepContext): Promise<void> {
-  const cfg = cfgOf(ctx);
+export async function verifyRouty(ctx: Ctx): Promise<void> {
+  const cfg = ctx.state.cfg;
   const ssh = remote(ctx, cfg.alias);
   const keys = Object.entries(cfg.bundle.sysctl.keys);
   // Under a dry run nothing runs: the assumed outputs are the desired state, so every check is listed.
@@ -147,7 +153,7 @@ export async function verifyRouty(ctx: StepContext): Promise<void> {
     return;
   }
   const api = apiFor(ctx, cfg.key);
-  const routes = await api.getRoutes(liveOf(ctx).device!.nodeId);
+  const routes = await api.getRoutes(ctx.state.live.device!.nodeId);
   ctx.check(`${cfg.routes.join(', ')} approved and no exit route approved (API)`, cfg.routes.every((r) => routes.enabledRoutes.includes(r)) && !routes.enabledRoutes.some((r) => EXIT_ROUTES.includes(r)), { expected: `enabledRoutes ${cfg.routes.join(', ')}`, found: routes.enabledRoutes.join(', ') || 'none', next: 'run configure-routy again' });
   const split = await api.getSplitDns();
   ctx.check(`split DNS ${cfg.split.domain} -> ${cfg.split.nameservers.join(', ')} (API)`, sameSet(split[cfg.split.domain], cfg.split.nameservers), { expected: cfg.split.nameservers.join(', '), found: split[cfg.split.domain]?.join(', ') ?? 'not set', next: 'run configure-routy again' });

@@ -3,8 +3,8 @@
  * the comparisons configure-routy makes against what it reads on routy:
  * - the sysctl file (forwarding persisted) and the live forwarding values;
  * - the `tailscale set` flags, read back from `tailscale debug prefs` (works on every version; `tailscale get`
- *   is 1.100+ only, research §1);
- * - UDP GRO forwarding on the LAN interface (`ethtool -k`, research §1 "UDP GRO forwarding").
+ *   is 1.100+ only: https://tailscale.com/kb/1019/subnets#enable-ip-forwarding);
+ * - UDP GRO forwarding on the LAN interface (`ethtool -k`, https://tailscale.com/kb/1320/performance-best-practices#linux-optimizations-for-subnet-routers-and-exit-nodes).
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -72,7 +72,7 @@ const routesOf = (p: TailscalePrefs) => p.AdvertiseRoutes.filter((r) => !EXIT_RO
 
 /**
  * `tailscale set` flags and how to read each back from `tailscale debug prefs` (ipn.Prefs field names,
- * research §5). Opt-bools such as NoStatefulFiltering print as "true"/"false"/"" (unset = unknown, so set it).
+ * ipn/prefs.go, https://github.com/tailscale/tailscale/blob/v1.76.0/ipn/prefs.go). Opt-bools such as NoStatefulFiltering print as "true"/"false"/"" (unset = unknown, so set it).
  */
 export const SET_FLAGS: Record<string, FlagRead> = {
   'advertise-routes': routesOf,

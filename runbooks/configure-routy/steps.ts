@@ -1,52 +1,24 @@
 /**
  * configure-routy, part 1: what the runbook reads and how it decides what to change (config, preflight,
- * plan). Part 2 (apply, verify) is ./tailscale-configure-apply.ts. Facts: ../shared/research/tailscale.md.
+ * plan). Part 2 (apply, verify) is ./apply.ts; the routy-specific parsing is ./routy.ts.
  */
-import { loadInventory, subnetRouter } from '../../src/lib/inventory/inventory.ts';
-import type { StepContext } from '../../src/lib/harness/index.ts';
-import type { Secret } from '../../src/lib/core/secrets.ts';
-import { findDevice, type ApiDevice, type DeviceRoutes, type PolicyFile, type SplitDns } from '../../src/lib/clients/tailscale-api.ts';
+import { subnetRouter } from '../../src/lib/inventory/inventory.ts';
+import type { Ctx, RoutyConfig, RoutyLive, TodoId } from './state.ts';
+import { findDevice } from '../../src/lib/clients/tailscale-api.ts';
 import { parseVersion } from '../../src/lib/clients/tailscale-cli.ts';
 import { lineDiff, parsePolicy, samePolicyText } from '../../src/lib/clients/tailscale-policy.ts';
-import { flagDiffs, groAdvice, loadRoutyBundle, parseEthtoolFeatures, sameFileText, setArgs, type FlagDiff, type RoutyBundle } from './routy.ts';
+import { flagDiffs, groAdvice, loadRoutyBundle, parseEthtoolFeatures, sameFileText, setArgs } from './routy.ts';
 import { backendProblem, dnsName, EXIT_ROUTES, parsePrefs, parseStatus } from '../../src/lib/clients/tailscale-status.ts';
 import { apiCall, apiFor, loadApiKey, remote, sameSet } from '../../src/lib/steps/tailscale.ts';
 
-export interface RoutyConfig {
-  name: string;
-  alias: string;
-  routes: string[];
-  lanInterface?: string;
-  split: { domain: string; nameservers: string[] };
-  bundle: RoutyBundle;
-  key?: Secret;
-  policy: boolean;
-  approvalWaitS: number;
-}
-
-export interface RoutyLive {
-  sysctl: Record<string, string | undefined>;
-  file?: string;
-  flags: FlagDiff[];
-  device?: ApiDevice;
-  routes?: DeviceRoutes;
-  splitDns?: SplitDns;
-  policy?: PolicyFile;
-}
-
-export type TodoId = 'policy' | 'sysctl-file' | 'sysctl-live' | 'set' | 'approve' | 'split-dns';
-
-const cfgOf = (ctx: StepContext) => ctx.state.cfg as RoutyConfig;
-const liveOf = (ctx: StepContext) => ctx.state.live as RoutyLive;
-
 /** config: the inventory, the bundled files, their agreement, and the API key. */
-export async function loadConfig(ctx: StepContext): Promise<void> {
-  const inv = loadInventory();
+export async function loadConfig(ctx: Ctx): Promise<void> {
+  const inv = ctx.setup.inventory;
   const router = subnetRouter(inv);
-  const bundle = loadRoutyBundle();
+  const bundle = loadRoutyBundle(ctx.setup.manifestsRoot);
   const { settings } = bundle;
   const disagree = (what: string, inventory: unknown, bundled: unknown) =>
-    ctx.fail({ code: 'E_BUNDLE_DRIFT', expected: `${what} in ${bundle.settingsFile} equal to src/data/network.yaml (${JSON.stringify(inventory)})`, found: JSON.stringify(bundled), next: 'make the two files agree (`npm run lint` shows the same), then run again' });
+    ctx.fail({ code: 'E_BUNDLE_DRIFT', expected: `${what} in ${bundle.settingsFile} equal to ${ctx.setup.inventoryFile} (${JSON.stringify(inventory)})`, found: JSON.stringify(bundled), next: 'make the two files agree (`npm run lint` shows the same), then run again' });
   if (settings.host !== router.name) disagree('host', router.name, settings.host);
   if (!sameSet(settings.set['advertise-routes'] as string[] | undefined, router.advertise_routes ?? [])) disagree('set.advertise-routes', router.advertise_routes, settings.set['advertise-routes']);
   if (!inv.tailnet.exit_nodes && settings.set['advertise-exit-node'] !== false) disagree('set.advertise-exit-node', false, settings.set['advertise-exit-node']);
@@ -66,12 +38,12 @@ export async function loadConfig(ctx: StepContext): Promise<void> {
   ctx.log(`tailscale settings (${bundle.settingsFile}): tailscale set ${setArgs(settings.set).join(' ')}`);
   if (cfg.policy) ctx.log(`--policy: ${bundle.policy.file} will be validated, diffed against the live policy and applied with its ETag`);
   cfg.key = await loadApiKey(ctx);
-  ctx.state.cfg = cfg;
+  Object.assign(ctx.state, { cfg, live: { sysctl: {}, flags: [] }, todo: [] });
 }
 
 /** preflight: ssh answers, tailscale is installed and logged in on the right machine, the API knows it. */
-export async function checkRouty(ctx: StepContext): Promise<void> {
-  const cfg = cfgOf(ctx);
+export async function reachRouty(ctx: Ctx): Promise<void> {
+  const cfg = ctx.state.cfg;
   const ssh = remote(ctx, cfg.alias);
   const where = await ssh(['command', '-v', 'tailscale'], { okCodes: [0, 1], assume: '/usr/bin/tailscale\n' });
   if (where.ran && where.code !== 0) ctx.fail({ code: 'E_NO_TAILSCALE', expected: `tailscale installed on ${cfg.name}`, found: 'no tailscale on its PATH', next: 'install it on routy (https://tailscale.com/download/linux), log in with `sudo tailscale up --advertise-tags=tag:router`, then run again' });
@@ -98,8 +70,8 @@ export async function checkRouty(ctx: StepContext): Promise<void> {
 }
 
 /** preflight: read routy's current state (forwarding, the sysctl file, tailscale prefs, GRO) and the tailnet's. */
-export async function readState(ctx: StepContext): Promise<void> {
-  const cfg = cfgOf(ctx);
+export async function readState(ctx: Ctx): Promise<void> {
+  const cfg = ctx.state.cfg;
   const ssh = remote(ctx, cfg.alias);
   const keys = Object.keys(cfg.bundle.sysctl.keys);
   const live: RoutyLive = { sysctl: {}, flags: [] };
@@ -121,7 +93,7 @@ export async function readState(ctx: StepContext): Promise<void> {
   }
   if (cfg.key && ctx.runs('read')) {
     const api = apiFor(ctx, cfg.key);
-    const device = ctx.state.device as ApiDevice;
+    const device = ctx.state.device!;
     live.device = device;
     live.routes = { advertisedRoutes: device.advertisedRoutes ?? [], enabledRoutes: device.enabledRoutes ?? [] };
     live.splitDns = await api.getSplitDns();
@@ -129,7 +101,8 @@ export async function readState(ctx: StepContext): Promise<void> {
       live.policy = await api.getPolicy();
       ctx.log(`live policy read (ETag ${live.policy.etag}); validating the bundled one through the API`);
       parsePolicy(cfg.bundle.policy.text, cfg.bundle.policy.file);
-      await api.validatePolicy(cfg.bundle.policy.text);
+      const { warnings } = await api.validatePolicy(cfg.bundle.policy.text);
+      for (const w of warnings) ctx.warn(`the Tailscale API accepted the policy with a warning: ${w}`);
     }
   } else if (cfg.key || !ctx.runs('read')) {
     ctx.log(`would call the Tailscale API: GET /api/v2/tailnet/-/dns/split-dns${cfg.policy ? ', GET /api/v2/tailnet/-/acl (with its ETag), POST /api/v2/tailnet/-/acl/validate' : ''}`);
@@ -138,9 +111,9 @@ export async function readState(ctx: StepContext): Promise<void> {
 }
 
 /** plan: what differs, as a list of changes; none means "already configured". */
-export function planChanges(ctx: StepContext): Array<{ id: TodoId; summary: string }> {
-  const cfg = cfgOf(ctx);
-  const live = liveOf(ctx);
+export function planChanges(ctx: Ctx): Array<{ id: TodoId; summary: string }> {
+  const cfg = ctx.state.cfg;
+  const live = ctx.state.live;
   const todo: Array<{ id: TodoId; summary: string }> = [];
   const add = (id: TodoId, summary: string) => todo.push({ id, summary });
   if (cfg.policy && (!live.policy || !samePolicyText(live.policy.hujson, cfg.bundle.policy.text))) {

@@ -5,7 +5,8 @@
  * change carries an exact undo (delete what was created, re-apply what was updated).
  */
 import { AvalancheError } from '../../src/lib/core/errors.ts';
-import { type Kube, type KubeJson, type ObjectRef, diffObjects, reapplyable, refName } from '../../src/lib/clients/kube.ts';
+import { CommandError } from '../../src/lib/core/exec.ts';
+import { type Kube, type KubeJson, type ObjectRef, applyAdvice, appliedObjects, diffObjects, reapplyable, refName } from '../../src/lib/clients/kube.ts';
 import type { StepContext } from '../../src/lib/harness/index.ts';
 import type { Secret } from '../../src/lib/core/secrets.ts';
 import { newApiKey, secretManifest, secretValue, type ProxyTarget } from '../../src/lib/steps/vpn-proxy.ts';
@@ -21,14 +22,18 @@ export interface ProxyPlan {
   target: ProxyTarget;
   /** Namespace (only when absent) and the two Secrets, as one List for `kubectl apply -f -`. */
   secretsDoc: string;
+  /** What that List applies: the Namespace when it is absent, then the two Secrets. */
   secrets: PlannedObject[];
+  /** The folder's objects (without the Namespace when the List creates it). */
   objects: PlannedObject[];
+  /** The Namespace object, when absent (a server dry run can validate only it: see applyProxy). */
+  namespaceDoc?: string;
   changes: number;
 }
 
 const same = (a: ObjectRef, b: ObjectRef) => a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
 
-export async function planProxy(ctx: StepContext, kube: Kube, t: ProxyTarget, o: { nsExists: boolean | undefined; key: Secret | undefined; labels: Record<string, string> }): Promise<ProxyPlan> {
+export async function planProxy(ctx: StepContext<unknown, unknown>, kube: Kube, t: ProxyTarget, o: { nsExists: boolean | undefined; key: Secret | undefined; labels: Record<string, string> }): Promise<ProxyPlan> {
   const wgRef: ObjectRef = { apiVersion: 'v1', kind: 'Secret', name: t.wireguardSecret.name, namespace: t.namespace };
   const ctlRef: ObjectRef = { apiVersion: 'v1', kind: 'Secret', name: t.controlSecret.name, namespace: t.namespace };
   const read = async (ref: ObjectRef) => (o.nsExists ? kube.get(ref) : o.nsExists === false ? null : undefined);
@@ -44,8 +49,9 @@ export async function planProxy(ctx: StepContext, kube: Kube, t: ProxyTarget, o:
   if (!apiKey && before.get(refName(ctlRef)) !== undefined) apiKey = newApiKey();
   if (apiKey) ctx.mask(apiKey, `[secret ${t.controlSecret.name}]`);
   const nsObject = t.app.objects.find((x) => x.kind === 'Namespace');
+  const createNs = o.nsExists === false && nsObject !== undefined;
   const items = [
-    ...(o.nsExists === false && nsObject ? [stripLocation(nsObject)] : []),
+    ...(createNs ? [stripLocation(nsObject)] : []),
     secretManifest(t, 'wireguard', o.key, o.labels),
     secretManifest(t, 'control', apiKey, o.labels),
   ];
@@ -53,10 +59,17 @@ export async function planProxy(ctx: StepContext, kube: Kube, t: ProxyTarget, o:
 
   let changed: ObjectRef[] | undefined;
   if (o.nsExists) {
-    const k = await kube.diff({ kustomize: t.app.dir });
+    const k = await kube.diff({ kustomize: t.kustomizeDir });
     const s = await kube.diff({ stdin: secretsDoc });
     if (k && s) {
-      changed = [...diffObjects(k.text), ...diffObjects(s.text)];
+      changed = [];
+      for (const [d, refs, what] of [[k, t.objects, t.app.dir], [s, [wgRef, ctlRef], 'the Secrets']] as const) {
+        // The exit status says whether anything differs; the output (the diff tool's) may say what.
+        if (!d.changed) continue;
+        const named = diffObjects(d.text);
+        if (!named.length) ctx.log(`kubectl diff found differences in ${what} (exit 1), and its output names no object (KUBECTL_EXTERNAL_DIFF=${ctx.env.KUBECTL_EXTERNAL_DIFF ?? ''}): every object there is applied`);
+        changed.push(...(named.length ? named : refs));
+      }
       const text = `${k.text}${s.text}`.trim();
       if (text) ctx.show(`kubectl diff (${t.name}):`, text);
     }
@@ -66,12 +79,17 @@ export async function planProxy(ctx: StepContext, kube: Kube, t: ProxyTarget, o:
     const action: Action = was === null ? 'create' : changed === undefined ? 'unknown' : changed.some((c) => same(c, ref)) ? 'update' : 'unchanged';
     return { ref, action, before: was };
   };
-  const objects = t.objects.map(plan);
-  const secrets = [wgRef, ctlRef].map(plan);
+  const nsRef = createNs ? t.objects.find((r) => r.kind === 'Namespace') : undefined;
+  const objects = t.objects.filter((r) => r !== nsRef).map(plan);
+  const secrets = [...(nsRef ? [nsRef] : []), wgRef, ctlRef].map(plan);
   const all = [...objects, ...secrets];
   for (const p of all) ctx.log(`${{ create: '+ create', update: '~ update', unchanged: '= unchanged', unknown: '? apply' }[p.action]} ${refName(p.ref)}`);
-  return { target: t, secretsDoc, secrets, objects, changes: all.filter((p) => p.action !== 'unchanged').length };
+  const namespaceDoc = createNs ? JSON.stringify(stripLocation(nsObject)) : undefined;
+  return { target: t, secretsDoc, secrets, objects, namespaceDoc, changes: all.filter((p) => p.action !== 'unchanged').length };
 }
+
+const verbOf = (p: PlannedObject) => (p.action === 'create' ? 'created' : p.action === 'update' ? 'updated' : 'applied');
+const summaryOf = (p: PlannedObject) => `${verbOf(p)} ${refName(p.ref)}${p.ref.kind === 'Namespace' ? ' (kept by --rollback: it is shared)' : ''}`;
 
 function stripLocation(o: { file?: string; line?: number; doc?: number } & Record<string, unknown>): KubeJson {
   const { file: _f, line: _l, doc: _d, ...rest } = o;
@@ -89,36 +107,66 @@ export function undoFor(kube: Kube, p: PlannedObject): (() => Promise<void>) | u
   return undefined;
 }
 
-export async function applyProxy(ctx: StepContext, kube: Kube, plan: ProxyPlan, o: { rolloutTimeoutS: number }): Promise<void> {
+/**
+ * Applies one source (the Secrets' List, or the folder) as a change recorded before it is made: if kubectl
+ * fails part-way, the objects it printed as applied are marked done and the others stay "attempted"
+ * (perhaps applied: a dropped connection hides what the server did); all are undone on a rollback.
+ */
+async function applyObjects(ctx: StepContext<unknown, unknown>, kube: Kube, what: string, source: { kustomize: string } | { stdin: string }, list: PlannedObject[]): Promise<void> {
+  const changing = list.filter((x) => x.action !== 'unchanged');
+  await ctx.change(
+    changing.map((p) => ({ summary: summaryOf(p), undo: undoFor(kube, p) })),
+    async (done) => {
+      try {
+        const r = await kube.apply(source);
+        if (r.ran && r.stdout.trim()) ctx.log(r.stdout.trim().split('\n').join('; '));
+      } catch (err) {
+        if (!(err instanceof CommandError)) throw err;
+        for (const a of appliedObjects(err.stdout)) {
+          const p = changing.find((x) => x.ref.kind.toLowerCase() === a.kind && x.ref.name === a.name);
+          if (p) done(summaryOf(p));
+        }
+        ctx.fail({ code: 'E_APPLY_REJECTED', expected: `the API server to accept ${what}`, found: err.message, next: `${applyAdvice(err.message)}; what was applied before the failure is listed below` });
+      }
+    },
+  );
+}
+
+/**
+ * `--dry-run=server`: the API server validates without persisting. A Namespace created in that dry run does
+ * not exist for the objects after it, so on a first deployment only the Namespace can be validated; the rest
+ * is said, not failed (it was validated offline by `npm run lint`).
+ */
+async function checkProxy(ctx: StepContext<unknown, unknown>, kube: Kube, plan: ProxyPlan): Promise<void> {
   const t = plan.target;
-  const check = ctx.dryRun === 'server';
-  const record = (list: PlannedObject[]) => {
-    for (const p of list.filter((x) => x.action !== 'unchanged')) {
-      ctx.change(`${p.action === 'create' ? 'created' : p.action === 'update' ? 'updated' : 'applied'} ${refName(p.ref)}`, undoFor(kube, p));
-    }
-  };
-  const apply = async (what: string, source: { kustomize: string } | { stdin: string }) => {
+  const check = async (what: string, source: { kustomize: string } | { stdin: string }) => {
     try {
-      const r = await kube.apply(source, { check });
+      const r = await kube.apply(source, { check: true });
       if (r.ran && r.stdout.trim()) ctx.log(r.stdout.trim().split('\n').join('; '));
     } catch (err) {
       if (!(err instanceof AvalancheError)) throw err;
-      ctx.fail({ code: 'E_APPLY_REJECTED', expected: `the API server to accept ${what}`, found: err.message, next: 'run `npm run lint`, fix the manifest it names, and run again; what was applied before is listed below' });
+      ctx.fail({ code: 'E_APPLY_REJECTED', expected: `the API server to accept ${what}`, found: err.message, next: applyAdvice(err.message) });
     }
   };
-  await apply(`the Secrets of ${t.name}`, { stdin: plan.secretsDoc });
-  if (!check) record(plan.secrets);
-  await apply(`manifests/${t.name}`, { kustomize: t.app.dir });
-  if (!check) record(plan.objects);
-  if (check) {
-    ctx.log('the API server accepted every object (server-side dry run); nothing was persisted');
+  if (plan.namespaceDoc) {
+    await check(`the Namespace ${t.namespace}`, { stdin: plan.namespaceDoc });
+    ctx.log(`namespace ${t.namespace} does not exist yet, so the server cannot validate the objects in it without creating it; a real run creates it first. They were checked offline (npm run lint).`);
     return;
   }
+  await check(`the Secrets of ${t.name}`, { stdin: plan.secretsDoc });
+  await check(`manifests/${t.name}`, { kustomize: t.kustomizeDir });
+  ctx.log('the API server accepted every object (server-side dry run); nothing was persisted');
+}
+
+export async function applyProxy(ctx: StepContext<unknown, unknown>, kube: Kube, plan: ProxyPlan, o: { rolloutTimeoutS: number }): Promise<void> {
+  const t = plan.target;
+  if (ctx.dryRun === 'server') return checkProxy(ctx, kube, plan);
+  await applyObjects(ctx, kube, `the Secrets of ${t.name}`, { stdin: plan.secretsDoc }, plan.secrets);
+  await applyObjects(ctx, kube, `manifests/${t.name}`, { kustomize: t.kustomizeDir }, plan.objects);
   const deployment = plan.objects.find((p) => same(p.ref, t.deployment));
   // A Secret referenced through env is read when the container starts: a new key needs a restart.
   if (deployment?.action === 'unchanged' && plan.secrets.some((s) => s.action === 'update')) {
-    await kube.rolloutRestart(t.deployment);
-    ctx.change(`restarted ${refName(t.deployment)} to load the new key`);
+    await ctx.change(`restarted ${refName(t.deployment)} to load the new key`, () => kube.rolloutRestart(t.deployment));
   }
   try {
     await ctx.wait(`rollout of ${t.name} (up to ${o.rolloutTimeoutS} s)`, () => kube.rolloutStatus(t.deployment, o.rolloutTimeoutS));

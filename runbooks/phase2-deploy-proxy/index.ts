@@ -1,34 +1,37 @@
 // phase2-deploy-proxy: migration phase 2, deploy the shared VPN proxies (gluetun + ProtonVPN WireGuard).
-// Reads top to bottom as the steps a person would take; the logic lives in src/lib (proxy-deploy.ts,
-// proxy-verify.ts, egress-checks.ts, vpn-proxy.ts, kube.ts, gluetun.ts); the harness is src/lib/harness/index.ts.
-import { defineRunbook, type StepDecl } from '../../src/lib/harness/index.ts';
+// Reads top to bottom as the steps a person would take; planning and applying one proxy is ./deploy.ts,
+// the shared checks are in src/lib/steps (vpn-proxy.ts, egress-checks.ts, proxy-verify.ts).
+import { confirmStep, defineRunbook } from '../../src/lib/harness/index.ts';
 import { Kube, refName } from '../../src/lib/clients/kube.ts';
 import { validateWireguardKey, describeSecretSource } from '../../src/lib/core/secrets.ts';
-import { proxyConfig, proxyFlags, type ProxyTarget } from '../../src/lib/steps/vpn-proxy.ts';
-import { kubePreflight, ECHO_URL, PROBE_IMAGE } from '../../src/lib/steps/egress-checks.ts';
+import { keyEnvFor, proxyConfig, proxyRegions } from '../../src/lib/steps/vpn-proxy.ts';
+import { kubePreflight } from '../../src/lib/steps/egress-checks.ts';
+import { verifyBudgetS, verifyProxies } from '../../src/lib/steps/proxy-verify.ts';
 import { planProxy, applyProxy } from './deploy.ts';
-import { verifyProxies } from '../../src/lib/steps/proxy-verify.ts';
+import { flags, type Args, type State, type Step } from './state.ts';
 
-export default defineRunbook('phase2-deploy-proxy', (setup) => {
+export default defineRunbook<State, Args>('phase2-deploy-proxy', (setup) => {
   const inv = setup.inventory;
+  const regions = proxyRegions(inv);
 
-  const config: StepDecl = {
+  const config: Step = {
     id: 'config',
     kind: 'config',
     title: 'Read the inventory, the bundled manifests and the flags',
     run(ctx) {
-      Object.assign(ctx.state, proxyConfig(inv, ctx.args, ctx.flags.context));
+      Object.assign(ctx.state, proxyConfig(setup, ctx.args, ctx.flags.context));
       if (ctx.args.force && !ctx.flags.rollback) ctx.fail({ expected: '--force only together with --rollback', found: '--force without --rollback', next: 'drop --force (a deploy never deletes anything), or add --rollback' });
       const rollout = Number(ctx.args.rolloutTimeout);
       if (!Number.isInteger(rollout) || rollout < 1) ctx.fail({ expected: '--rollout-timeout in whole seconds (1 or more)', found: String(ctx.args.rolloutTimeout), next: 'e.g. --rollout-timeout 300' });
       ctx.state.rolloutTimeoutS = rollout;
       ctx.state.kube = new Kube(ctx.run, ctx.state.context, ctx.state.managedBy);
       ctx.state.labels = { 'app.kubernetes.io/part-of': ctx.state.partOf, 'app.kubernetes.io/managed-by': ctx.state.managedBy };
-      for (const t of ctx.state.targets) ctx.log(`${t.name}: ${t.country}, ${t.objects.length} objects in ${t.app.dir}, key from ${describeSecretSource({ env: t.keyEnv }, ctx.env) ?? `(not set: $${t.keyEnv})`}`);
+      Object.assign(ctx.state, { keys: {}, plans: [], changes: 0, toDelete: [] });
+      for (const t of ctx.state.targets) ctx.log(`${t.name}: ${t.country}, ${t.objects.length} objects in ${t.kustomizeDir}, key from ${describeSecretSource({ env: t.keyEnv }, ctx.env) ?? `(not set: $${t.keyEnv})`}`);
     },
   };
 
-  const preflight = (withKeys: boolean): StepDecl => ({
+  const preflight = (withKeys: boolean): Step => ({
     id: 'preflight',
     kind: 'preflight',
     title: withKeys ? 'Check kubectl, the context, the cluster, the namespace and the WireGuard keys' : 'Check kubectl, the context, the cluster and the namespace',
@@ -36,15 +39,15 @@ export default defineRunbook('phase2-deploy-proxy', (setup) => {
       const s = ctx.state;
       s.nsExists = await kubePreflight(ctx, s.kube, { expectedContext: s.context, fromFlag: s.contextFromFlag, namespace: s.namespace });
       if (!withKeys) return;
-      s.keys = {};
-      for (const t of s.targets as ProxyTarget[]) {
+      for (const t of s.targets) {
         if (ctx.dryRun === 'client') {
           if (!describeSecretSource({ env: t.keyEnv }, ctx.env)) ctx.warn(`no key for ${t.region} ($${t.keyEnv}, $${t.keyEnv}_FILE or $${t.keyEnv}_COMMAND): a real run would refuse here`);
           continue; // --dry-run reads no secret: a _COMMAND would be a command
         }
-        s.keys[t.region] = await ctx.secret({ name: `ProtonVPN WireGuard key (${t.region})`, env: t.keyEnv, example: `pass show protonvpn/wireguard-${t.region}` });
-        validateWireguardKey(s.keys[t.region]);
-        ctx.log(`${t.region}: WireGuard key from ${s.keys[t.region].source} is well-formed (44 base64 characters, 32 bytes)`);
+        const key = await ctx.secret({ name: `ProtonVPN WireGuard key (${t.region})`, env: t.keyEnv, example: `pass show protonvpn/wireguard-${t.region}` });
+        validateWireguardKey(key);
+        s.keys[t.region] = key;
+        ctx.log(`${t.region}: WireGuard key from ${key.source} is well-formed (44 base64 characters, 32 bytes)`);
       }
     },
   });
@@ -53,7 +56,7 @@ export default defineRunbook('phase2-deploy-proxy', (setup) => {
     name: 'phase2-deploy-proxy',
     kubectl: true,
     title: 'Phase 2: deploy the shared VPN proxies',
-    summary: 'Deploys gluetun shared HTTP proxies (ProtonVPN WireGuard) from manifests/vpn-proxy-<region>, then verifies them end to end.',
+    summary: `Deploys the gluetun shared HTTP proxies (ProtonVPN WireGuard; ${regions.join(', ')}) from manifests/vpn-proxy-<region>, then verifies them end to end.`,
     purpose:
       'Phase 2 of the migration: each shared proxy is a gluetun Deployment that apps reach at http://vpn-proxy-<region>.<namespace>.svc:8888 ' +
       'and that leaves through ProtonVPN in its country. The runbook builds the Secrets from your ProtonVPN WireGuard key (read from the ' +
@@ -65,13 +68,9 @@ export default defineRunbook('phase2-deploy-proxy', (setup) => {
       'A cluster whose network plugin enforces NetworkPolicy (Calico, Cilium, ...), and that admits privileged pods in the namespace',
       'A ProtonVPN WireGuard private key per region (ProtonVPN > Downloads > WireGuard configuration: the PrivateKey line)',
     ],
-    flags: [
-      ...proxyFlags(inv, { echoUrl: ECHO_URL, probeImage: PROBE_IMAGE }),
-      { name: 'rollout-timeout', type: 'string', valueName: 'SECONDS', default: '300', description: 'How long to wait for each Deployment to roll out (gluetun may take minutes to connect the first time).' },
-      { name: 'force', type: 'boolean', description: 'With --rollback: delete a proxy even while pods still use it (their connections through it then fail).' },
-    ],
-    secrets: [{ env: 'PROTONVPN_WG_KEY_<REGION>', description: 'ProtonVPN WireGuard private key per region, e.g. PROTONVPN_WG_KEY_ICELAND.' }],
-    examples: ['--dry-run', '--region iceland', '--region iceland --yes --json', '--rollback --region netherlands'],
+    flags: flags(inv),
+    secrets: [{ env: 'PROTONVPN_WG_KEY_<REGION>', description: `ProtonVPN WireGuard private key per region, e.g. ${regions.map(keyEnvFor).join(', ')}.` }],
+    examples: ['--dry-run', ...regions.slice(0, 1).flatMap((r) => [`--region ${r} --dry-run`, `--region ${r}`, `--region ${r} --yes --json`, `--rollback --region ${r}`])],
     steps: [
       config,
       preflight(true),
@@ -81,41 +80,31 @@ export default defineRunbook('phase2-deploy-proxy', (setup) => {
         title: 'Plan: what kubectl diff says will change',
         async run(ctx) {
           const s = ctx.state;
-          s.plans = [];
-          for (const t of s.targets as ProxyTarget[]) {
-            if (ctx.dryRun === 'client') for (const f of t.app.files.filter((x: { path: string }) => !x.path.endsWith('runbook-secrets.yaml'))) ctx.show(`${f.path}:`, f.text);
-            s.plans.push(await planProxy(ctx, s.kube, t, { nsExists: s.nsExists, key: s.keys?.[t.region], labels: s.labels }));
+          for (const t of s.targets) {
+            if (ctx.dryRun === 'client') for (const f of t.app.files.filter((x) => !x.path.endsWith('runbook-secrets.yaml'))) ctx.show(`${f.path}:`, f.text);
+            s.plans.push(await planProxy(ctx, s.kube, t, { nsExists: s.nsExists, key: s.keys[t.region], labels: s.labels }));
           }
-          s.changes = s.plans.reduce((n: number, p: { changes: number }) => n + p.changes, 0);
-          if (!s.changes) ctx.log(`Nothing to change: ${s.targets.map((t: ProxyTarget) => t.name).join(', ')} already match the bundled manifests.`);
+          s.changes = s.plans.reduce((n, p) => n + p.changes, 0);
+          if (!s.changes) ctx.log(`Nothing to change: ${s.targets.map((t) => t.name).join(', ')} already match the bundled manifests.`);
         },
       },
-      {
-        id: 'confirm',
-        kind: 'confirm',
-        title: 'Confirm',
-        async run(ctx) {
-          if (!ctx.state.changes) ctx.skip('nothing to change');
-          if (!(await ctx.confirm(`Apply ${ctx.state.changes} change(s) to context "${ctx.state.context}"?`)) && !ctx.dryRun) {
-            ctx.fail({ code: 'E_DECLINED', expected: 'a yes to apply', found: 'no', next: 'nothing was changed; run again when ready' });
-          }
-        },
-      },
+      confirmStep<State, Args>({ question: (ctx) => (ctx.state.changes ? `Apply ${ctx.state.changes} change(s) to context "${ctx.state.context}"?` : undefined) }),
       {
         id: 'apply',
         kind: 'apply',
         title: 'Apply the Secrets, then the bundled manifests; wait for the rollout',
         changes: 'Creates or updates the Secrets vpn-proxy-<region>-wireguard and vpn-proxy-<region>-control-server, and the objects in manifests/vpn-proxy-<region> (Namespace, Deployment, Service, NetworkPolicy), with server-side apply as field manager avalanche-runbooks.',
         undo: 'After a failure the runbook offers to undo exactly what it changed (delete what it created, re-apply what was there before). Later: `npx zx runbooks/phase2-deploy-proxy.mjs --rollback --region <region>` deletes the proxy (the namespace stays).',
+        budgetS: (ctx) => ctx.state.targets.length * (ctx.state.rolloutTimeoutS + 120),
         async run(ctx) {
-          if (!ctx.state.changes) ctx.skip('nothing to change');
-          for (const plan of ctx.state.plans.filter((p: { changes: number }) => p.changes)) await applyProxy(ctx, ctx.state.kube, plan, { rolloutTimeoutS: ctx.state.rolloutTimeoutS });
+          for (const plan of ctx.state.plans.filter((p) => p.changes)) await applyProxy(ctx, ctx.state.kube, plan, { rolloutTimeoutS: ctx.state.rolloutTimeoutS });
         },
       },
       {
         id: 'verify',
         kind: 'verify',
         title: 'Verify each proxy (the checks of verify-proxy)',
+        budgetS: (ctx) => verifyBudgetS(ctx.state.targets.length, ctx.state.egress.settleS),
         async run(ctx) {
           await verifyProxies(ctx, 'fix the cause above, then run verify-proxy.mjs');
         },
@@ -126,7 +115,7 @@ export default defineRunbook('phase2-deploy-proxy', (setup) => {
         title: 'Summary',
         run(ctx) {
           const s = ctx.state;
-          const names = s.targets.map((t: ProxyTarget) => t.name).join(', ');
+          const names = s.targets.map((t) => t.name).join(', ');
           ctx.log(ctx.dryRun ? `${names}: planned only (--dry-run).` : s.changes ? `${names}: deployed and verified.` : `${names}: already deployed as bundled; nothing changed; verified.`);
           ctx.log(`Apps use a proxy by carrying the label ${inv.vpn.client_label}=<proxy name> and setting HTTP(S)_PROXY to its URL (see the use-case pages).`);
         },
@@ -144,7 +133,7 @@ export default defineRunbook('phase2-deploy-proxy', (setup) => {
           async run(ctx) {
             const s = ctx.state;
             if (s.nsExists === false) return;
-            for (const t of s.targets as ProxyTarget[]) {
+            for (const t of s.targets) {
               const { key, value } = t.clientLabel;
               const users = await s.kube.podsLabelled(key, value);
               if (users === undefined) continue;
@@ -152,7 +141,7 @@ export default defineRunbook('phase2-deploy-proxy', (setup) => {
                 ctx.log(`${t.name}: no pod carries ${key}=${value}`);
                 continue;
               }
-              const names = users.map((p: { metadata: { name: string; namespace?: string } }) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ');
+              const names = users.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ');
               if (ctx.args.force) {
                 ctx.warn(`${t.name} is still used by ${names}: deleting it anyway (--force); their connections through it will fail`);
                 continue;
@@ -172,9 +161,8 @@ export default defineRunbook('phase2-deploy-proxy', (setup) => {
           title: 'Plan: which of the proxy\'s objects exist',
           async run(ctx) {
             const s = ctx.state;
-            s.toDelete = [];
-            for (const t of s.targets as ProxyTarget[]) {
-              const refs = [...t.objects.filter((o: { kind: string }) => o.kind !== 'Namespace').reverse(), { kind: 'Secret', ...t.wireguardSecret, namespace: t.namespace }, { kind: 'Secret', ...t.controlSecret, namespace: t.namespace }];
+            for (const t of s.targets) {
+              const refs = [...t.objects.filter((o) => o.kind !== 'Namespace').reverse(), { kind: 'Secret', ...t.wireguardSecret, namespace: t.namespace }, { kind: 'Secret', ...t.controlSecret, namespace: t.namespace }];
               for (const ref of refs) {
                 const live = s.nsExists === false ? null : await s.kube.get(ref);
                 if (live !== null) s.toDelete.push(ref);
@@ -184,17 +172,7 @@ export default defineRunbook('phase2-deploy-proxy', (setup) => {
             if (!s.toDelete.length) ctx.log('Nothing to delete: the proxies are not deployed.');
           },
         },
-        {
-          id: 'confirm',
-          kind: 'confirm',
-          title: 'Confirm',
-          async run(ctx) {
-            if (!ctx.state.toDelete.length) ctx.skip('nothing to delete');
-            if (!(await ctx.confirm(`Delete ${ctx.state.toDelete.length} object(s) in context "${ctx.state.context}"?`)) && !ctx.dryRun) {
-              ctx.fail({ code: 'E_DECLINED', expected: 'a yes to delete', found: 'no', next: 'nothing was changed' });
-            }
-          },
-        },
+        confirmStep<State, Args>({ question: (ctx) => (ctx.state.toDelete.length ? `Delete ${ctx.state.toDelete.length} object(s) in context "${ctx.state.context}"?` : undefined), nothing: 'nothing to delete' }),
         {
           id: 'apply',
           kind: 'apply',
@@ -202,11 +180,7 @@ export default defineRunbook('phase2-deploy-proxy', (setup) => {
           changes: 'Deletes the NetworkPolicy, Service, Deployment and the two Secrets of each proxy.',
           undo: 'Deploy again: `npx zx runbooks/phase2-deploy-proxy.mjs --region <region>` (the WireGuard key is needed again).',
           async run(ctx) {
-            if (!ctx.state.toDelete.length) ctx.skip('nothing to delete');
-            for (const ref of ctx.state.toDelete) {
-              await ctx.state.kube.delete(ref);
-              ctx.change(`deleted ${refName(ref)}`);
-            }
+            for (const ref of ctx.state.toDelete) await ctx.change(`deleted ${refName(ref)}`, () => ctx.state.kube.delete(ref));
           },
         },
         {

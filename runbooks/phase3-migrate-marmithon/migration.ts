@@ -4,13 +4,10 @@
  * script that checks egress from inside the marmithon pod.
  */
 import { z } from 'zod';
-import type { EgressOptions } from '../../src/lib/steps/egress-checks.ts';
 import { InputError } from '../../src/lib/core/errors.ts';
 import type { Inventory } from '../../src/lib/inventory/inventory.ts';
-import { reapplyable, refName, type Kube, type KubeJson, type ObjectRef } from '../../src/lib/clients/kube.ts';
+import { reapplyable, refName, type KubeJson, type ObjectRef } from '../../src/lib/clients/kube.ts';
 import { loadApp, toManifest, type KubeObject, type LoadedApp } from '../../src/lib/inventory/manifests.ts';
-import type { MigrationRecord } from '../../src/lib/harness/records.ts';
-import type { StepContext } from '../../src/lib/harness/index.ts';
 import { proxyTarget, type ProxyTarget } from '../../src/lib/steps/vpn-proxy.ts';
 
 /** Set on the bundled Deployment while its image is a placeholder that can never be pulled (manifests/marmithon/deployment.yaml). */
@@ -39,32 +36,22 @@ export interface MarmithonConfig {
 
 export const RUNBOOK = 'phase3-migrate-marmithon';
 
-/** ctx.state of phase 3's steps. */
-export interface Phase3State {
-  cfg: MarmithonConfig;
-  kube: Kube;
-  context: string;
-  contextFromFlag: boolean;
-  namespace: string;
-  egress: EgressOptions;
-  rolloutTimeoutS: number;
-  recordFile: string;
-  previous?: MigrationRecord<MarmithonRecord>;
-  live: Map<string, KubeJson | null | undefined>;
-  changed?: boolean;
-  nsExists?: boolean;
-}
-
-/** What the steps share (ctx.state). */
-export const stateOf = (ctx: StepContext) => ctx.state as Phase3State;
-
 const ref = (o: KubeObject): ObjectRef => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
 
-export function marmithonConfig(inv: Inventory, root?: string, workload = 'marmithon'): MarmithonConfig {
+/** The shared proxy the inventory names for the workload (workloads[].egress), as the inventory states it. */
+export function egressProxy(inv: Inventory, workload = WORKLOAD): { name: string; region: string; country: string } {
   const w = inv.workloads.find((x) => x.name === workload);
-  if (!w) throw new InputError(`src/data/network.yaml has no workload "${workload}" (workloads[].name); expected it with its egress proxy.`);
+  if (!w) throw new InputError(`the inventory has no workload "${workload}" (workloads[].name); expected it with its egress proxy.`);
   const proxy = inv.vpn.deployments.find((d) => d.name === w.egress);
-  if (!proxy?.region || proxy.pattern !== 'shared-proxy') throw new InputError(`workload ${workload}: egress "${w.egress}" is not a shared proxy with a region in src/data/network.yaml (vpn.deployments).`);
+  if (!proxy?.region || proxy.pattern !== 'shared-proxy') throw new InputError(`workload ${workload}: egress "${w.egress}" is not a shared proxy with a region in the inventory (vpn.deployments).`);
+  return { name: proxy.name, region: proxy.region, country: proxy.country };
+}
+
+/** The workload this runbook moves (its folder manifests/<name>, its entry in workloads[]). */
+export const WORKLOAD = 'marmithon';
+
+export function marmithonConfig(inv: Inventory, root: string, workload = WORKLOAD): MarmithonConfig {
+  const proxy = egressProxy(inv, workload);
   const app = loadApp(workload, root);
   const deployment = app.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === workload);
   if (!deployment) throw new InputError(`manifests/${workload} must bundle a Deployment named ${workload}; run \`npm run lint\`.`);

@@ -7,9 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { deploymentAvailable, kubePreflight } from '../../src/lib/steps/egress-checks.ts';
 import type { CommandResult, RunOptions } from '../../src/lib/core/exec.ts';
 import { refName, type Kube, type KubeJson } from '../../src/lib/clients/kube.ts';
-import { asRead, forDisplay, restoreOps, RUNBOOK, sameConfig, stateOf, type MarmithonRecord, type RestoreOp } from './migration.ts';
+import { asRead, forDisplay, restoreOps, RUNBOOK, sameConfig, type MarmithonRecord, type RestoreOp } from './migration.ts';
 import { recordPath, writeRecord, type MigrationRecord } from '../../src/lib/harness/records.ts';
-import type { StepContext } from '../../src/lib/harness/index.ts';
+import type { Ctx } from './state.ts';
 
 type Run = (argv: string[], opts?: RunOptions) => Promise<CommandResult>;
 
@@ -21,7 +21,7 @@ async function liveOf(kube: Kube, data: MarmithonRecord): Promise<Map<string, Ku
 
 async function perform(run: Run, kube: Kube, op: RestoreOp): Promise<void> {
   if (op.op === 'delete') await kube.delete(op.ref);
-  if (op.op === 'replace') await run(kube.argv('replace', '-f', '-'), { mode: 'write', input: JSON.stringify(op.object), timeoutMs: 60_000 });
+  if (op.op === 'replace') await run(kube.argv('replace', '-f', '-'), { mode: 'write', input: JSON.stringify(op.object), timeoutMs: 30_000 });
 }
 
 /** Restores the record (the undo of a failed forward run) and marks it rolled back. */
@@ -43,8 +43,8 @@ function exitNodesRetired(env: NodeJS.ProcessEnv): boolean {
 }
 
 /** preflight (rollback): the cluster, the record, and what is live now. */
-export async function readRecordAndLive(ctx: StepContext): Promise<void> {
-  const s = stateOf(ctx);
+export async function readRecordAndLive(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
   const record = s.previous;
   if (!record) {
     ctx.fail({ code: 'E_NO_RECORD', expected: `a record of marmithon's configuration before phase 3 at ${s.recordFile}`, found: 'none: phase 3 was not applied from this machine (or its state directory moved)', next: 'nothing to roll back here; if phase 3 ran elsewhere, copy its record to this path (or point AVALANCHE_STATE_DIR at it) and run again' });
@@ -60,11 +60,11 @@ export async function readRecordAndLive(ctx: StepContext): Promise<void> {
   ctx.log(`record ${s.recordFile}: taken ${record.recordedAt}, ${record.status}${record.status === 'rolled-back' ? ` on ${record.updatedAt}` : ''}`);
 }
 
-export function planRestore(ctx: StepContext): void {
-  const s = stateOf(ctx);
+export function planRestore(ctx: Ctx): void {
+  const s = ctx.state;
   const record = s.previous!;
   const ops = restoreOps(record.data, s.live, (t) => ctx.runner.redactor.redact(t));
-  ctx.state.ops = ops;
+  s.ops = ops;
   for (const op of ops) {
     if (op.op === 'keep') ctx.log(`= ${refName(op.ref)}: already as recorded`);
     if (op.op === 'delete') ctx.log(`- delete ${refName(op.ref)} (it did not exist before phase 3)`);
@@ -73,29 +73,22 @@ export function planRestore(ctx: StepContext): void {
   if (!todo(ctx).length) ctx.log(record.status === 'rolled-back' ? `already rolled back (${record.updatedAt}): nothing to change` : 'marmithon already matches the record: nothing to change');
 }
 
-const todo = (ctx: StepContext) => (ctx.state.ops as RestoreOp[]).filter((o) => o.op !== 'keep');
+const todo = (ctx: Ctx) => ctx.state.ops.filter((o) => o.op !== 'keep');
 
-export async function confirmRestore(ctx: StepContext): Promise<void> {
-  const n = todo(ctx).length;
-  if (!n) ctx.skip('nothing to change');
-  if (!(await ctx.confirm(`Restore marmithon's recorded configuration (${n} object(s)) in context "${stateOf(ctx).context}"?`)) && !ctx.dryRun) {
-    ctx.fail({ code: 'E_DECLINED', expected: 'a yes to roll back', found: 'no', next: 'nothing was changed' });
-  }
-}
+/** The confirm step's question: undefined when everything is already as recorded. */
+export const restoreQuestion = (ctx: Ctx) => (todo(ctx).length ? `Restore marmithon's recorded configuration (${todo(ctx).length} object(s)) in context "${ctx.state.context}"?` : undefined);
 
-export async function restore(ctx: StepContext): Promise<void> {
-  const s = stateOf(ctx);
-  const ops = todo(ctx);
-  if (!ops.length) ctx.skip('nothing to change');
-  for (const op of ops) {
-    await perform(ctx.run, s.kube, op);
-    ctx.change(op.op === 'delete' ? `deleted ${refName(op.ref)}` : `restored ${refName(op.ref)} as recorded`);
+export async function restore(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
+  for (const op of todo(ctx)) {
+    await ctx.change(op.op === 'delete' ? `deleted ${refName(op.ref)}` : `restored ${refName(op.ref)} as recorded`, () => perform(ctx.run, s.kube, op));
   }
+  // Marked only once everything is back: interrupted before, the record still says what to restore.
   if (!ctx.dryRun) writeRecord(s.recordFile, { ...s.previous!, status: 'rolled-back', updatedAt: new Date().toISOString() });
 }
 
-export async function waitRestoredRollout(ctx: StepContext): Promise<void> {
-  const s = stateOf(ctx);
+export async function waitRestoredRollout(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
   if (!todo(ctx).some((o) => o.op === 'replace' && o.ref.kind === 'Deployment')) ctx.skip('no Deployment was put back');
   try {
     await ctx.wait(`rollout of ${s.cfg.workload} (up to ${s.rolloutTimeoutS} s)`, () => s.kube.rolloutStatus(s.cfg.deployment, s.rolloutTimeoutS));
@@ -104,8 +97,8 @@ export async function waitRestoredRollout(ctx: StepContext): Promise<void> {
   }
 }
 
-export async function verifyRestored(ctx: StepContext): Promise<void> {
-  const s = stateOf(ctx);
+export async function verifyRestored(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
   for (const o of s.previous!.data.objects) {
     const live = await s.kube.get(o.ref);
     if (o.live === null) {
@@ -120,8 +113,8 @@ export async function verifyRestored(ctx: StepContext): Promise<void> {
   }
 }
 
-export function summarizeRollback(ctx: StepContext): void {
-  const s = stateOf(ctx);
+export function summarizeRollback(ctx: Ctx): void {
+  const s = ctx.state;
   if (ctx.dryRun) return void ctx.log('planned only (--dry-run).');
   ctx.log(todo(ctx).length ? `marmithon is back to the configuration recorded ${s.previous!.recordedAt}; it no longer uses ${s.cfg.proxy.name}.` : 'nothing to roll back.');
   ctx.log(`If you had set depends_on_exit_node to false for marmithon in src/data/network.yaml, set it back to true (and phase 3 back to next). Re-apply later with: npx zx runbooks/${RUNBOOK}.mjs`);

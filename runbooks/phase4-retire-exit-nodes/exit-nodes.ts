@@ -2,7 +2,8 @@
  * Phase 4 (runbooks/phase4-retire-exit-nodes.mjs), the parts that run no command: which tailnet nodes offer
  * or advertise an exit node, how each can be reached, what the record holds, and the VPS checklist.
  *
- * Facts (../shared/research/tailscale.md):
+ * Facts (ipnstate.go, https://github.com/tailscale/tailscale/blob/v1.76.0/ipn/ipnstate/ipnstate.go; the API,
+ * https://tailscale.com/api#tag/devices; exit nodes, https://tailscale.com/kb/1103/exit-nodes):
  * - §5: `ExitNodeOption` in `tailscale status --json` is "offered && approved": set only when both 0.0.0.0/0
  *   and ::/0 are in AllowedIPs, which hold approved routes only. A node that advertises without approval is
  *   therefore invisible there; the API's advertisedRoutes shows it (§7, `?fields=all`).

@@ -1,14 +1,15 @@
 // phase4-retire-exit-nodes: migration phase 4, retire every Tailscale exit node, then the VPS (by hand, guided).
-// Reads top to bottom as the steps a person would take; the logic lives in src/lib (exit-nodes-steps.ts,
-// exit-nodes-verify.ts, exit-nodes-rollback.ts, exit-nodes.ts, vps-retire.ts, migration-state.ts); the harness is src/lib/harness/index.ts.
-import { defineRunbook, type StepDecl } from '../../src/lib/harness/index.ts';
+// Reads top to bottom as the steps a person would take; the step code is beside this file (steps.ts,
+// verify.ts, vps.ts, rollback.ts, exit-nodes.ts), its state in state.ts.
+import { confirmStep, defineRunbook } from '../../src/lib/harness/index.ts';
 import * as p4 from './steps.ts';
 import * as rb from './rollback.ts';
 import { vpsChecklist, summarizeRetire } from './vps.ts';
 import { verifyRetired } from './verify.ts';
+import { flags, type Args, type State, type Step } from './state.ts';
 
-export default defineRunbook('phase4-retire-exit-nodes', (setup) => {
-  const config: StepDecl = { id: 'config', kind: 'config', title: 'Read the inventory (no workload may depend on an exit node), the flags and the API key', run: p4.loadPhase4 };
+export default defineRunbook<State, Args>('phase4-retire-exit-nodes', (setup) => {
+  const config: Step = { id: 'config', kind: 'config', title: 'Read the inventory (no workload may depend on an exit node), the flags and the API key', run: p4.loadPhase4 };
 
   return {
     name: 'phase4-retire-exit-nodes',
@@ -29,12 +30,7 @@ export default defineRunbook('phase4-retire-exit-nodes', (setup) => {
       'A Tailscale API access token (scopes devices:core:read and devices:routes).',
       'The record for --rollback is kept in $AVALANCHE_STATE_DIR, else ${XDG_STATE_HOME:-~/.local/state}/avalanche/ (never in git).',
     ],
-    flags: [
-      { name: 'ssh-alias', type: 'string', multiple: true, valueName: 'NODE=ALIAS', description: 'How to reach a node over ssh, by its MagicDNS label (repeat for several), e.g. vps=vps.example.net.' },
-      { name: 'vps-done', type: 'boolean', description: 'You did the VPS checklist by hand (nothing depends on it, data copied off, cancelled, node removed): needed without a terminal or with --yes.' },
-      { name: 'skip-vps', type: 'boolean', description: 'Retire only the exit nodes now; leave the VPS checklist for another run.' },
-      { name: 'settle', type: 'string', valueName: 'SECONDS', default: '30', description: 'How long to wait for the tailnet to show the change before the verification fails.' },
-    ],
+    flags,
     secrets: [{ env: 'TAILSCALE_API_KEY', description: 'Tailscale API access token (tskey-api-...). TAILSCALE_TAILNET names the tailnet (default "-", the token\'s own).' }],
     examples: ['--dry-run', '', '--yes --skip-vps', '--yes --vps-done --json', '--rollback --dry-run', '--rollback'],
     steps: [
@@ -42,7 +38,7 @@ export default defineRunbook('phase4-retire-exit-nodes', (setup) => {
       { id: 'tailnet', kind: 'preflight', title: 'Find every node that offers, advertises or has an approved exit route', run: p4.readTailnet },
       { id: 'reach', kind: 'preflight', title: 'Reach each advertising node (ssh), or mark it as a by-hand step', run: p4.reachNodes },
       { id: 'plan', kind: 'plan', title: 'Plan: what will be switched off', run: p4.planRetire },
-      { id: 'confirm', kind: 'confirm', title: 'Confirm', run: p4.confirmRetire },
+      confirmStep<State, Args>({ question: p4.retireQuestion }),
       {
         id: 'advertise',
         kind: 'apply',
@@ -59,7 +55,7 @@ export default defineRunbook('phase4-retire-exit-nodes', (setup) => {
         undo: '--rollback approves the same routes again (or tick them in the admin console).',
         run: p4.withdrawApprovals,
       },
-      { id: 'verify', kind: 'verify', title: 'Verify: no node is an exit-node option, no exit route approved, other routes kept', run: verifyRetired },
+      { id: 'verify', kind: 'verify', title: 'Verify: no node is an exit-node option, no exit route approved, other routes kept', budgetS: (ctx) => ctx.state.settleS + 120, run: verifyRetired },
       { id: 'vps', kind: 'verify', title: 'Retire the VPS: confirm each manual step (no provider API)', run: vpsChecklist },
       { id: 'summary', kind: 'summary', title: 'Summary and the yearly saving', run: summarizeRetire },
     ],
@@ -69,10 +65,10 @@ export default defineRunbook('phase4-retire-exit-nodes', (setup) => {
         config,
         { id: 'record', kind: 'preflight', title: 'Read the record; check this machine and the nodes to reach', run: rb.readRollbackRecord },
         { id: 'plan', kind: 'plan', title: 'Plan: what will be put back', run: rb.planRollback },
-        { id: 'confirm', kind: 'confirm', title: 'Confirm', run: rb.confirmRollback },
+        confirmStep<State, Args>({ question: rb.rollbackQuestion }),
         { id: 'advertise', kind: 'apply', title: 'Advertise the exit routes again', changes: 'Runs `sudo -n tailscale set --advertise-exit-node=true` on each recorded node.', undo: 'Run phase 4 again.', run: rb.readvertise },
         { id: 'approvals', kind: 'apply', title: 'Approve the withdrawn exit routes again', changes: 'POST /api/v2/device/{id}/routes with the current approved routes plus the recorded exit routes.', undo: 'Run phase 4 again.', run: rb.reapprove },
-        { id: 'verify', kind: 'verify', title: 'Verify: the nodes advertise and have their approvals again', run: rb.verifyRollback },
+        { id: 'verify', kind: 'verify', title: 'Verify: the nodes advertise and have their approvals again', budgetS: (ctx) => ctx.state.settleS + 120, run: rb.verifyRollback },
         { id: 'summary', kind: 'summary', title: 'Summary', run: rb.summarizeRollback },
       ],
     },

@@ -4,24 +4,24 @@
  * part-way leaves a record of what is still to undo. The VPS is not rolled back (a cancelled VPS is gone).
  */
 import { AvalancheError } from '../../src/lib/core/errors.ts';
-import { hasExitRoute, SET_TRUE, type RecordedNode } from './exit-nodes.ts';
-import { onNode, p4, patchRecord, readStatus, RUNBOOK } from './steps.ts';
+import { hasExitRoute, SET_TRUE } from './exit-nodes.ts';
+import { onNode, patchRecord, readStatus, RUNBOOK } from './steps.ts';
 import { writeRecord } from '../../src/lib/harness/records.ts';
-import type { StepContext } from '../../src/lib/harness/index.ts';
+import type { Ctx } from './state.ts';
 import type { ApiDevice } from '../../src/lib/clients/tailscale-api.ts';
 import { backendProblem } from '../../src/lib/clients/tailscale-status.ts';
 import { apiCall, remote } from '../../src/lib/steps/tailscale.ts';
 
-const todo = (ctx: StepContext) => {
-  const rec = p4(ctx).previous;
+const todo = (ctx: Ctx) => {
+  const rec = ctx.state.previous;
   const nodes = rec?.status === 'applied' ? rec.data.nodes : [];
   return { readvertise: nodes.filter((n) => n.unadvertised && n.via !== 'manual'), reapprove: nodes.filter((n) => n.removedApprovals.length) };
 };
-const count = (ctx: StepContext) => todo(ctx).readvertise.length + todo(ctx).reapprove.length;
+const count = (ctx: Ctx) => todo(ctx).readvertise.length + todo(ctx).reapprove.length;
 
 /** preflight: the record, this machine in the tailnet, each node to re-advertise reachable. */
-export async function readRollbackRecord(ctx: StepContext): Promise<void> {
-  const s = p4(ctx);
+export async function readRollbackRecord(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
   if (!s.previous) {
     ctx.fail({ code: 'E_NO_RECORD', expected: `a record of what phase 4 changed at ${s.recordFile}`, found: 'none: phase 4 was not run from this machine (or its state directory moved)', next: 'nothing to roll back here; if phase 4 ran elsewhere, copy its record to this path (or point AVALANCHE_STATE_DIR at it) and run again' });
   }
@@ -39,7 +39,7 @@ export async function readRollbackRecord(ctx: StepContext): Promise<void> {
   }
 }
 
-export function planRollback(ctx: StepContext): void {
+export function planRollback(ctx: Ctx): void {
   const { readvertise, reapprove } = todo(ctx);
   for (const n of readvertise) ctx.log(`↶ ${n.name}: advertise 0.0.0.0/0 and ::/0 again (${n.via === 'local' ? 'here' : `ssh ${n.alias}`} -- ${SET_TRUE.join(' ')})`);
   for (const n of reapprove) ctx.log(`↶ ${n.name}: approve ${n.removedApprovals.join(', ')} again (POST /api/v2/device/${n.nodeId}/routes, keeping its other routes)`);
@@ -47,44 +47,37 @@ export function planRollback(ctx: StepContext): void {
   else ctx.log('the VPS is not part of the rollback: a cancelled VPS cannot be restored');
 }
 
-export async function confirmRollback(ctx: StepContext): Promise<void> {
-  const n = count(ctx);
-  if (!n) ctx.skip('nothing to change');
-  if (!(await ctx.confirm(`Make ${n} exit-node change(s) again in the tailnet?`)) && !ctx.dryRun) {
-    ctx.fail({ code: 'E_DECLINED', expected: 'a yes to roll back', found: 'no', next: 'nothing was changed' });
-  }
-}
+/** The confirm step's question: undefined when the record leaves nothing to put back. */
+export const rollbackQuestion = (ctx: Ctx) => (count(ctx) ? `Make ${count(ctx)} exit-node change(s) again in the tailnet?` : undefined);
 
-export async function readvertise(ctx: StepContext): Promise<void> {
+export async function readvertise(ctx: Ctx): Promise<void> {
   const list = todo(ctx).readvertise;
   if (!list.length) ctx.skip('no node to re-advertise');
   for (const n of list) {
-    await onNode(ctx, n.via as 'ssh' | 'local', n.alias, SET_TRUE);
+    await ctx.change(`${n.name} advertises 0.0.0.0/0 and ::/0 again`, () => onNode(ctx, n.via as 'ssh' | 'local', n.alias, SET_TRUE));
+    // Marked undone only once it is: interrupted before, the record still says what to put back.
     patchRecord(ctx, n.nodeId, { unadvertised: false });
-    ctx.change(`${n.name} advertises 0.0.0.0/0 and ::/0 again`);
   }
   ctx.state.readvertised = list;
 }
 
-export async function reapprove(ctx: StepContext): Promise<void> {
-  const s = p4(ctx);
+export async function reapprove(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
   const list = todo(ctx).reapprove;
   if (!list.length) ctx.skip('no approval to give back');
   for (const n of list) {
     const now = await apiCall(ctx, 'read', `GET /api/v2/device/${n.nodeId}/routes`, () => s.api!.getRoutes(n.nodeId));
     const routes = [...new Set([...(now?.enabledRoutes ?? ['<its approved routes>']), ...n.removedApprovals])];
-    await apiCall(ctx, 'write', `POST /api/v2/device/${n.nodeId}/routes {"routes":${JSON.stringify(routes)}}`, () => s.api!.setRoutes(n.nodeId, routes));
+    await ctx.change(`${n.name}: ${n.removedApprovals.join(', ')} approved again`, () => apiCall(ctx, 'write', `POST /api/v2/device/${n.nodeId}/routes {"routes":${JSON.stringify(routes)}}`, () => s.api!.setRoutes(n.nodeId, routes)));
     patchRecord(ctx, n.nodeId, { removedApprovals: [] });
-    ctx.change(`${n.name}: ${n.removedApprovals.join(', ')} approved again`);
   }
   ctx.state.reapproved = list;
 }
 
 /** verify: each re-advertised node advertises the exit routes again; each approval is back. Then the record is closed. */
-export async function verifyRollback(ctx: StepContext): Promise<void> {
-  const s = p4(ctx);
-  const readvertised = (ctx.state.readvertised ?? []) as RecordedNode[];
-  const reapproved = (ctx.state.reapproved ?? []) as RecordedNode[];
+export async function verifyRollback(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
+  const { readvertised, reapproved } = s;
   const list = () => apiCall(ctx, 'read', 'GET /api/v2/tailnet/-/devices?fields=all', () => s.api!.listDevices());
   const pending = (devices: ApiDevice[]) => readvertised.filter((n) => !hasExitRoute(devices.find((d) => d.nodeId === n.nodeId)?.advertisedRoutes));
   let devices = await list();
@@ -106,9 +99,9 @@ export async function verifyRollback(ctx: StepContext): Promise<void> {
   }
 }
 
-export function summarizeRollback(ctx: StepContext): void {
+export function summarizeRollback(ctx: Ctx): void {
   if (ctx.dryRun) return void ctx.log('planned only (--dry-run).');
-  const n = ((ctx.state.readvertised ?? []) as unknown[]).length + ((ctx.state.reapproved ?? []) as unknown[]).length;
+  const n = ctx.state.readvertised.length + ctx.state.reapproved.length;
   ctx.log(n ? `rolled back: ${n} change(s); those nodes are exit nodes again.` : 'nothing to roll back.');
   if (n) ctx.log(`Retire them again with: npx zx runbooks/${RUNBOOK}.mjs`);
 }

@@ -1,55 +1,39 @@
 /**
- * Phase 4's steps (runbooks/phase4-retire-exit-nodes.mjs): refuse while a workload depends on an exit node;
- * find every node offering or advertising one; stop the advertisement over ssh; withdraw leftover approvals
- * through the API; verify; then the VPS checklist and the yearly saving. Rollback: ./exit-nodes-rollback.ts.
+ * Phase 4's steps: refuse while a workload depends on an exit node; find every node offering or advertising
+ * one; stop the advertisement over ssh; withdraw leftover approvals through the API (each recorded before it
+ * is made); verify (./verify.ts); then the VPS checklist and the yearly saving (./vps.ts). Rollback: ./rollback.ts.
  */
 import { AvalancheError } from '../../src/lib/core/errors.ts';
+import { CommandError } from '../../src/lib/core/exec.ts';
 import { advertises, exitNodesRecord, findExitNodes, hasExitRoute, parseAliases, reachFor, SET_FALSE, SET_TRUE, upsertNode, withoutExitRoutes, type ExitNode, type ExitNodesRecord, type Reach } from './exit-nodes.ts';
-import { loadInventory, type Inventory } from '../../src/lib/inventory/inventory.ts';
-import { nextRecord, readRecord, recordPath, writeRecord, type MigrationRecord } from '../../src/lib/harness/records.ts';
-import type { StepContext } from '../../src/lib/harness/index.ts';
-import type { Secret } from '../../src/lib/core/secrets.ts';
-import type { TailscaleApi } from '../../src/lib/clients/tailscale-api.ts';
+import { rmSync } from 'node:fs';
+import { nextRecord, readRecord, recordPath, writeRecord } from '../../src/lib/harness/records.ts';
+import type { Ctx, State } from './state.ts';
 import { backendProblem, parseStatus, type TailscaleStatus } from '../../src/lib/clients/tailscale-status.ts';
 import { apiCall, apiFor, loadApiKey, remote } from '../../src/lib/steps/tailscale.ts';
 
 export const RUNBOOK = 'phase4-retire-exit-nodes';
 
-export interface Phase4State {
-  inv: Inventory;
-  aliases: Record<string, string>;
-  settleS: number;
-  key?: Secret;
-  api?: TailscaleApi;
-  recordFile: string;
-  previous?: MigrationRecord<ExitNodesRecord>;
-  status?: TailscaleStatus;
-  nodes: ExitNode[];
-  reach: Map<string, Reach>;
-  /** Nodes the runbook will run `set --advertise-exit-node=false` on, and those with an approval to withdraw. */
-  unadvertise: ExitNode[];
-  withdraw: ExitNode[];
-}
 
-export const p4 = (ctx: StepContext) => ctx.state as Phase4State;
 
 /** config: the inventory (refuse while a workload depends on an exit node), flags, the API key, the record. */
-export async function loadPhase4(ctx: StepContext): Promise<void> {
-  const inv = loadInventory(ctx.env.AVALANCHE_INVENTORY || undefined);
+export async function loadPhase4(ctx: Ctx): Promise<void> {
+  const inv = ctx.setup.inventory;
   const settleS = Number(ctx.args.settle);
   if (!Number.isInteger(settleS) || settleS < 0) ctx.fail({ code: 'E_FLAG', expected: '--settle in whole seconds (0 or more)', found: String(ctx.args.settle), next: 'e.g. --settle 30' });
   const recordFile = recordPath(RUNBOOK, ctx.env);
-  const s = Object.assign(ctx.state, { inv, aliases: parseAliases(ctx.args.sshAlias), settleS, recordFile, previous: readRecord(recordFile, exitNodesRecord), nodes: [], reach: new Map(), unadvertise: [], withdraw: [] }) as Phase4State;
-  if (ctx.env.AVALANCHE_INVENTORY) ctx.log(`inventory from ${ctx.env.AVALANCHE_INVENTORY} (AVALANCHE_INVENTORY)`);
+  const init: Omit<State, 'key' | 'api' | 'status' | 'previous' | 'vpsRetired'> = { inv, aliases: parseAliases(ctx.args.sshAlias), settleS, recordFile, nodes: [], reach: new Map(), unadvertise: [], withdraw: [], readvertised: [], reapproved: [] };
+  const s = Object.assign(ctx.state, init, { previous: readRecord(recordFile, exitNodesRecord) });
+  if (ctx.setup.inventoryOverridden) ctx.log(`inventory from ${ctx.setup.inventoryFile} (AVALANCHE_INVENTORY)`);
   ctx.log(`record for --rollback: ${recordFile}${s.previous ? ` (exists: ${s.previous.status}, taken ${s.previous.recordedAt})` : ' (none yet)'}`);
   if (!ctx.flags.rollback) {
     const dependents = inv.workloads.filter((w) => w.depends_on_exit_node);
     if (dependents.length) {
       const detail = {
         code: 'E_DEPENDS_ON_EXIT_NODE',
-        expected: 'no workload in src/data/network.yaml with depends_on_exit_node: true',
+        expected: `no workload in ${ctx.setup.inventoryFile} with depends_on_exit_node: true`,
         found: `${dependents.map((w) => w.name).join(', ')} still depends on an exit node`,
-        next: `finish phase 3 first (npx zx runbooks/phase3-migrate-marmithon.mjs moves ${dependents.map((w) => w.name).join(', ')} onto the shared proxy and verifies it); then set depends_on_exit_node: false for it in src/data/network.yaml and run this again`,
+        next: `finish phase 3 first (npx zx runbooks/phase3-migrate-marmithon.mjs moves ${dependents.map((w) => w.name).join(', ')} onto the shared proxy and verifies it); then set depends_on_exit_node: false for it in ${ctx.setup.inventoryFile} and run this again`,
       };
       if (ctx.dryRun === 'client') ctx.warn(`a real run refuses here: ${detail.found}; ${detail.next}`);
       else ctx.fail(detail);
@@ -65,7 +49,7 @@ export async function loadPhase4(ctx: StepContext): Promise<void> {
  * --yes), say explicitly --vps-done (done by hand) or --skip-vps (not now) — decided up front, before anything
  * changes, because a cancelled VPS cannot be rolled back and a silent skip would let CI report phase 4 done.
  */
-function checkVpsFlags(ctx: StepContext): void {
+function checkVpsFlags(ctx: Ctx): void {
   const { vpsDone, skipVps } = ctx.args;
   if (vpsDone && skipVps) ctx.fail({ code: 'E_FLAG', expected: 'at most one of --vps-done and --skip-vps', found: 'both', next: 'pick one' });
   if (vpsDone || skipVps || ctx.dryRun) return;
@@ -79,14 +63,14 @@ function checkVpsFlags(ctx: StepContext): void {
   }
 }
 
-export async function readStatus(ctx: StepContext): Promise<TailscaleStatus | undefined> {
+export async function readStatus(ctx: Ctx): Promise<TailscaleStatus | undefined> {
   const r = await ctx.run(['tailscale', 'status', '--json'], { timeoutMs: 20_000 });
   return r.ran ? parseStatus(r.stdout) : undefined;
 }
 
 /** preflight: this machine's view of the tailnet, and every device with its routes from the API. */
-export async function readTailnet(ctx: StepContext): Promise<void> {
-  const s = p4(ctx);
+export async function readTailnet(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
   try {
     s.status = await readStatus(ctx);
   } catch (err) {
@@ -103,8 +87,8 @@ export async function readTailnet(ctx: StepContext): Promise<void> {
 }
 
 /** preflight: how each advertising node is reached; an ssh that fails makes it a by-hand step, not a refusal. */
-export async function reachNodes(ctx: StepContext): Promise<void> {
-  const s = p4(ctx);
+export async function reachNodes(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
   for (const n of s.nodes.filter(advertises)) {
     let r = reachFor(n, s.inv, s.aliases);
     if (r.via === 'ssh') {
@@ -120,8 +104,8 @@ export async function reachNodes(ctx: StepContext): Promise<void> {
   }
 }
 
-export function planRetire(ctx: StepContext): void {
-  const s = p4(ctx);
+export function planRetire(ctx: Ctx): void {
+  const s = ctx.state;
   if (!s.status) {
     ctx.log(`for each node found: ${SET_FALSE.join(' ')} (over ssh, or here for this machine); keeps its other routes`);
     ctx.log('then for each device with an exit route approved: POST /api/v2/device/<id>/routes with its approved routes minus 0.0.0.0/0 and ::/0');
@@ -135,19 +119,22 @@ export function planRetire(ctx: StepContext): void {
   if (!s.unadvertise.length && !s.withdraw.length) ctx.log('no exit node to retire: nothing to change');
 }
 
-export async function confirmRetire(ctx: StepContext): Promise<void> {
-  const s = p4(ctx);
+/** The confirm step's question; undefined when the tailnet was read and nothing is left to retire. */
+export function retireQuestion(ctx: Ctx): string | undefined {
+  const s = ctx.state;
   const n = s.unadvertise.length + s.withdraw.length;
-  if (s.status && !n) ctx.skip('nothing to change');
-  if (!(await ctx.confirm(`Retire ${n || 'every'} exit node setting(s) in the tailnet (recorded for --rollback)?`)) && !ctx.dryRun) {
-    ctx.fail({ code: 'E_DECLINED', expected: 'a yes to retire the exit nodes', found: 'no', next: 'nothing was changed; run again when ready' });
-  }
+  if (s.status && !n) return undefined;
+  return `Retire ${n || 'every'} exit node setting(s) in the tailnet (recorded for --rollback)?`;
 }
 
-/** Updates the record with what was just done, so a failure part-way leaves an exact record for --rollback. */
-function remember(ctx: StepContext, n: ExitNode, done: { unadvertised?: boolean; removedApprovals?: string[] }): void {
+/**
+ * Writes into the record what is about to be done to a node, before it is done (ctx.change's `record`): an
+ * interruption or a failure during the change leaves it in the record, so --rollback undoes it (its undo,
+ * `set --advertise-exit-node=true` or re-approving a route, is harmless if the change never happened).
+ */
+function remember(ctx: Ctx, n: ExitNode, done: { unadvertised?: boolean; removedApprovals?: string[] }): void {
   if (ctx.dryRun) return;
-  const s = p4(ctx);
+  const s = ctx.state;
   const r = s.reach.get(n.nodeId);
   const base = s.previous?.status === 'applied' ? s.previous.data : { nodes: [] };
   const data = upsertNode(base, { nodeId: n.nodeId, name: n.name, via: r?.via ?? 'manual', ...(r?.alias ? { alias: r.alias } : {}), unadvertised: Boolean(done.unadvertised), removedApprovals: done.removedApprovals ?? [] });
@@ -155,51 +142,76 @@ function remember(ctx: StepContext, n: ExitNode, done: { unadvertised?: boolean;
   writeRecord(s.recordFile, s.previous);
 }
 
+/** A change was refused (it did not happen): the record goes back to what it said before. */
+function restoreRecord(ctx: Ctx, before: State['previous']): void {
+  const s = ctx.state;
+  s.previous = before;
+  if (before) writeRecord(s.recordFile, before);
+  else rmSync(s.recordFile, { force: true });
+}
+
 /** After an undo: the record no longer claims what was undone, so --rollback does only what is left. */
-export function patchRecord(ctx: StepContext, nodeId: string, patch: { unadvertised?: boolean; removedApprovals?: string[] }): void {
-  const s = p4(ctx);
+export function patchRecord(ctx: Ctx, nodeId: string, patch: { unadvertised?: boolean; removedApprovals?: string[] }): void {
+  const s = ctx.state;
   if (ctx.dryRun || !s.previous) return;
   const nodes = s.previous.data.nodes.map((n) => (n.nodeId === nodeId ? { ...n, ...patch } : n));
   s.previous = { ...s.previous, data: { nodes }, updatedAt: new Date().toISOString() };
   writeRecord(s.recordFile, s.previous);
 }
 
-/** Runs `tailscale set ...` on a node: here, or over ssh. */
-export function onNode(ctx: StepContext, via: 'ssh' | 'local', alias: string | undefined, argv: string[]) {
-  return via === 'local' ? ctx.run(argv, { mode: 'write', timeoutMs: 60_000 }) : remote(ctx, alias!)(argv, { mode: 'write', timeoutMs: 60_000 });
+/**
+ * Runs `tailscale set ...` on a node: here, or over ssh. When tailscale itself (or sudo) exits non-zero,
+ * the setting was refused and nothing changed: the error says so (`refused`), unlike ssh failing to
+ * connect (exit 255) or a timeout, after which nobody knows.
+ */
+export async function onNode(ctx: Ctx, via: 'ssh' | 'local', alias: string | undefined, argv: string[]) {
+  try {
+    return await (via === 'local' ? ctx.run(argv, { mode: 'write', timeoutMs: 30_000 }) : remote(ctx, alias!)(argv, { mode: 'write', timeoutMs: 30_000 }));
+  } catch (err) {
+    if (err instanceof CommandError && (err.code === 'E_COMMAND' || err.code === 'E_REMOTE')) err.refused = true;
+    throw err;
+  }
 }
 
-export async function stopAdvertising(ctx: StepContext): Promise<void> {
-  const s = p4(ctx);
+export async function stopAdvertising(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
   if (s.status && !s.unadvertise.length) ctx.skip('no reachable node advertises an exit node');
-  if (!s.status) ctx.change(`each node found stops advertising 0.0.0.0/0 and ::/0 (${SET_FALSE.join(' ')})`);
+  if (!s.status) await ctx.change(`each node found stops advertising 0.0.0.0/0 and ::/0 (${SET_FALSE.join(' ')})`, () => undefined);
   for (const n of s.unadvertise) {
     const r = s.reach.get(n.nodeId)!;
-    await onNode(ctx, r.via as 'ssh' | 'local', r.alias, SET_FALSE);
-    remember(ctx, n, { unadvertised: true });
-    ctx.change(`${n.name} stopped advertising 0.0.0.0/0 and ::/0`, async () => {
+    const undo = async () => {
       await onNode(ctx, r.via as 'ssh' | 'local', r.alias, SET_TRUE);
       patchRecord(ctx, n.nodeId, { unadvertised: false });
+    };
+    const before = s.previous;
+    await ctx.change({ summary: `${n.name} stopped advertising 0.0.0.0/0 and ::/0`, undo }, () => onNode(ctx, r.via as 'ssh' | 'local', r.alias, SET_FALSE), {
+      record: () => remember(ctx, n, { unadvertised: true }),
+      forget: () => restoreRecord(ctx, before),
     });
   }
 }
 
-export async function withdrawApprovals(ctx: StepContext): Promise<void> {
-  const s = p4(ctx);
+export async function withdrawApprovals(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
   if (s.status && !s.withdraw.length) ctx.skip('no exit route is approved');
-  if (!s.status) ctx.change('each exit-route approval is withdrawn (POST /api/v2/device/<id>/routes)');
+  if (!s.status) await ctx.change('each exit-route approval is withdrawn (POST /api/v2/device/<id>/routes)', () => undefined);
   for (const n of s.withdraw) {
-    // Read again just before the POST: it replaces the whole enabled set (research §7), so send the freshest one.
+    // Read again just before the POST: it replaces the whole enabled set (POST /device/{deviceId}/routes,
+    // https://tailscale.com/api#tag/devices/POST/device/{deviceId}/routes), so send the freshest one.
     const now = (await apiCall(ctx, 'read', `GET /api/v2/device/${n.nodeId}/routes`, () => s.api!.getRoutes(n.nodeId))) ?? { advertisedRoutes: [], enabledRoutes: n.enabledRoutes };
     const removed = now.enabledRoutes.filter((r) => hasExitRoute([r]));
     if (!removed.length) continue;
     const keep = withoutExitRoutes(now.enabledRoutes);
-    await apiCall(ctx, 'write', `POST /api/v2/device/${n.nodeId}/routes {"routes":${JSON.stringify(keep)}}`, () => s.api!.setRoutes(n.nodeId, keep));
-    remember(ctx, n, { removedApprovals: removed });
-    ctx.change(`${n.name}: approval of ${removed.join(', ')} withdrawn`, async () => {
+    const before = s.previous;
+    const undo = async () => {
       const current = await s.api!.getRoutes(n.nodeId);
       await s.api!.setRoutes(n.nodeId, [...new Set([...current.enabledRoutes, ...removed])]);
       patchRecord(ctx, n.nodeId, { removedApprovals: [] });
-    });
+    };
+    await ctx.change(
+      { summary: `${n.name}: approval of ${removed.join(', ')} withdrawn`, undo },
+      () => apiCall(ctx, 'write', `POST /api/v2/device/${n.nodeId}/routes {"routes":${JSON.stringify(keep)}}`, () => s.api!.setRoutes(n.nodeId, keep)),
+      { record: () => remember(ctx, n, { removedApprovals: removed }), forget: () => restoreRecord(ctx, before) },
+    );
   }
 }

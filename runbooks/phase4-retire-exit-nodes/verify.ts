@@ -1,17 +1,17 @@
 /**
  * Phase 4's verification (runbooks/phase4-retire-exit-nodes.mjs, step "verify"): seen from this machine no
- * node is an exit-node option any more (research/tailscale.md §5: ExitNodeOption = offered && approved), the
+ * node is an exit-node option any more (ExitNodeOption = offered && approved: ipnstate.go, https://github.com/tailscale/tailscale/blob/v1.76.0/ipn/ipnstate/ipnstate.go), the
  * API shows no exit route approved, and the nodes whose approvals changed kept their other routes.
  */
 import { hasExitRoute, withoutExitRoutes } from './exit-nodes.ts';
-import { p4, readStatus } from './steps.ts';
-import type { StepContext } from '../../src/lib/harness/index.ts';
+import { readStatus } from './steps.ts';
+import type { Ctx } from './state.ts';
 import { offersExitNode, type TailscaleStatus } from '../../src/lib/clients/tailscale-status.ts';
 import { apiCall } from '../../src/lib/steps/tailscale.ts';
 
 /** verify: no node in the tailnet is an exit-node option, no exit route approved; the other routes kept. */
-export async function verifyRetired(ctx: StepContext): Promise<void> {
-  const s = p4(ctx);
+export async function verifyRetired(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
   let status = await readStatus(ctx);
   const offered = (st: TailscaleStatus) => [...(st.Self ? [st.Self] : []), ...Object.values(st.Peer)].filter(offersExitNode);
   for (let waited = 0; status && offered(status).length && waited < s.settleS; waited += 3) {

@@ -4,13 +4,13 @@
  * computed from the inventory's cost figures (yearlySavings: the old fixed costs minus the new ones).
  */
 import { formatMoney, VPS_CHECKLIST } from './exit-nodes.ts';
-import { p4, RUNBOOK } from './steps.ts';
+import { RUNBOOK } from './steps.ts';
 import { yearlySavings } from '../../src/lib/inventory/inventory.ts';
-import type { StepContext } from '../../src/lib/harness/index.ts';
+import type { Ctx } from './state.ts';
 
 /** The VPS, by hand: each step confirmed by a person (or --vps-done), then the saving. Never undone by --rollback. */
-export async function vpsChecklist(ctx: StepContext): Promise<void> {
-  const s = p4(ctx);
+export async function vpsChecklist(ctx: Ctx): Promise<void> {
+  const s = ctx.state;
   ctx.fact('vps.retired', false);
   if (ctx.args.skipVps) ctx.skip('--skip-vps: the VPS checklist is left for another run');
   for (const [i, item] of VPS_CHECKLIST.entries()) {
@@ -21,9 +21,9 @@ export async function vpsChecklist(ctx: StepContext): Promise<void> {
   ctx.fact('savingPerYear', `${formatMoney(yearlySavings(s.inv), s.inv.costs.currency)}`);
 }
 
-export function summarizeRetire(ctx: StepContext): void {
-  const s = p4(ctx);
-  const vpsRetired = Boolean(ctx.state.vpsRetired);
+export function summarizeRetire(ctx: Ctx): void {
+  const s = ctx.state;
+  const vpsRetired = Boolean(s.vpsRetired);
   const saving = formatMoney(yearlySavings(s.inv), s.inv.costs.currency);
   const vps = s.inv.costs.old.find((c) => /vps/i.test(c.item));
   const basis = vps?.monthly !== undefined ? ` (${vps.item}, ${formatMoney(vps.monthly, s.inv.costs.currency)} a month, from src/data/network.yaml costs)` : '';

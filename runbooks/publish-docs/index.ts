@@ -1,9 +1,10 @@
-// Build this site and serve it to the tailnet with `tailscale serve` (tailnet only, never Funnel); --stop ends it.
-// Logic: runbooks/publish-docs/steps.ts.
-import { defineRunbook } from '../../src/lib/harness/index.ts';
-import { buildSite, checkServe, loadPublishConfig, serveOrStop, verifyServed } from './steps.ts';
+// publish-docs: build this site and serve it to the tailnet with `tailscale serve` (tailnet only, never
+// Funnel); --stop ends it. The step code is beside this file (steps.ts), its state in state.ts.
+import { confirmStep, defineRunbook } from '../../src/lib/harness/index.ts';
+import { BUILD_TIMEOUT_S, buildSite, checkServe, loadPublishConfig, publishQuestion, serveOrStop, verifyServed } from './steps.ts';
+import { flags, type Args, type State } from './state.ts';
 
-export default defineRunbook('publish-docs', (setup) => {
+export default defineRunbook<State, Args>('publish-docs', () => {
   return {
     name: 'publish-docs',
     title: 'Publish these docs to the tailnet',
@@ -15,20 +16,15 @@ export default defineRunbook('publish-docs', (setup) => {
       'On Linux, permission to change serve settings: run as root, or once `sudo tailscale set --operator=$USER`.',
       'Node and the project installed (`npm ci`) for `npm run build`.',
     ],
-    flags: [
-      { name: 'stop', type: 'boolean', description: 'Stop serving the docs (`tailscale serve --https=443 off`).' },
-      { name: 'no-build', type: 'boolean', description: 'Serve the existing build without running `npm run build` first.' },
-      { name: 'dir', type: 'string', valueName: 'DIR', default: 'dist', description: 'The built site to serve, relative to the repository (default dist).' },
-      { name: 'port', type: 'string', valueName: 'PORT', description: 'Proxy to a server already running on 127.0.0.1:PORT instead of serving the folder (for clients that cannot serve paths).' },
-      { name: 'wait', type: 'string', valueName: 'SECONDS', default: '60', description: 'How long to wait for the URL to answer (a first serve may be getting its certificate).' },
-    ],
+    flags,
     examples: ['', '--no-build', '--stop', '--dry-run'],
     steps: [
       { id: 'config', kind: 'config', title: 'Decide what to serve', run: loadPublishConfig },
       { id: 'tailnet', kind: 'preflight', title: 'This machine is on the tailnet, with a MagicDNS name; port 443 is free or ours', run: checkServe },
-      { id: 'build', kind: 'apply', title: 'Build the site (npm run build)', changes: 'Rebuilds the built folder (dist/).', undo: 'Nothing to undo: dist/ is build output, rebuilt on every run.', run: buildSite },
+      confirmStep<State, Args>({ question: publishQuestion, nothing: (ctx) => (ctx.state.cfg.stop ? 'the docs are not being served' : `already serving ${ctx.state.cfg.target}`) }),
+      { id: 'build', kind: 'apply', title: 'Build the site for its tailnet URL (npm run build)', changes: 'Rebuilds the built folder (dist/, or --dir) with AVALANCHE_SITE_URL set to the URL it is served at.', undo: 'Nothing to undo: the folder is build output, rebuilt on every run.', budgetS: BUILD_TIMEOUT_S + 30, run: buildSite },
       { id: 'serve', kind: 'apply', title: 'Serve it to the tailnet (or stop, with --stop)', changes: 'Adds (or with --stop removes) the HTTPS handler for / on port 443 of this machine in tailscale serve.', undo: '`tailscale serve --https=443 off` (or run publish-docs again after --stop).', run: serveOrStop },
-      { id: 'verify', kind: 'verify', title: 'Check the URL answers, tailnet only', run: verifyServed },
+      { id: 'verify', kind: 'verify', title: 'Check the URL answers, tailnet only', budgetS: (ctx) => ctx.state.cfg.waitS + 60, run: verifyServed },
       {
         id: 'summary',
         kind: 'summary',

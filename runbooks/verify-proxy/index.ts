@@ -1,15 +1,16 @@
 // verify-proxy: checks that each shared VPN proxy works end to end, from inside the cluster.
-// Reads top to bottom as the steps a person would take. Logic lives in src/lib (vpn-proxy.ts,
-// egress-checks.ts, proxy-verify.ts, kube.ts, gluetun.ts); the harness is src/lib/harness/index.ts.
+// Reads top to bottom as the steps a person would take; the checks are src/lib/steps (vpn-proxy.ts,
+// egress-checks.ts, proxy-verify.ts), shared with phase2-deploy-proxy.
 import { defineRunbook } from '../../src/lib/harness/index.ts';
 import { Kube } from '../../src/lib/clients/kube.ts';
-import { proxyConfig, proxyFlags } from '../../src/lib/steps/vpn-proxy.ts';
-import { kubePreflight, ECHO_URL, PROBE_IMAGE } from '../../src/lib/steps/egress-checks.ts';
-import { verifyProxies } from '../../src/lib/steps/proxy-verify.ts';
+import { proxyConfig, proxyRegions } from '../../src/lib/steps/vpn-proxy.ts';
+import { kubePreflight } from '../../src/lib/steps/egress-checks.ts';
+import { verifyBudgetS, verifyProxies } from '../../src/lib/steps/proxy-verify.ts';
+import { flags, type Args, type State } from './state.ts';
 
-export default defineRunbook('verify-proxy', (setup) => {
+export default defineRunbook<State, Args>('verify-proxy', (setup) => {
   const inv = setup.inventory;
-
+  const regions = proxyRegions(inv);
   return {
     name: 'verify-proxy',
     kubectl: true,
@@ -25,15 +26,15 @@ export default defineRunbook('verify-proxy', (setup) => {
       'The proxy deployed (runbooks/phase2-deploy-proxy.mjs)',
       'Pods may pull the probe image (curlimages/curl) and reach the IP-echo endpoint',
     ],
-    flags: [...proxyFlags(inv, { echoUrl: ECHO_URL, probeImage: PROBE_IMAGE })],
-    examples: ['', '--region iceland', '--region netherlands --json'],
+    flags: flags(inv),
+    examples: ['', ...regions.map((r) => `--region ${r}`), '--json --report-dir reports'],
     steps: [
       {
         id: 'config',
         kind: 'config',
         title: 'Read the inventory and the bundled manifests',
         run(ctx) {
-          Object.assign(ctx.state, proxyConfig(inv, ctx.args, ctx.flags.context));
+          Object.assign(ctx.state, proxyConfig(setup, ctx.args, ctx.flags.context));
           ctx.state.kube = new Kube(ctx.run, ctx.state.context, ctx.state.managedBy);
           for (const t of ctx.state.targets) ctx.log(`${t.name}: country ${t.country}, ${t.serviceUrl}, client label ${t.clientLabel.key}=${t.clientLabel.value}`);
         },
@@ -52,6 +53,7 @@ export default defineRunbook('verify-proxy', (setup) => {
         id: 'verify',
         kind: 'verify',
         title: 'Verify each proxy: VPN, country, client through it, others refused, not the home IP',
+        budgetS: (ctx) => verifyBudgetS(ctx.state.targets.length, ctx.state.egress.settleS),
         async run(ctx) {
           await verifyProxies(ctx, 'fix the cause above and run again');
         },

@@ -1,17 +1,17 @@
 // verify-qbittorrent: checks qBittorrent's gluetun sidecar: VPN up in the right country, a forwarded port,
 // qBittorrent listening on exactly that port, and never the home IP as its exit.
-// Reads top to bottom; the logic lives in src/lib (egress-checks.ts, gluetun.ts, qbittorrent.ts, kube.ts).
-import { defineRunbook, type StepContext } from '../../src/lib/harness/index.ts';
+// Reads top to bottom; the checks are src/lib/steps/egress-checks.ts and the clients gluetun.ts, qbittorrent.ts.
+import { defineRunbook } from '../../src/lib/harness/index.ts';
 import { loadApp } from '../../src/lib/inventory/manifests.ts';
 import { Kube } from '../../src/lib/clients/kube.ts';
 import { Gluetun, apiKeyEnvOf } from '../../src/lib/clients/gluetun.ts';
 import { gluetunContainer } from '../../src/lib/steps/vpn-proxy.ts';
 import { qbPreferences } from '../../src/lib/clients/qbittorrent.ts';
-import { kubePreflight, checkGluetun, deploymentAvailable, measureHomeIp, firstIp, ECHO_URL, PROBE_IMAGE, HOME_IP_MASK } from '../../src/lib/steps/egress-checks.ts';
+import { kubePreflight, checkGluetun, deploymentAvailable, homeIp, exitIpOf, PROBE_START_S, HOME_IP_MASK } from '../../src/lib/steps/egress-checks.ts';
+import { APP, flags, type Args, type State } from './state.ts';
 
-export default defineRunbook('verify-qbittorrent', (setup) => {
+export default defineRunbook<State, Args>('verify-qbittorrent', (setup) => {
   const inv = setup.inventory;
-  const APP = 'qbittorrent';
 
   return {
     name: 'verify-qbittorrent',
@@ -27,35 +27,31 @@ export default defineRunbook('verify-qbittorrent', (setup) => {
       'kubectl, with a context for the cluster (src/data/network.yaml: kubernetes.context, or --context)',
       'qBittorrent deployed from manifests/qbittorrent, with "Bypass authentication for clients on localhost" on',
     ],
-    flags: [
-      { name: 'echo-url', type: 'string', valueName: 'URL', default: ECHO_URL, description: "An IP-echo endpoint (answers with the caller's IP as plain text)." },
-      { name: 'probe-image', type: 'string', valueName: 'IMAGE', default: PROBE_IMAGE, description: 'Image of the throwaway pod that measures the home IP (needs curl).' },
-      { name: 'settle', type: 'string', valueName: 'SECONDS', default: '60', description: 'How long to wait for gluetun to report the VPN running and a public IP.' },
-    ],
+    flags,
     examples: ['', '--json'],
     steps: [
       {
         id: 'config',
         kind: 'config',
         title: 'Read the inventory and manifests/qbittorrent',
-        run(ctx: StepContext) {
+        run(ctx) {
           const s = ctx.state;
           const entry = inv.vpn.deployments.find((d) => d.name === APP);
-          const app = loadApp(APP);
+          const app = loadApp(APP, setup.manifestsRoot);
           const deployment = app.objects.find((o) => o.kind === 'Deployment');
           const settle = Number(ctx.args.settle);
-          if (!entry || !deployment) ctx.fail({ expected: `a "${APP}" VPN deployment in src/data/network.yaml and a Deployment in manifests/${APP}`, found: 'one of them missing', next: 'restore them' });
+          if (!entry || !deployment) return ctx.fail({ expected: `a "${APP}" VPN deployment in ${setup.inventoryFile} and a Deployment in manifests/${APP}`, found: 'one of them missing', next: 'restore them' });
           if (!Number.isInteger(settle) || settle < 0) ctx.fail({ expected: '--settle in whole seconds (0 or more)', found: String(ctx.args.settle), next: 'e.g. --settle 60' });
           const spec = deployment.spec as { template: { spec: { containers: Array<{ name: string; ports?: Array<{ name?: string; containerPort: number }> }> } } };
           const qb = spec.template.spec.containers.find((c) => c.name === APP);
           Object.assign(s, {
             country: entry.country,
-            namespace: deployment.metadata.namespace,
-            deployment: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name, namespace: deployment.metadata.namespace },
+            namespace: deployment.metadata.namespace ?? inv.kubernetes.namespace,
+            deployment: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name, namespace: deployment.metadata.namespace ?? inv.kubernetes.namespace },
             webuiPort: qb?.ports?.find((p) => p.name === 'webui')?.containerPort ?? 8080,
             context: ctx.flags.context ?? inv.kubernetes.context,
             settleS: settle,
-            egress: { echoUrl: ctx.args.echoUrl, probeImage: ctx.args.probeImage, settleS: settle, managedBy: inv.kubernetes.labels.managed_by, partOf: inv.kubernetes.labels.part_of },
+            egress: { echoUrl: ctx.args.echoUrl, probeImage: ctx.args.probeImage, settleS: settle, managedBy: inv.kubernetes.labels.managed_by, partOf: inv.kubernetes.labels.part_of, home: {} },
           });
           s.gluetunTarget = { resource: `deploy/${APP}`, namespace: s.namespace, container: 'gluetun', port: inv.vpn.control_server_port, apiKeyEnv: apiKeyEnvOf(gluetunContainer(deployment)) };
           s.kube = new Kube(ctx.run, s.context, inv.kubernetes.labels.managed_by);
@@ -76,6 +72,7 @@ export default defineRunbook('verify-qbittorrent', (setup) => {
         id: 'verify',
         kind: 'verify',
         title: 'Verify the VPN, the country, the forwarded port, the listening port and the exit IP',
+        budgetS: (ctx) => 2 * ctx.state.settleS + PROBE_START_S + 150,
         async run(ctx) {
           const s = ctx.state;
           const avail = deploymentAvailable(await s.kube.get(s.deployment));
@@ -101,8 +98,8 @@ export default defineRunbook('verify-qbittorrent', (setup) => {
             next: "gluetun sets it through VPN_PORT_FORWARDING_UP_COMMAND when the port changes; look for the command's output in gluetun's log, or restart the pod",
           });
 
-          const exit = firstIp((await gluetun.fetchFromPod(s.egress.echoUrl)) ?? '');
-          const home = await measureHomeIp(ctx, s.kube, 'qbittorrent', s.namespace, s.egress);
+          const exit = exitIpOf((await gluetun.fetchFromPod(s.egress.echoUrl)) ?? '', s.egress);
+          const home = await homeIp(ctx, s.kube, APP, s.namespace, s.egress);
           if (home === undefined) ctx.check("the pod's exit IP is not the home IP", undefined);
           else {
             ctx.check("the pod's exit IP is not the home IP", exit !== undefined && exit !== home, {

@@ -1,13 +1,17 @@
-// Check, from the operator's tailnet machine, that remote access to the home LAN works end to end.
-// Logic: runbooks/verify-remote-access/steps.ts. Facts and sources: ../shared/research/tailscale.md.
+// verify-remote-access: check, from the operator's tailnet machine, that remote access to the home LAN works
+// end to end. Reads top to bottom; the checks are beside this file (steps.ts), its state in state.ts.
 import { defineRunbook } from '../../src/lib/harness/index.ts';
-import { checkClient, loadVerifyConfig, serviceNames, verifyRemoteAccess } from './steps.ts';
+import { subnetRouter } from '../../src/lib/inventory/inventory.ts';
+import { checkClient, loadVerifyConfig, verifyRemoteAccess } from './steps.ts';
+import { flags, type Args, type State } from './state.ts';
 
-export default defineRunbook('verify-remote-access', (setup) => {
+export default defineRunbook<State, Args>('verify-remote-access', (setup) => {
+  const inv = setup.inventory;
+  const router = subnetRouter(inv).name;
   return {
     name: 'verify-remote-access',
     title: 'Verify remote access to the home LAN',
-    summary: 'Checks from this tailnet machine that routy routes the LAN, is no exit node, and that .internal names resolve and LAN services answer.',
+    summary: `Checks from this tailnet machine that ${router} routes the LAN, is no exit node, and that ${inv.tailnet.split_dns.domain} names resolve and LAN services answer.`,
     purpose:
       'Remote access breaks in ways that are slow to diagnose away from home: routy offline or its route unapproved, an exit node still offered, a Linux client ignoring subnet routes, split DNS pointing at the wrong server, a grant missing. This runbook checks each link from the machine it runs on, reports every check (human summary, or --json), and exits 1 naming each failed check with its likely fix. It changes nothing.',
     prerequisites: [
@@ -15,12 +19,9 @@ export default defineRunbook('verify-remote-access', (setup) => {
       'nc (netcat) on PATH for the TCP check (OpenBSD netcat, ncat or BusyBox nc).',
       'A Tailscale API token with dns:read (or use --no-api to skip the tailnet split-DNS check).',
     ],
-    flags: [
-      { name: 'service', type: 'string', multiple: true, valueName: 'NAME', choices: serviceNames, description: 'LAN service(s) from the inventory to resolve and connect to (default: all).' },
-      { name: 'no-api', type: 'boolean', description: 'Skip reading the tailnet split-DNS setting through the API (no API key needed).' },
-    ],
+    flags: flags(inv),
     secrets: [{ env: 'TAILSCALE_API_KEY', description: 'Tailscale API token, read-only use (dns:read). TAILSCALE_TAILNET names the tailnet (default "-").' }],
-    examples: ['', '--service kanidm', '--json', '--no-api'],
+    examples: ['', ...inv.lan.services.slice(0, 1).map((x) => `--service ${x.name}`), '--json', '--no-api'],
     steps: [
       { id: 'config', kind: 'config', title: 'Read the inventory: router, route, LAN services, split DNS', run: loadVerifyConfig },
       { id: 'client', kind: 'preflight', title: 'This machine is logged in to the tailnet', run: checkClient },

@@ -3,37 +3,24 @@
  * reach a home service": routy online and primary for the LAN route, not an exit node, this client accepting
  * routes, a `.internal` name resolving through the tailnet's DNS to a LAN address, a TCP connection to that
  * service, and the tailnet's split-DNS setting equal to the inventory. Every check runs and is reported; any
- * failure fails the step (exit 1) with the likely fix. Facts: ../shared/research/tailscale.md §4, §5, §8.
+ * failure fails the step (exit 1) with the likely fix. Tailscale's CLI and its JSON: ../../src/lib/clients/tailscale-*.ts.
  */
 import { InputError } from '../../src/lib/core/errors.ts';
-import { loadInventory, subnetRouter } from '../../src/lib/inventory/inventory.ts';
+import { subnetRouter } from '../../src/lib/inventory/inventory.ts';
 import { cidrContains } from '../../src/lib/core/net.ts';
-import type { StepContext } from '../../src/lib/harness/index.ts';
-import type { Secret } from '../../src/lib/core/secrets.ts';
+import type { Ctx, VerifyConfig } from './state.ts';
 import { aRecords, compareVersions, parseDnsQuery, parseDnsStatus, parseVersion } from '../../src/lib/clients/tailscale-cli.ts';
 import { ACCEPT_ROUTES_HEALTH, backendProblem, findNode, offersExitNode, parsePrefs, parseStatus, type TailscaleStatus } from '../../src/lib/clients/tailscale-status.ts';
 import { apiFor, loadApiKey, sameSet } from '../../src/lib/steps/tailscale.ts';
 
-export interface VerifyConfig {
-  router: string;
-  routes: string[];
-  lan: string;
-  services: Array<{ name: string; fqdn: string; port: number }>;
-  split: { domain: string; nameservers: string[] };
-  key?: Secret;
-}
 
-/** `tailscale dns query` appeared in 1.76 (research §4). */
+/** `tailscale dns query` appeared in 1.76 (https://tailscale.com/kb/1080/cli#dns). */
 export const DNS_QUERY_SINCE = '1.76.0';
 
-export function serviceNames(): string[] {
-  return loadInventory().lan.services.map((s) => s.name);
-}
-
-export async function loadVerifyConfig(ctx: StepContext): Promise<void> {
-  const inv = loadInventory();
+export async function loadVerifyConfig(ctx: Ctx): Promise<void> {
+  const inv = ctx.setup.inventory;
   const router = subnetRouter(inv);
-  const wanted = (ctx.args.service as string[] | undefined) ?? [];
+  const wanted = ctx.args.service ?? [];
   const cfg: VerifyConfig = {
     router: router.name,
     routes: router.advertise_routes ?? [inv.lan.subnet],
@@ -55,7 +42,7 @@ export async function loadVerifyConfig(ctx: StepContext): Promise<void> {
 }
 
 /** preflight: this machine's tailscale is new enough and logged in; its status is what the checks read. */
-export async function checkClient(ctx: StepContext): Promise<void> {
+export async function checkClient(ctx: Ctx): Promise<void> {
   const version = await ctx.run(['tailscale', 'version']);
   if (version.ran) {
     const v = parseVersion(version.stdout).short;
@@ -71,16 +58,16 @@ export async function checkClient(ctx: StepContext): Promise<void> {
 }
 
 /** A check that, when it fails, also prints its fix on the next line. */
-function check(ctx: StepContext, name: string, ok: boolean, expected: string, found: string, next: string): boolean {
+function check(ctx: Ctx, name: string, ok: boolean, expected: string, found: string, next: string): boolean {
   const passed = ctx.check(name, ok, { expected, found, next });
   if (!passed) ctx.log(`  → ${next}`);
   return passed;
 }
 
-export async function verifyRemoteAccess(ctx: StepContext): Promise<void> {
-  const cfg = ctx.state.cfg as VerifyConfig;
+export async function verifyRemoteAccess(ctx: Ctx): Promise<void> {
+  const cfg = ctx.state.cfg;
   const listed = !ctx.runs('read');
-  const status = ctx.state.status as TailscaleStatus | undefined;
+  const status = ctx.state.status;
   const routes = cfg.routes.join(', ');
 
   const peer = status && findNode(status, cfg.router);
@@ -119,7 +106,7 @@ export async function verifyRemoteAccess(ctx: StepContext): Promise<void> {
 }
 
 /** The likely reason a name did not resolve, from this machine's `tailscale dns status`. */
-async function dnsFix(ctx: StepContext, cfg: VerifyConfig): Promise<string> {
+async function dnsFix(ctx: Ctx, cfg: VerifyConfig): Promise<string> {
   const generic = `split DNS ${cfg.split.domain} must point at ${cfg.split.nameservers.join(', ')} (configure-routy), and that server must answer through ${cfg.router}`;
   if (!ctx.runs('read')) return generic;
   const out = await ctx.run(['tailscale', 'dns', 'status'], { okCodes: [0, 1] });

@@ -104,7 +104,7 @@ describe('TailscaleApi policy', () => {
     const { api } = await setup({
       validatePolicy: (text) => (text.includes('tag:nobody') ? { message: 'test(s) failed', data: [{ user: 'alice@example.com', errors: ['address "10.1.0.53:53": want: Accept, got: Drop'] }] } : undefined),
     });
-    await expect(api.validatePolicy(POLICY)).resolves.toBeUndefined();
+    await expect(api.validatePolicy(POLICY)).resolves.toEqual({ warnings: [] });
     const failed = await api.validatePolicy(POLICY.replace('tag:router"]}}', 'tag:nobody"]}}')).catch((e) => e);
     expect(failed).toBeInstanceOf(PolicyInvalidError);
     expect(failed.message).toContain('test(s) failed');
@@ -112,6 +112,15 @@ describe('TailscaleApi policy', () => {
     const broken = await api.validatePolicy('{ "acls": [ }').catch((e) => e);
     expect(broken).toBeInstanceOf(PolicyInvalidError);
     expect(broken.message).toMatch(/parse error/);
+  });
+
+  test('validatePolicy() returns warnings without errors instead of refusing the policy', async () => {
+    const { api } = await setup({ validatePolicy: () => ({ message: 'warning(s) found', data: [{ user: 'alice@example.com', warnings: ['test 2: "tag:router:80" is unreachable anyway'] }] }) });
+    await expect(api.validatePolicy(POLICY)).resolves.toEqual({ warnings: ['alice@example.com: test 2: "tag:router:80" is unreachable anyway'] });
+    const { api: bare } = await setup({ validatePolicy: () => ({ message: 'warning(s) found' }) });
+    await expect(bare.validatePolicy(POLICY)).resolves.toEqual({ warnings: ['warning(s) found'] });
+    const { api: mixed } = await setup({ validatePolicy: () => ({ message: 'test(s) failed', data: [{ errors: ['e'], warnings: ['w'] }] }) });
+    await expect(mixed.validatePolicy(POLICY)).rejects.toMatchObject({ details: ['e', 'w'] });
   });
 });
 

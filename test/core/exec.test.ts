@@ -69,7 +69,7 @@ describe('CommandRunner.run()', () => {
     const r = new CommandRunner({ exec, env: {} });
     r.step = 'preflight';
     await r.run(['kubectl', 'get', 'ns']);
-    expect(r.calls).toEqual([{ step: 'preflight', argv: ['kubectl', 'get', 'ns'], mode: 'read', ran: true, code: 0, durationMs: expect.any(Number) }]);
+    expect(r.calls).toEqual([{ step: 'preflight', argv: ['kubectl', 'get', 'ns'], mode: 'read', ran: true, code: 0, durationMs: expect.any(Number), timeoutMs: 30_000 }]);
   });
 
   test.each([

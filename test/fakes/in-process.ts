@@ -34,9 +34,20 @@ function shellWords(command: string): string[] {
   return [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
 }
 
+/**
+ * Waits a runbook may ask for longer than a minute, because the operator set them (--rollout-timeout) or a
+ * build takes that long. Any other call allowed more than 60 s breaks the harness's promise that a hung tool
+ * fails the run within a minute (README, "What the harness guarantees"): every in-process scenario checks it.
+ */
+const DECLARED_WAITS = [/\brollout status\b/, /\brun build\b/];
+export const CALL_LIMIT_MS = 60_000;
+
 /** An Exec that answers from the fake env's scenario, as fake-tool.sh would (not found, delays, timeouts). */
-export function fakeExec(fake: FakeEnv): Exec {
-  return async (argv, { input, timeoutMs, env }): Promise<RawResult> => {
+export function fakeExec(fake: FakeEnv, scale = 1): Exec {
+  return async (argv, { input, timeoutMs, env, signal }): Promise<RawResult> => {
+    if (timeoutMs > CALL_LIMIT_MS * scale && !DECLARED_WAITS.some((re) => re.test(argv.join(' ')))) {
+      throw new Error(`\`${argv.join(' ')}\` was allowed ${Math.round(timeoutMs / scale / 1000)} s; every call must end within ${CALL_LIMIT_MS / 1000} s unless it is a declared wait`);
+    }
     // `sh -c '<command>'` (a secret's _COMMAND): sh is a real system tool in the subprocess runs; the
     // command it starts is what the scenario fakes.
     const call = (argv[0] === 'sh' || argv[0] === 'bash') && argv[1] === '-c' && argv.length === 3 ? shellWords(argv[2]!) : argv;
@@ -46,11 +57,15 @@ export function fakeExec(fake: FakeEnv): Exec {
     }
     const answer = callFake(fake.id, tool, args, Object.keys(env), input ?? '');
     const delay = answer.delayMs ?? 0;
+    const sleep = (ms: number) => new Promise<boolean>((r) => {
+      const t = setTimeout(() => r(true), ms);
+      signal?.addEventListener('abort', () => (clearTimeout(t), r(false)), { once: true });
+    });
     if (delay >= timeoutMs) {
-      await new Promise((r) => setTimeout(r, timeoutMs));
-      return { code: 143, stdout: '', stderr: '', timedOut: true };
+      await sleep(timeoutMs);
+      return { code: 143, stdout: '', stderr: '', timedOut: !signal?.aborted };
     }
-    if (delay) await new Promise((r) => setTimeout(r, delay));
+    if (delay && !(await sleep(delay))) return { code: 143, stdout: '', stderr: '' };
     return { code: answer.code ?? 0, stdout: answerText(answer.stdout), stderr: answerText(answer.stderr) };
   };
 }
@@ -66,6 +81,6 @@ export async function runInProcess(root: string, name: string, args: string[], f
   stderr.on('data', (d) => (err += d));
   stdin.end(opts.input ?? '');
   const env = { ...fake.env, AVALANCHE_TTY: opts.tty ? '1' : '0', ...opts.env };
-  const code = await runMain(runbook, { argv: args, env, stdin, stdout, stderr, isTTY: Boolean(opts.tty), exec: fakeExec(fake) });
+  const code = await runMain(runbook, { argv: args, env, stdin, stdout, stderr, isTTY: Boolean(opts.tty), exec: fakeExec(fake, opts.timeScale), timeScale: opts.timeScale });
   return { code, stdout: out, stderr: err };
 }

@@ -1,7 +1,7 @@
 /**
  * Scenario rules for a fake `kubectl` answering in kubectl's real formats (`-o json` objects as the API
  * server returns them, kubectl's own messages), plus gluetun's control-server JSON reached through
- * `kubectl exec` (research/gluetun.md §2) and probe pods started with `kubectl run`.
+ * `kubectl exec` (gluetun v3.41.1's control server, https://github.com/qdm12/gluetun/tree/v3.41.1/internal/server) and probe pods started with `kubectl run`.
  * Addresses are from the documentation ranges (RFC 5737): 198.51.100.0/24 plays the VPN, 203.0.113.0/24 home.
  */
 import type { Answer, Rule } from './run-runbook.ts';
@@ -78,20 +78,20 @@ export interface GluetunState {
   country?: string;
   publicIp?: string;
   port?: number;
-  /** Make the control server refuse the key (wget's 401). */
+  /** Make the control server refuse the key (a 401: GNU wget exits 6). */
   unauthorized?: boolean;
 }
 
 /** gluetun's control server (through `kubectl exec ... -c gluetun -- sh -c 'wget ...' sh <path>`). */
 export function gluetun(resource: string, g: GluetunState = {}): Rule[] {
   const exec = (path: string, answer: Answer): Rule => ({ tool: 'kubectl', match: ['exec', resource, '-c', 'gluetun', path], ...answer });
-  if (g.unauthorized) return [exec('/v1/vpn/status', { code: 1, stderr: 'wget: server returned error: HTTP/1.1 401 Unauthorized\ncommand terminated with exit code 1\n' })];
+  if (g.unauthorized) return [exec('/v1/vpn/status', { code: 6, stderr: 'Username/Password Authentication Failed.\ncommand terminated with exit code 6\n' })];
   return [
     exec('/v1/vpn/status', { stdout: `${JSON.stringify({ status: g.status ?? 'running' })}\n` }),
     exec('/v1/publicip/ip', {
       stdout: `${JSON.stringify({ public_ip: g.publicIp ?? VPN_IP, region: 'Capital Region', country: g.country ?? 'Iceland', city: 'Reykjavik', hostname: 'node-is-01.protonvpn.net', location: '64.1355,-21.8954', organization: 'AS62371 Proton AG', postal_code: '101', timezone: 'Atlantic/Reykjavik' })}\n`,
     }),
-    // v3.41.1 shape (research/gluetun.md §2): {"port":N}
+    // v3.41.1 shape (internal/server/portforward.go): {"port":N}
     exec('/v1/portforward', { stdout: `${JSON.stringify({ port: g.port ?? 0 })}\n` }),
   ];
 }

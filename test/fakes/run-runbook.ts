@@ -119,6 +119,15 @@ export interface RunOptions {
    * tests per runbook that prove the real entry, argument parsing, exit codes and secrets on stdin.
    */
   subprocess?: boolean;
+  /** Subprocess only: the directory to start it in (default the repository root). */
+  cwd?: string;
+  /**
+   * In-process only: multiplies every command and HTTP timeout (runMain's timeScale), so a hung tool can be
+   * played in milliseconds; messages still name the real seconds.
+   */
+  timeScale?: number;
+  /** Subprocess only: send `signal` (default SIGINT, as Ctrl-C does) once the output matches `when`. */
+  interrupt?: { when: RegExp; signal?: NodeJS.Signals };
 }
 export interface RunResult {
   code: number | null;
@@ -147,14 +156,21 @@ export async function runRunbook(name: string, args: string[], opts: RunOptions 
   }
   try {
     const child = spawn(join(ROOT, 'node_modules/.bin/zx'), [join(ROOT, name.includes('/') ? name : `runbooks/${name}.mjs`), ...args], {
-      cwd: ROOT,
+      cwd: opts.cwd ?? ROOT,
       env: { ...fake.env, AVALANCHE_TTY: opts.tty ? '1' : '0', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    let sent = false;
+    const watch = () => {
+      if (opts.interrupt && !sent && opts.interrupt.when.test(stdout + stderr)) {
+        sent = true;
+        child.kill(opts.interrupt.signal ?? 'SIGINT');
+      }
+    };
+    child.stdout.on('data', (d) => ((stdout += d), watch()));
+    child.stderr.on('data', (d) => ((stderr += d), watch()));
     child.stdin.end(opts.input ?? '');
     // Generous: the fakes are quick, but a loaded CI machine (2 shared cores) can make each node start slow.
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 90_000);

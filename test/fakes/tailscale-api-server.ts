@@ -1,6 +1,6 @@
 /**
  * A stateful stand-in for the Tailscale API v2 on 127.0.0.1 (port 0), answering the paths the runbooks use
- * with the published JSON shapes (../shared/research/tailscale.md §4, §7; https://tailscale.com/api):
+ * with the published JSON shapes (https://tailscale.com/api):
  * devices (fields=all adds the routes), device routes (POST replaces the enabled set), split DNS
  * (GET/PATCH/PUT), and the policy file (HuJSON + ETag, If-Match, validate).
  *
@@ -156,7 +156,8 @@ export async function startFakeTailscaleApi(options: FakeApiOptions): Promise<Fa
       if (key === 'POST acl') {
         if (r.ifMatch && r.ifMatch !== etag()) return send(412, { message: 'precondition failed, invalid old hash' });
         const problem = checkPolicy(r.body);
-        if (problem) return send(400, problem);
+        // Warnings alone do not keep a policy from being applied; errors do.
+        if (problem && !warningsOnly(problem)) return send(400, problem);
         state.policy = r.body;
         return send(200, state.policy, { ETag: etag() });
       }
@@ -197,6 +198,12 @@ export async function startFakeTailscaleApi(options: FakeApiOptions): Promise<Fa
     writes: () => requests.filter((r) => r.method !== 'GET'),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A validation answer with warnings and no errors ({"message":"warning(s) found", "data":[{warnings}]}). */
+function warningsOnly(problem: { message: string; data?: unknown }): boolean {
+  const data = Array.isArray(problem.data) ? (problem.data as Array<{ errors?: unknown[]; warnings?: unknown[] }>) : [];
+  return !data.some((d) => d.errors?.length) && (data.some((d) => d.warnings?.length) || /warning/i.test(problem.message));
 }
 
 function authOf(req: IncomingMessage, key: string): Pick<RecordedRequest, 'auth' | 'authOk'> {

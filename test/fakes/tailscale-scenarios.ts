@@ -18,12 +18,14 @@ export function fakeApiKey(): string {
 }
 
 export const SYSCTL_TEXT = readFileSync(new URL('../../manifests/routy/99-tailscale.conf', import.meta.url), 'utf8');
-export const SYSCTL_READ = 'sysctl -n net.ipv4.ip_forward net.ipv6.conf.all.forwarding';
+/** The keys the bundled sysctl file sets, in order: the runbook reads exactly these (derived, so a change to the file needs no change here). */
+const SYSCTL_KEYS = [...SYSCTL_TEXT.matchAll(/^\s*([\w.\-/]+)\s*=\s*(\S+)\s*$/gm)].map((m) => ({ key: m[1], value: m[2] }));
+export const SYSCTL_READ = `sysctl -n ${SYSCTL_KEYS.map((k) => k.key).join(' ')}`;
 export const EXIT = ['0.0.0.0/0', '::/0'];
 
 export interface RoutyState {
-  /** `sysctl -n` output values, IPv4 then IPv6. */
-  forwarding: [string, string];
+  /** `sysctl -n` output values, one per key of the bundled sysctl file, in its order. */
+  forwarding: string[];
   /** Content of /etc/sysctl.d/99-tailscale.conf; undefined = no file. */
   file?: string;
   /** Patch over test/fixtures/tailscale/debug-prefs-routy.json. */
@@ -33,9 +35,9 @@ export interface RoutyState {
   status?: Record<string, unknown>;
 }
 
-export const CONFIGURED: RoutyState = { forwarding: ['1', '1'], file: SYSCTL_TEXT };
+export const CONFIGURED: RoutyState = { forwarding: SYSCTL_KEYS.map((k) => k.value), file: SYSCTL_TEXT };
 export const FRESH: RoutyState = {
-  forwarding: ['0', '0'],
+  forwarding: SYSCTL_KEYS.map(() => '0'),
   prefs: { AdvertiseRoutes: null, NoStatefulFiltering: '' },
   self: { AllowedIPs: ['100.121.204.6/32', 'fd7a:115c:a1e0::6b01:cc06/128'], PrimaryRoutes: null },
 };
@@ -66,7 +68,7 @@ export function routyRules(before: RoutyState, after: RoutyState = before, extra
     { ...remote('tailscale debug prefs'), responses: both(prefsOf) },
     { ...remote('ethtool -k eth0'), stdout: fixture('ethtool-k-eth0.txt') },
     { ...remote('sudo -n tee /etc/sysctl.d/99-tailscale.conf'), stdout: SYSCTL_TEXT },
-    { ...remote('sudo -n sysctl -p /etc/sysctl.d/99-tailscale.conf'), stdout: 'net.ipv4.ip_forward = 1\nnet.ipv6.conf.all.forwarding = 1\n' },
+    { ...remote('sudo -n sysctl -p /etc/sysctl.d/99-tailscale.conf'), stdout: SYSCTL_KEYS.map((k) => `${k.key} = ${k.value}\n`).join('') },
     { tool: 'ssh', argv: '/ -- sudo -n tailscale set /', stdout: '' },
     // Rollback commands.
     { ...remote('sudo -n rm -f /etc/sysctl.d/99-tailscale.conf'), stdout: '' },

@@ -73,7 +73,7 @@ describe('runMain() --help', () => {
     expect(h.steps[4]).toEqual({ id: 'apply', title: 'Apply', kind: 'apply', changes: 'Creates the demo object.', undo: 'kubectl delete the demo object.' });
     expect(h.flags.map((f) => f.name)).toEqual(['region', 'fail-at', 'help', 'dry-run', 'yes', 'json', 'context', 'report-dir', 'rollback']);
     expect(h.secrets).toEqual([{ env: 'DEMO_KEY', description: 'A demo secret.', alsoAccepted: ['DEMO_KEY_FILE', 'DEMO_KEY_COMMAND'] }]);
-    expect(Object.keys(h.exitCodes)).toEqual(['0', '1', '2']);
+    expect(Object.keys(h.exitCodes)).toEqual(['0', '1', '2', '130']);
     expect(h.command).toBe('npx zx runbooks/demo-runbook.mjs');
   });
 });
@@ -95,6 +95,9 @@ describe('runMain() bad input', () => {
     [['--region', 'paris'], /--region paris: unknown value; expected one of iceland, netherlands\. Nothing was run\./],
     [['--dry-run=maybe'], /expected --dry-run \(client, runs nothing\) or --dry-run=server/],
     [['extra'], /Unexpected argument 'extra'/],
+    [['--region', ''], /--region: empty value \(""\); expected one of iceland, netherlands, each item non-empty\. An empty value never means the default or "all"/],
+    [['--region', 'iceland,'], /--region: empty value \("iceland,"\)/],
+    [['--fail-at', '  '], /--fail-at: empty value/],
   ])('%j exits 2 with one line on stderr before any command runs', async (argv, message) => {
     const r = await run(argv);
     expect(r.code).toBe(2);
@@ -162,7 +165,7 @@ describe('runMain() with --yes --json', () => {
     ]);
     expect(rep.steps.every((s) => typeof s.durationMs === 'number')).toBe(true);
     expect(rep.steps[5].findings).toEqual([{ check: 'demo object is ok', ok: true, expected: 'ok: true', found: '{"ok":true}', next: 'look at the demo object' }]);
-    expect(rep.changes).toEqual([{ step: 'apply', summary: 'demo object created', planned: false, rolledBack: false }]);
+    expect(rep.changes).toEqual([{ step: 'apply', summary: 'demo object created', planned: false, status: 'done', rolledBack: false }]);
     expect(rep.commands.find((c) => c.argv[1] === 'apply')).toMatchObject({ stdin: '[secret demo key]', mode: 'write', ran: true });
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     expect(r.stderr).toContain('Changed (1):');
@@ -193,7 +196,7 @@ describe('runMain() failures', () => {
     expect(r.seen.map((s) => s.argv.join(' '))).toContain('kubectl delete demo');
     expect(r.stderr).toContain('Changed before the failure:\n  + demo object created');
     expect(r.stderr).toContain('↶ rolled back: demo object created');
-    expect(report(r.stdout).changes).toEqual([{ step: 'apply', summary: 'demo object created', planned: false, rolledBack: true }]);
+    expect(report(r.stdout).changes).toEqual([{ step: 'apply', summary: 'demo object created', planned: false, status: 'done', rolledBack: true }]);
     expect(report(r.stdout).error).toMatchObject({ step: 'apply', code: 'E_COMMAND' });
   });
   test('on a TTY the operator may decline the rollback; the way back is printed', async () => {
@@ -254,5 +257,13 @@ describe('demo runbook as a subprocess (zx, fake kubectl on PATH)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^demo-runbook: this runbook needs Node 22\.18\.0 or newer \(found 2\d\.\d+\.\d+\);.*\n$/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('defineRunbook() refuses a runbook that changes things unasked', () => {
+  test('apply steps without a confirm step before them: a TypeError naming the steps', () => {
+    const apply = { id: 'apply', kind: 'apply' as const, title: 'Apply', changes: 'c', undo: 'u', run() {} };
+    expect(() => defineRunbook({ name: 'x', title: 'X', summary: '', purpose: '', prerequisites: [], steps: [apply] })).toThrow(/steps change something \(apply steps "apply"\) but have no confirm step; add confirmStep\(\)/);
+    expect(() => defineRunbook({ name: 'x', title: 'X', summary: '', purpose: '', prerequisites: [], steps: [{ id: 'c', kind: 'config', title: 'C', run() {} }], rollback: { summary: 's', steps: [apply] } })).toThrow(/rollback steps change something/);
   });
 });

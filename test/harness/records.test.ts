@@ -9,6 +9,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { InputError } from '../../src/lib/core/errors.ts';
 import { loadInventory } from '../../src/lib/inventory/inventory.ts';
+import { DEFAULT_ROOT } from '../../src/lib/inventory/manifests.ts';
 import type { KubeJson } from '../../src/lib/clients/kube.ts';
 import { canonical, forDisplay, marmithonConfig, recordable, restoreOps, sameConfig, selectorConflict } from '../../runbooks/phase3-migrate-marmithon/migration.ts';
 import { nextRecord, readRecord, recordPath, stateDir, writeRecord } from '../../src/lib/harness/records.ts';
@@ -97,13 +98,14 @@ describe('marmithon record helpers', () => {
     expect(ops.map((o) => o.op)).toEqual(['keep']);
   });
   test('selectorConflict() names both selectors when they differ', () => {
-    const bundled = marmithonConfig(loadInventory()).objects.find((o) => o.kind === 'Deployment')!;
+    const bundled = marmithonConfig(loadInventory(), DEFAULT_ROOT).objects.find((o) => o.kind === 'Deployment')!;
     expect(selectorConflict(live, bundled)).toBeUndefined();
     expect(selectorConflict({ ...live, spec: { selector: { matchLabels: { app: 'bot' } } } } as KubeJson, bundled)).toMatch(/live Deployment selects .*"app":"bot".*spec\.selector cannot change in place/);
   });
   test('marmithonConfig(): the bundle, the proxy from the inventory, the placeholder flagged', () => {
-    const cfg = marmithonConfig(loadInventory());
-    expect(cfg.proxy.name).toBe('vpn-proxy-iceland');
+    const cfg = marmithonConfig(loadInventory(), DEFAULT_ROOT);
+    const inv = loadInventory();
+    expect(cfg.proxy.name).toBe(inv.workloads.find((w) => w.name === 'marmithon')!.egress);
     expect(cfg.recorded.map((r) => r.kind)).toEqual(['Deployment', 'NetworkPolicy']);
     expect(cfg.placeholder).toMatch(/^registry\.invalid\//);
     expect(cfg.manifest).toBe(['namespace.yaml', 'deployment.yaml', 'networkpolicy.yaml'].map((f) => readFileSync(`manifests/marmithon/${f}`, 'utf8').replace(/\n*$/, '\n')).join('---\n'));

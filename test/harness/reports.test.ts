@@ -12,7 +12,7 @@ import { DataFileError } from '../../src/lib/core/errors.ts';
 import type { Exec } from '../../src/lib/core/exec.ts';
 import { loadInventory } from '../../src/lib/inventory/inventory.ts';
 import { latestVerification, loadReports, maskPublicIps, reportsDir, reportTargets, runbookReportSchema, saveRunReport, verificationTargets, verificationText, type LoadedReport } from '../../src/lib/harness/reports.ts';
-import { defineRunbook, runMain, type Report } from '../../src/lib/harness/index.ts';
+import { defineRunbook, runMain, type Report, type RunbookDecl } from '../../src/lib/harness/index.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP as FAKE_HOME_IP, probes, VPN_IP as FAKE_VPN_IP } from '../fakes/kubectl.ts';
 import { runRunbook } from '../fakes/run-runbook.ts';
 
@@ -87,7 +87,7 @@ function remoteLike(checks: Array<[string, boolean]>) {
 }
 
 /** Runs a declaration on the real harness (in-process, --json) and returns its report. */
-async function harness(decl: ReturnType<typeof defineRunbook>, args: string[], at = '2026-11-20T09:30:00.000Z'): Promise<Report> {
+async function harness(decl: RunbookDecl<any, any>, args: string[], at = '2026-11-20T09:30:00.000Z'): Promise<Report> {
   const stdout = new PassThrough();
   let text = '';
   stdout.on('data', (d) => (text += d));

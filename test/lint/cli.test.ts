@@ -24,7 +24,7 @@ describe('npm run lint (src/lib/lint/cli.ts)', () => {
     const r = run('--root', f.root);
     expect(r.status).toBe(1);
     const line = f.read('manifests/vpn-proxy-iceland/deployment.yaml').split('\n').findIndex((l) => l.includes('name: SERVER_COUNTRY')) + 1;
-    expect(r.stdout).toContain(`manifests/vpn-proxy-iceland/deployment.yaml:${line}: gluetun/unknown-env: container gluetun: SERVER_COUNTRY is not a gluetun v3.41 setting and is silently ignored; did you mean SERVER_COUNTRIES?`);
+    expect(r.stdout).toContain(`manifests/vpn-proxy-iceland/deployment.yaml:${line}: gluetun/unknown-env: container gluetun: SERVER_COUNTRY is not a setting gluetun v3.41.1 reads, so it is silently ignored; did you mean SERVER_COUNTRIES?`);
     expect(r.stdout).toMatch(/^lint FAILED: 2 error\(s\)/m);
   });
 

@@ -3,9 +3,9 @@
  * which a test applies one edit. Edits fail loudly when the text they replace is not there, so a fixture
  * cannot silently stop breaking what it is meant to break.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { DEFAULT_INVENTORY, loadInventory, type Inventory } from '../../src/lib/inventory/inventory.ts';
 import { DEFAULT_ROOT } from '../../src/lib/inventory/manifests.ts';
 
@@ -18,6 +18,8 @@ export interface Fixture {
   append(file: string, text: string): void;
   remove(path: string): void;
   read(file: string): string;
+  /** Every file under manifests/, repo-relative. */
+  files(): string[];
   cleanup(): void;
 }
 
@@ -34,7 +36,7 @@ export function bundledCopy(): Fixture {
     replace(file, from, to, all = false) {
       const text = read(file);
       if (!text.includes(from)) throw new Error(`fixture edit: ${file} does not contain ${JSON.stringify(from)}`);
-      writeFileSync(abs(file), all ? text.split(from).join(to) : text.replace(from, to));
+      writeFileSync(abs(file), all ? text.split(from).join(to) : text.replace(from, () => to));
     },
     write(file, text) {
       mkdirSync(dirname(abs(file)), { recursive: true });
@@ -46,6 +48,11 @@ export function bundledCopy(): Fixture {
     remove(path) {
       if (!existsSync(abs(path))) throw new Error(`fixture edit: ${path} does not exist`);
       rmSync(abs(path), { recursive: true });
+    },
+    files() {
+      return (readdirSync(abs('manifests'), { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+        .filter((d) => d.isFile())
+        .map((d) => relative(root, join(d.parentPath, d.name)));
     },
     cleanup() {
       rmSync(root, { recursive: true, force: true });

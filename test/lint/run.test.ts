@@ -31,6 +31,6 @@ describe('findingsFor()', () => {
     f.replace('manifests/routy/99-tailscale.conf', 'net.ipv4.ip_forward = 1', 'net.ipv4.ip_forward = 0');
     const r = await lint({ root: f.root, inventory: f.inventory });
     expect(findingsFor(r, 'marmithon').map((x) => x.rule)).toEqual(['k8s/unknown-field']);
-    expect(findingsFor(r, 'routy').map(formatFinding)).toEqual(['manifests/routy/99-tailscale.conf:5: routy/sysctl: net.ipv4.ip_forward = 0; expected 1.']);
+    expect(findingsFor(r, 'routy').map(formatFinding)).toEqual(['manifests/routy/99-tailscale.conf:5: routy/sysctl: net.ipv4.ip_forward = 0; expected 1 (routy advertises an IPv4 route).']);
   });
 });

@@ -88,7 +88,7 @@ describe('configure-routy', () => {
   });
 
   test('forwarding off but persisted: only reloads the sysctl file', async () => {
-    const r = await run({ before: { ...CONFIGURED, forwarding: ['0', '1'] }, after: CONFIGURED });
+    const r = await run({ before: { ...CONFIGURED, forwarding: ['0'] }, after: CONFIGURED });
     expect(r.code, r.stderr).toBe(0);
     expect(r.sent).toEqual([SYSCTL_P]);
     expect(r.apiSent).toEqual([]);
@@ -156,6 +156,13 @@ describe('configure-routy', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.apiSent).toEqual(['POST /api/v2/tailnet/-/acl/validate ' + BUNDLED_POLICY]);
     expect(r.stdout).toContain('already configured');
+  });
+
+  test('--policy with API warnings and no errors: applies it and shows the warnings', async () => {
+    const r = await run({ args: ['--policy'], policy: DEFAULT_POLICY, validatePolicy: () => ({ message: 'warning(s) found', data: [{ warnings: ['a warning from the API'] }] }) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.apiSent).toEqual(['POST /api/v2/tailnet/-/acl/validate ' + BUNDLED_POLICY, 'POST /api/v2/tailnet/-/acl']);
+    expect(`${r.stdout}${r.stderr}`).toContain('the Tailscale API accepted the policy with a warning: a warning from the API');
   });
 
   test('policy changed concurrently (ETag mismatch): refuses to overwrite, exit 1, nothing else sent', async () => {

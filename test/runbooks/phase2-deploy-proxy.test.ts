@@ -2,7 +2,9 @@ import { describe, expect, test, vi } from 'vitest';
 import { loadApp } from '../../src/lib/inventory/manifests.ts';
 import type { Report } from '../../src/lib/harness/index.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP, probePods, probes, secretJson, type GluetunState } from '../fakes/kubectl.ts';
-import { runRunbook, type FakeCall, type Rule } from '../fakes/run-runbook.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, runRunbook, type FakeCall, type Rule } from '../fakes/run-runbook.ts';
 
 // Each test spawns a runbook and a few dozen fake kubectl processes: allow for a busy machine.
 vi.setConfig({ testTimeout: 180_000 });
@@ -15,6 +17,8 @@ const ARGS = ['--region', 'iceland', '--settle', '0'];
 const app = loadApp('vpn-proxy-iceland');
 const ref = (o: { kind: string; metadata: { name: string; namespace?: string } }) => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 const SECRETS = ['Secret/vpn-egress/vpn-proxy-iceland-wireguard', 'Secret/vpn-egress/vpn-proxy-iceland-control-server'];
+// `kubectl apply -k` gets the folder as an absolute path: the runbook may be started from anywhere.
+const KDIR = join(ROOT, 'manifests/vpn-proxy-iceland');
 
 const APPLY_SECRETS: Rule = { tool: 'kubectl', match: ['apply', '-f', '-'], not: ['--dry-run=server', '--force-conflicts'], stdout: 'secret/vpn-proxy-iceland-wireguard serverside-applied\nsecret/vpn-proxy-iceland-control-server serverside-applied\n' };
 const APPLY_K: Rule = { tool: 'kubectl', match: ['apply', '-k'], not: ['--dry-run=server'], stdout: 'namespace/vpn-egress serverside-applied\nservice/vpn-proxy-iceland serverside-applied\ndeployment.apps/vpn-proxy-iceland serverside-applied\nnetworkpolicy.networking.k8s.io/vpn-proxy-iceland serverside-applied\n' };
@@ -82,7 +86,7 @@ describe('phase2-deploy-proxy.mjs', () => {
       expect(r.stdout).toContain(`      ${f.path}:\n${f.text.replace(/\n$/, '').split('\n').map((l) => `        ${l}`).join('\n')}\n`);
     }
     expect(r.stdout).toContain('"wireguard_private_key": "<WireGuard key from $PROTONVPN_WG_KEY_ICELAND, base64>"');
-    expect(r.stdout).toContain('$ kubectl --context avalanche apply --server-side --field-manager=avalanche-runbooks -k manifests/vpn-proxy-iceland');
+    expect(r.stdout).toContain(`$ kubectl --context avalanche apply --server-side --field-manager=avalanche-runbooks -k ${KDIR}`);
     noKeyAnywhere(r);
   });
 
@@ -93,7 +97,7 @@ describe('phase2-deploy-proxy.mjs', () => {
     const w = writes(r.calls);
     expect(w.map(argvOf)).toEqual([
       '--context avalanche apply --server-side --field-manager=avalanche-runbooks -f -',
-      '--context avalanche apply --server-side --field-manager=avalanche-runbooks -k manifests/vpn-proxy-iceland',
+      `--context avalanche apply --server-side --field-manager=avalanche-runbooks -k ${KDIR}`,
     ]);
     const list = JSON.parse(w[0].stdin);
     expect(list.kind).toBe('List');
@@ -106,7 +110,8 @@ describe('phase2-deploy-proxy.mjs', () => {
     expect(r.calls.some((c) => argvOf(c) === '--context avalanche rollout status deployment/vpn-proxy-iceland -n vpn-egress --timeout=300s')).toBe(true);
     const report = JSON.parse(r.stdout) as Report;
     expect(report.status).toBe('ok');
-    expect(report.changes.map((c) => c.summary)).toEqual([...SECRETS.map((s) => `created ${s}`), ...app.objects.map((o) => `created ${ref(o)}`)]);
+    const [ns, ...rest] = app.objects.map(ref);
+    expect(report.changes.map((c) => c.summary)).toEqual([`created ${ns} (kept by --rollback: it is shared)`, ...SECRETS.map((s) => `created ${s}`), ...rest.map((o) => `created ${o}`)]);
     noKeyAnywhere(r);
     expect(r.stdout + r.stderr).not.toContain(apiKey);
     expect(r.stdout + r.stderr).not.toContain(HOME_IP);
@@ -178,18 +183,46 @@ describe('phase2-deploy-proxy.mjs', () => {
     noKeyAnywhere(r);
   });
 
-  test('apply rejected after the Secrets went in: exit 1, says what changed, and with --yes removes them again', async () => {
-    const rejected: Rule = { tool: 'kubectl', match: ['apply', '-k'], code: 1, stderr: 'The Deployment "vpn-proxy-iceland" is invalid: spec.template.spec.containers[0].image: Required value\n' };
-    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes', '--json'], { scenario: fresh([rejected]), env: ENV });
+  // kubectl apply goes on past an object the server refuses and prints each one it applied
+  // (ApplyOptions.Run, https://github.com/kubernetes/kubectl/blob/v0.33.0/pkg/cmd/apply/apply.go).
+  const webhookRefusesDeployment: Rule = {
+    tool: 'kubectl',
+    match: ['apply', '-k'],
+    not: ['--dry-run=server'],
+    code: 1,
+    stdout: 'namespace/vpn-egress serverside-applied\nservice/vpn-proxy-iceland serverside-applied\nnetworkpolicy.networking.k8s.io/vpn-proxy-iceland serverside-applied\n',
+    stderr: 'Error from server (Forbidden): admission webhook "validation.gatekeeper.sh" denied the request: [psp-privileged-container] Privileged container is not allowed: gluetun\n',
+  };
+  test('a multi-object apply refused part-way (a webhook refuses the Deployment): every object it may have applied is listed and, with --yes, undone', async () => {
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes', '--json'], { scenario: fresh([webhookRefusesDeployment]), env: ENV });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/step "apply" .* failed: expected the API server to accept manifests\/vpn-proxy-iceland; found .*is invalid: spec\.template\.spec\.containers\[0\]\.image: Required value/);
-    expect(r.stderr).toContain(`Changed before the failure:\n  + created ${SECRETS[0]}\n  + created ${SECRETS[1]}`);
-    expect(writes(r.calls).filter((c) => c.argv.includes('delete')).map(argvOf)).toEqual([
-      '--context avalanche delete secret vpn-proxy-iceland-control-server -n vpn-egress --ignore-not-found --wait=true --timeout=120s',
-      '--context avalanche delete secret vpn-proxy-iceland-wireguard -n vpn-egress --ignore-not-found --wait=true --timeout=120s',
-    ]);
-    expect((JSON.parse(r.stdout) as Report).changes.every((c) => c.rolledBack)).toBe(true);
+    expect(r.stderr).toMatch(/step "apply" .* failed: expected the API server to accept manifests\/vpn-proxy-iceland; found .*denied the request.*Next: an admission webhook refused it/);
+    const report = JSON.parse(r.stdout) as Report;
+    const changes = Object.fromEntries(report.changes.map((c) => [c.summary.replace(/ \(kept.*/, ''), c.status]));
+    expect(changes).toEqual({
+      'created Namespace/vpn-egress': 'done',
+      [`created ${SECRETS[0]}`]: 'done',
+      [`created ${SECRETS[1]}`]: 'done',
+      'created Service/vpn-egress/vpn-proxy-iceland': 'done',
+      'created NetworkPolicy/vpn-egress/vpn-proxy-iceland': 'done',
+      // Refused, as far as kubectl's output tells: listed as perhaps applied, and undone all the same.
+      'created Deployment/vpn-egress/vpn-proxy-iceland': 'attempted',
+    });
+    expect(r.stderr).toContain('? may have changed: created Deployment/vpn-egress/vpn-proxy-iceland');
+    const deletes = writes(r.calls).filter((c) => c.argv.includes('delete')).map((c) => `${c.argv[3]}/${c.argv[4]}`);
+    expect(deletes).toEqual(['networkpolicy.networking.k8s.io/vpn-proxy-iceland', 'service/vpn-proxy-iceland', 'deployment.apps/vpn-proxy-iceland', 'secret/vpn-proxy-iceland-control-server', 'secret/vpn-proxy-iceland-wireguard']);
+    expect(report.changes.filter((c) => c.summary.startsWith('created Namespace')).every((c) => !c.rolledBack)).toBe(true);
     noKeyAnywhere(r);
+  });
+
+  test('a refused Secret list (first object of a fresh namespace): the Namespace it created is reported, nothing else applied', async () => {
+    const refused: Rule = { tool: 'kubectl', match: ['apply', '-f', '-'], not: ['--dry-run=server'], code: 1, stdout: 'namespace/vpn-egress serverside-applied\n', stderr: 'Error from server (Forbidden): secrets "vpn-proxy-iceland-wireguard" is forbidden: User "operator" cannot patch resource "secrets" in API group "" in the namespace "vpn-egress"\n' };
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes', '--json'], { scenario: fresh([refused]), env: ENV });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Next: your kubectl user may not do this/);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.changes.find((c) => c.summary.startsWith('created Namespace/vpn-egress'))?.status).toBe('done');
+    expect(writes(r.calls).filter((c) => c.argv.includes('-k'))).toEqual([]);
   });
 
   test('rollout timeout: exit 1 naming the step and the next command; the rollback deletes what it created, never the namespace', async () => {
@@ -209,6 +242,45 @@ describe('phase2-deploy-proxy.mjs', () => {
     expect(r.stdout).toContain('↶ rolled back: created Deployment/vpn-egress/vpn-proxy-iceland');
   });
 
+  test('started from another directory: apply -k and diff -k get this repository\'s folder, as an absolute path', async () => {
+    // The fake answers only for the absolute folder: a path relative to the current directory matches nothing.
+    const exact: Rule = { tool: 'kubectl', match: ['apply', '-k', KDIR], not: ['--dry-run=server'], stdout: 'deployment.apps/vpn-proxy-iceland serverside-applied\n' };
+    const rules = fresh().rules.filter((x) => x !== APPLY_K);
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes'], { scenario: { rules: [exact, ...rules] }, env: ENV, subprocess: true, cwd: tmpdir() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.calls.filter((c) => c.argv.includes('-k')).map((c) => c.argv.at(-1))).toEqual([KDIR]);
+  });
+
+  test.each([
+    // kubectl runs KUBECTL_EXTERNAL_DIFF on its LIVE and MERGED folders; plain `diff -u` names each file without -N.
+    ['diff -u', 'diff -u /tmp/LIVE-2650196357/apps.v1.Deployment.vpn-egress.vpn-proxy-iceland /tmp/MERGED-3011429916/apps.v1.Deployment.vpn-egress.vpn-proxy-iceland\n--- /tmp/LIVE-2650196357/apps.v1.Deployment.vpn-egress.vpn-proxy-iceland\t2026-11-30 10:00:00\n+++ /tmp/MERGED-3011429916/apps.v1.Deployment.vpn-egress.vpn-proxy-iceland\t2026-11-30 10:00:00\n@@ -30 +30 @@\n-        image: qmcgaw/gluetun:v3.40.0\n+        image: qmcgaw/gluetun:v3.41.1\n', '~ update Deployment/vpn-egress/vpn-proxy-iceland'],
+    // dyff between --omit-header names no file at all: only the exit status says something differs.
+    ['dyff between --omit-header --set-exit-code', '\nspec.template.spec.containers.gluetun.image  (apps/v1/Deployment/vpn-proxy-iceland)\n  ± value change\n    - qmcgaw/gluetun:v3.40.0\n    + qmcgaw/gluetun:v3.41.1\n\n', '~ update Deployment/vpn-egress/vpn-proxy-iceland'],
+  ])('kubectl diff exits 1 with KUBECTL_EXTERNAL_DIFF="%s": the proxy is upgraded, not reported as already bundled', async (tool, output, planned) => {
+    const s = deployed();
+    const diffK: Rule = { tool: 'kubectl', match: ['diff', '-k'], code: 1, stdout: output };
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes'], { scenario: { rules: [diffK, ...s.rules] }, env: { ...ENV, KUBECTL_EXTERNAL_DIFF: tool } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(planned);
+    expect(r.stdout).not.toContain('already match the bundled manifests');
+    expect(writes(r.calls).map(argvOf)).toContain(`--context avalanche apply --server-side --field-manager=avalanche-runbooks -k ${KDIR}`);
+  });
+
+  test('--dry-run=server on a first deployment (no namespace yet): validates the Namespace, says why the rest cannot be, exit 0', async () => {
+    // A server dry run persists nothing, so a Namespace "created" in it does not exist for the objects after it.
+    const notFound = { code: 1, stderr: 'Error from server (NotFound): namespaces "vpn-egress" not found\n' };
+    const check: Rule[] = [
+      { tool: 'kubectl', match: ['apply', '--dry-run=server', '-f', '-'], stdin: '/"kind":"Secret"|"kind": "Secret"/', ...notFound },
+      { tool: 'kubectl', match: ['apply', '--dry-run=server', '-k'], stdout: 'namespace/vpn-egress serverside-applied (server dry run)\n', ...notFound },
+      { tool: 'kubectl', match: ['apply', '--dry-run=server', '-f', '-'], stdout: 'namespace/vpn-egress serverside-applied (server dry run)\n' },
+    ];
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--dry-run=server'], { scenario: fresh(check), env: ENV });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/namespace vpn-egress does not exist yet, so the server cannot validate the objects in it/);
+    expect(writes(r.calls).map(argvOf)).toEqual(['--context avalanche apply --server-side --field-manager=avalanche-runbooks --dry-run=server -f -']);
+    expect(JSON.parse(writes(r.calls)[0].stdin).kind).toBe('Namespace');
+  });
+
   test('an unknown region exits 2 before any command runs', async () => {
     const r = await runRunbook('phase2-deploy-proxy', ['--region', 'iceland,narnia'], { scenario: fresh(), env: ENV });
     expect(r.code).toBe(2);
@@ -226,7 +298,7 @@ describe('phase2-deploy-proxy.mjs', () => {
     expect(r.code).toBe(0);
     expect(writes(r.calls).map(argvOf)).toEqual([
       '--context avalanche apply --server-side --field-manager=avalanche-runbooks --dry-run=server -f -',
-      '--context avalanche apply --server-side --field-manager=avalanche-runbooks --dry-run=server -k manifests/vpn-proxy-iceland',
+      `--context avalanche apply --server-side --field-manager=avalanche-runbooks --dry-run=server -k ${KDIR}`,
     ]);
     expect(probePods(r.calls).started).toEqual([]);
     noKeyAnywhere(r);

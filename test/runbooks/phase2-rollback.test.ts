@@ -136,6 +136,13 @@ describe('phase2-deploy-proxy --rollback', () => {
     expect(r.calls).toEqual([]);
   });
 
+  test('an empty --region (REGION unset in `--region="$REGION"`) is bad input: exit 2, nothing read or deleted', async () => {
+    const r = await runRunbook(NAME, ['--rollback', '--yes', '--region='], { scenario: { rules: [NO_USERS, ...live(ALL), DELETE, ...cluster({ namespace: true })] } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--region: empty value .*never means the default or "all"/);
+    expect(r.calls).toEqual([]);
+  });
+
   test('no namespace (never deployed): nothing to delete, exit 0', async () => {
     const r = await runRunbook(NAME, rollback(), { scenario: { rules: [DELETE, ...cluster({ namespace: false })] } });
     expect(r.code, r.stderr).toBe(0);

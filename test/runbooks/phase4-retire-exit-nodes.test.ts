@@ -115,14 +115,14 @@ interface RunOpts {
   subprocess?: boolean;
 }
 
-async function run(args: string[], setup: Setup = {}, o: RunOpts = {}): Promise<RunResult & { state: string; sent: string[]; apiSent: string[] }> {
+async function run(args: string[], setup: Setup = {}, o: RunOpts & { interrupt?: { when: RegExp } } = {}): Promise<RunResult & { state: string; sent: string[]; apiSent: string[] }> {
   const state = o.state ?? stateDir();
   const fake = makeFakeEnv(scenario(setup), ['tailscale', 'ssh']);
   try {
     await api?.close();
     api = await startFakeTailscaleApi({ apiKey: KEY, tailnet: { devices: setup.devices ?? beforeDevices() }, onRequest: controlPlane(fake), ...setup.api });
     const env = { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url, AVALANCHE_STATE_DIR: state, ...(o.defaultInventory ? {} : { AVALANCHE_INVENTORY: inventory }), ...o.env };
-    const r = await runRunbook(NAME, ['--settle', '0', ...args], { fake, env, tty: o.tty, input: o.input, subprocess: o.subprocess });
+    const r = await runRunbook(NAME, ['--settle', '0', ...args], { fake, env, tty: o.tty, input: o.input, subprocess: o.subprocess || Boolean(o.interrupt), interrupt: o.interrupt });
     expect([r.stdout, r.stderr, JSON.stringify(r.calls)].join('\n'), 'the API key is never shown or passed in argv').not.toContain(KEY);
     const sent = r.calls.filter((c) => c.tool === 'ssh' && c.argv.at(-1)!.startsWith('sudo')).map((c) => `${c.argv[c.argv.indexOf('--') - 1]}: ${c.argv.at(-1)}`);
     return { ...r, state, sent, apiSent: apiWrites(api.requests) };
@@ -272,6 +272,20 @@ describe('phase4-retire-exit-nodes: failures (exit 1), with the rollback offered
     expect(back.sent).toEqual([`routy: ${SET_TRUE}`]);
     expect(back.apiSent).toEqual([]);
     expect(RECORD(first.state).status).toBe('rolled-back');
+  });
+});
+
+describe('phase4-retire-exit-nodes: Ctrl-C while a node is being retired', () => {
+  test('the record names the node before the command runs, so --rollback puts it back', async () => {
+    const hang = ssh('routy', SET_FALSE, { delayMs: 60_000 });
+    const first = await run(['--yes', '--skip-vps'], { rules: [hang] }, { interrupt: { when: /\$ ssh .* routy -- 'sudo -n tailscale set --advertise-exit-node=false'/ } });
+    expect(first.code, first.stderr).toBe(130);
+    expect(first.stderr).toMatch(/step "advertise" .* was interrupted by SIGINT/);
+    expect(first.stdout).toContain('? may have changed: routy stopped advertising 0.0.0.0/0 and ::/0');
+    expect(RECORD(first.state)).toMatchObject({ status: 'applied', data: { nodes: [expect.objectContaining({ nodeId: 'nRoutyCNTRL', via: 'ssh', unadvertised: true })] } });
+    const back = await run(['--rollback', '--yes'], {}, { state: first.state });
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.sent).toEqual([`routy: ${SET_TRUE}`]);
   });
 });
 

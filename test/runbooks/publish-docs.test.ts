@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { runRunbook, type Rule } from '../fakes/run-runbook.ts';
+import { ROOT, runRunbook, type Rule } from '../fakes/run-runbook.ts';
 import { fixture } from '../fakes/tailscale-scenarios.ts';
 
 // Each test spawns the runbook and a fake per command: generous on a shared, loaded machine.
@@ -50,20 +50,26 @@ function rules(before: unknown, after: unknown, first: Rule[] = []): Rule[] {
   ];
 }
 
-async function run(before: unknown, after: unknown, args: string[] = [], first: Rule[] = [], subprocess = false) {
+async function run(before: unknown, after: unknown, args: string[] = [], first: Rule[] = [], subprocess = false, yes = ['--yes']) {
   const url = await localSite();
-  const r = await runRunbook('publish-docs', ['--yes', '--dir', dir, '--wait', '0', ...args], { scenario: { rules: rules(before, after, first) }, tools: ['tailscale', 'npm'], env: { PUBLISH_DOCS_VERIFY_URL: url }, timeoutMs: 60_000, subprocess });
+  const r = await runRunbook('publish-docs', [...yes, '--dir', dir, '--wait', '0', ...args], { scenario: { rules: rules(before, after, first) }, tools: ['tailscale', 'npm'], env: { PUBLISH_DOCS_VERIFY_URL: url }, timeoutMs: 60_000, subprocess });
   const commands = r.calls.map((c) => `${c.tool} ${c.argv.join(' ')}`);
   expect(commands.some((c) => /funnel/.test(c)), 'never Funnel').toBe(false);
   const writes = commands.filter((c) => !/status --json$/.test(c));
   return { ...r, commands, writes };
 }
 
+// The build runs in this repository wherever the runbook was started, into the folder it serves.
+const build = () => `npm --prefix ${ROOT} run build -- --outDir ${dir}`;
+
 describe('publish-docs', () => {
-  test('builds, serves the folder to the tailnet, checks the URL answers and prints it', async () => {
+  test('builds for its tailnet URL, serves the folder to the tailnet, checks the URL answers and prints it', async () => {
     const r = await run({}, serving(dir), [], [], true);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.writes).toEqual(['npm run build', `tailscale serve --bg --https=443 ${dir}`]);
+    expect(r.writes).toEqual([build(), `tailscale serve --bg --https=443 ${dir}`]);
+    // canonical and og:url are the served URL, not 127.0.0.1 (astro.config.mjs reads AVALANCHE_SITE_URL).
+    expect(r.stdout).toContain(`$ AVALANCHE_SITE_URL=https://${HOST}/ ${build()}`);
+    expect(r.calls.find((c) => c.tool === 'npm')!.env).toContain('AVALANCHE_SITE_URL');
     expect(r.stdout).toContain(`✓ https://${HOST}/ answers with the docs ("Avalanche network")`);
     expect(r.stdout).toContain('✓ tailnet only (no Funnel on port 443)');
     expect(r.stdout).toContain(`The docs are served to the tailnet at https://${HOST}/`);
@@ -73,7 +79,7 @@ describe('publish-docs', () => {
     const r = await run(serving(dir), serving(dir), ['--no-build']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.writes).toEqual([]);
-    expect(r.stdout).toContain(`already serving ${dir} at https://${HOST}/`);
+    expect(r.stdout).toContain(`– skipped: already serving ${dir}`);
   });
 
   test('--stop while serving: removes only the port-443 handler (not serve reset)', async () => {
@@ -88,7 +94,26 @@ describe('publish-docs', () => {
     const r = await run({}, {}, ['--stop']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.writes).toEqual([]);
-    expect(r.stdout).toContain('not serving');
+    expect(r.stdout).toContain('– skipped: the docs are not being served');
+  });
+
+  test('no terminal and no --yes: refuses at the confirmation (exit 2), nothing built or served', async () => {
+    const r = await run({}, serving(dir), [], [], false, []);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/step "confirm" \(Confirm\) failed: expected a terminal to confirm in, or --yes/);
+    expect(r.writes).toEqual([]);
+  });
+
+  test('--no-build with a --dir that holds no built site is bad input (exit 2), before any command', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'publish-docs-empty-'));
+    try {
+      const r = await runRunbook('publish-docs', ['--yes', '--no-build', '--dir', empty], { scenario: { rules: rules({}, {}) }, tools: ['tailscale', 'npm'] });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/step "config" .*expected a built site in .*publish-docs-empty-.* \(its index\.html\); found a folder with no index\.html/);
+      expect(r.calls).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   test('port 443 already serves something else: refuses (exit 2), nothing changed', async () => {
@@ -117,7 +142,7 @@ describe('publish-docs', () => {
     const r = await run({}, {}, [], [{ tool: 'npm', match: ['build'], code: 1, stderr: 'error: Cannot find module astro\n' }]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('step "build"');
-    expect(r.writes).toEqual(['npm run build']);
+    expect(r.writes).toEqual([build()]);
   });
 
   test('the URL does not answer with the docs: exit 1 naming the check', async () => {
@@ -150,7 +175,7 @@ describe('publish-docs', () => {
     const r = await run({}, {}, ['--dry-run']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.calls).toEqual([]);
-    expect(r.stdout).toContain('$ npm run build');
+    expect(r.stdout).toContain(`$ AVALANCHE_SITE_URL='https://<this machine>/' ${build()}`);
     expect(r.stdout).toContain(`$ tailscale serve --bg --https=443 ${dir}`);
   });
 });

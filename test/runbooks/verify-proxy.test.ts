@@ -54,7 +54,7 @@ describe('verify-proxy.mjs', () => {
     ['NetworkPolicy not enforced', { probes: { unlabelled: { stdout: VPN_IP } } }, /expected a pod without the client label is refused: .*; found it got through: the NetworkPolicy is not enforced\. Next: the cluster network plugin must enforce NetworkPolicy/],
     ['the labelled client cannot use the proxy', { probes: { client: { code: 7, stderr: 'curl: (7) Failed to connect to vpn-proxy-iceland.vpn-egress.svc port 8888: Connection refused\n' } } }, /gets through the proxy: curl through http:\/\/vpn-proxy-iceland\.vpn-egress\.svc:8888 .*; found exit 7: curl: \(7\) Failed to connect/],
     ['the Deployment not available', { available: false }, /expected Deployment vpn-proxy-iceland is available: condition Available=True with at least one available replica; found Available=False \(Deployment does not have minimum availability\.\)/],
-    ['the control server refusing the API key', { gluetun: { unauthorized: true } }, /expected verification of vpn-proxy-iceland completed: every check to run; found gluetun control server \/v1\/vpn\/status failed \(exit 1: wget: server returned error: HTTP\/1\.1 401 Unauthorized\); the API key was refused/],
+    ['the control server refusing the API key', { gluetun: { unauthorized: true } }, /expected verification of vpn-proxy-iceland completed: every check to run; found gluetun control server \/v1\/vpn\/status failed \(exit 6: Username\/Password Authentication Failed\.\); the API key was refused/],
   ])('%s: exit 1, naming the step, what was expected and found, and what to do', async (_, o, message) => {
     const r = await runRunbook('verify-proxy', ICELAND, { scenario: scenario(o as never) });
     expect(r.code).toBe(1);

@@ -43,7 +43,7 @@ describe('verify-qbittorrent.mjs', () => {
     expect(deleted).toEqual(started);
     // qBittorrent is asked from inside its own pod (localhost bypass), never through a Service.
     expect(r.calls.filter((c) => c.argv.some((a) => a.includes('/api/v2/'))).map((c) => c.argv.slice(2))).toEqual([
-      ['exec', '-n', 'vpn-egress', 'deploy/qbittorrent', '-c', 'gluetun', '--', 'wget', '-qO-', '-T', '10', 'http://127.0.0.1:8080/api/v2/app/preferences'],
+      ['exec', '-n', 'vpn-egress', 'deploy/qbittorrent', '-c', 'gluetun', '--', 'wget', '-nv', '-O-', '-T', '10', 'http://127.0.0.1:8080/api/v2/app/preferences'],
     ]);
   });
 
@@ -53,7 +53,7 @@ describe('verify-qbittorrent.mjs', () => {
     ['the VPN not running', { gluetun: { status: 'crashed' } }, /found "crashed"/],
     ['the wrong country', { gluetun: { country: 'Netherlands' } }, /expected exit country is Iceland: .*found "Netherlands"/],
     ['the home IP as the exit', { exit: { stdout: `${HOME_IP}\n` } }, /expected the pod's exit IP is not the home IP: qBittorrent to leave through the VPN; found the pod leaves with \[home IP\]/],
-    ['qBittorrent refusing localhost', { qb: { code: 1, stderr: 'wget: server returned error: HTTP/1.1 403 Forbidden\ncommand terminated with exit code 1\n' } }, /enable "Bypass authentication for clients on localhost"/],
+    ['qBittorrent refusing localhost', { qb: { code: 8, stderr: 'http://127.0.0.1:8080/api/v2/app/preferences:\n2026-11-30 10:00:00 ERROR 403: Forbidden.\ncommand terminated with exit code 8\n' } }, /enable "Bypass authentication for clients on localhost"/],
   ])('%s: exit 1 with what was expected, found, and what to do', async (_, o, message) => {
     const r = await runRunbook('verify-qbittorrent', ['--settle', '0'], { scenario: scenario(o as never) });
     expect(r.code).toBe(1);

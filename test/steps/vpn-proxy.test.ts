@@ -2,28 +2,35 @@ import { describe, expect, test } from 'vitest';
 import { InputError } from '../../src/lib/core/errors.ts';
 import { loadInventory } from '../../src/lib/inventory/inventory.ts';
 import { Secret } from '../../src/lib/core/secrets.ts';
-import { keyEnvFor, newApiKey, proxyConfig, proxyTarget, secretManifest, secretValue } from '../../src/lib/steps/vpn-proxy.ts';
+import { DEFAULT_ROOT } from '../../src/lib/inventory/manifests.ts';
+import { loadSetup } from '../../src/lib/harness/setup.ts';
+import { keyEnvFor, newApiKey, proxyConfig, proxyRegions, proxyTarget, secretManifest, secretValue } from '../../src/lib/steps/vpn-proxy.ts';
 
+// The bundled set: expectations are derived from the bundled inventory, never typed here.
 const inv = loadInventory();
+const setup = loadSetup({});
+const proxies = inv.vpn.deployments.filter((d) => d.pattern === 'shared-proxy');
+const ns = inv.kubernetes.namespace;
 
 describe('proxyTarget()', () => {
-  test('reads names, Secrets, the client label and the URL from the inventory and the bundled manifests', () => {
-    const t = proxyTarget(inv, 'netherlands');
+  test.each(proxies.map((p) => [p.region!, p] as const))('%s: names, Secrets, the client label and the URL from the inventory and the bundled manifests', (region, p) => {
+    const t = proxyTarget(inv, region, DEFAULT_ROOT);
     expect(t).toMatchObject({
-      name: 'vpn-proxy-netherlands',
-      country: 'Netherlands',
-      namespace: 'vpn-egress',
-      wireguardSecret: { name: 'vpn-proxy-netherlands-wireguard', key: 'wireguard_private_key' },
-      controlSecret: { name: 'vpn-proxy-netherlands-control-server', key: 'apikey' },
-      keyEnv: 'PROTONVPN_WG_KEY_NETHERLANDS',
-      serviceUrl: 'http://vpn-proxy-netherlands.vpn-egress.svc:8888',
-      clientLabel: { key: 'avalanche.network/vpn-client', value: 'vpn-proxy-netherlands' },
-      gluetun: { resource: 'deploy/vpn-proxy-netherlands', container: 'gluetun', port: 8000, apiKeyEnv: 'GLUETUN_CONTROL_APIKEY' },
+      name: p.name,
+      country: p.country,
+      namespace: ns,
+      kustomizeDir: `${DEFAULT_ROOT.replace(/\/$/, '')}/manifests/${p.name}`,
+      wireguardSecret: { name: `${p.name}-wireguard`, key: 'wireguard_private_key' },
+      controlSecret: { name: `${p.name}-control-server`, key: 'apikey' },
+      keyEnv: `PROTONVPN_WG_KEY_${region.toUpperCase()}`,
+      serviceUrl: `http://${p.name}.${ns}.svc:${inv.vpn.http_proxy_port}`,
+      clientLabel: { key: inv.vpn.client_label, value: p.name },
+      gluetun: { resource: `deploy/${p.name}`, container: 'gluetun', port: inv.vpn.control_server_port, apiKeyEnv: 'GLUETUN_CONTROL_APIKEY' },
     });
     expect(t.objects.map((o) => o.kind)).toEqual(['Namespace', 'Deployment', 'Service', 'NetworkPolicy']);
   });
   test('throws an InputError for an unknown region', () => {
-    expect(() => proxyTarget(inv, 'mars')).toThrow(InputError);
+    expect(() => proxyTarget(inv, 'no-such-region', DEFAULT_ROOT)).toThrow(InputError);
   });
 });
 
@@ -32,23 +39,23 @@ describe('proxyConfig()', () => {
     [{ settle: '-1', echoUrl: 'https://api.ipify.org' }, /--settle -1: expected a whole number of seconds/],
     [{ settle: '5', echoUrl: 'ftp://x' }, /--echo-url ftp:\/\/x: expected an http\(s\) URL/],
   ])('refuses %o', (args, message) => {
-    expect(() => proxyConfig(inv, args, undefined)).toThrow(message);
+    expect(() => proxyConfig(setup, { ...args, probeImage: 'curlimages/curl:8.11.1' }, undefined)).toThrow(message);
   });
   test('defaults to every shared proxy and the inventory context', () => {
-    const c = proxyConfig(inv, { settle: '60', echoUrl: 'https://api.ipify.org' }, undefined);
-    expect(c.targets.map((t) => t.region)).toEqual(['iceland', 'netherlands']);
-    expect(c).toMatchObject({ context: 'avalanche', contextFromFlag: false, managedBy: 'avalanche-runbooks', settleS: 60 });
+    const c = proxyConfig(setup, { settle: '60', echoUrl: 'https://api.ipify.org', probeImage: 'curlimages/curl:8.11.1' }, undefined);
+    expect(c.targets.map((t) => t.region)).toEqual(proxyRegions(inv));
+    expect(c).toMatchObject({ context: inv.kubernetes.context, contextFromFlag: false, managedBy: inv.kubernetes.labels.managed_by, egress: { settleS: 60, home: {} } });
   });
 });
 
 describe('secretManifest()', () => {
-  const t = proxyTarget(inv, 'iceland');
+  const t = proxyTarget(inv, proxies[0]!.region!, DEFAULT_ROOT);
   test('puts the value base64 in data, with the labels; a placeholder when there is no value yet', () => {
     const s = secretManifest(t, 'wireguard', new Secret('k', 'value-123', '$K'), { 'app.kubernetes.io/managed-by': 'avalanche-runbooks' });
     expect(s).toEqual({
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'vpn-proxy-iceland-wireguard', namespace: 'vpn-egress', labels: { 'app.kubernetes.io/name': 'vpn-proxy-iceland', 'app.kubernetes.io/managed-by': 'avalanche-runbooks' } },
+      metadata: { name: `${t.name}-wireguard`, namespace: ns, labels: { 'app.kubernetes.io/name': t.name, 'app.kubernetes.io/managed-by': 'avalanche-runbooks' } },
       type: 'Opaque',
       data: { wireguard_private_key: Buffer.from('value-123').toString('base64') },
     });
@@ -64,6 +71,6 @@ describe('newApiKey() / keyEnvFor()', () => {
     expect(newApiKey()).not.toBe(a);
   });
   test('the key variable is named after the region', () => {
-    expect(keyEnvFor('iceland')).toBe('PROTONVPN_WG_KEY_ICELAND');
+    expect(keyEnvFor('south-pole')).toBe('PROTONVPN_WG_KEY_SOUTH_POLE');
   });
 });

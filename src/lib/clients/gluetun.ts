@@ -5,12 +5,18 @@
  * 127.0.0.1:8000 and give the container its API key as an environment variable (GLUETUN_CONTROL_APIKEY,
  * used to build HTTP_CONTROL_SERVER_AUTH_DEFAULT_ROLE). A shell in the container expands that variable
  * itself, so the key never leaves the cluster: not in our argv, not on our stdin, not in our memory.
- * The image ships busybox `sh` and `wget` (gluetun Dockerfile: `apk add ... wget`; research/gluetun.md §5).
+ * The image is alpine with busybox `sh` and GNU wget, which `apk add wget` installs over busybox's
+ * (https://github.com/qdm12/gluetun/blob/v3.41.1/Dockerfile). GNU wget runs with -nv: quiet on success
+ * (one log line on stderr), but it prints why it failed, which -q would not (see explainWget).
  *
- * Routes and shapes (research/gluetun.md §2, gluetun v3.41 internal/server):
+ * Routes and shapes (gluetun v3.41.1 internal/server: vpn.go, publicip.go, portforward.go, wrappers.go):
  *   GET /v1/vpn/status   {"status":"running"}  (starting, running, stopping, stopped, crashed, completed)
  *   GET /v1/publicip/ip  {"public_ip","country","region","city",...}; all but public_ip are omitempty
- *   GET /v1/portforward  v3.41.1: {"port":N}; v3.41.2+: {"port":N,"ports":[N]}; 0 = none
+ *   GET /v1/portforward  {"port":N} (0 = none), or {"ports":[...]} when several are forwarded. The
+ *                        {"port":N,"ports":[...]} shape came after v3.41.1: qdm12/gluetun's tags stop there;
+ *                        the project moved to passteque/gluetun, where v3.41.3 and master answer it
+ *                        (https://github.com/passteque/gluetun/blob/v3.41.3/internal/server/portforward.go).
+ *                        Both are read below.
  */
 import { AvalancheError } from '../core/errors.ts';
 import type { Kube } from './kube.ts';
@@ -52,7 +58,7 @@ export class GluetunError extends AvalancheError {
 export function controlScript(apiKeyEnv: string | undefined, port: number): string {
   if (apiKeyEnv !== undefined && !/^[A-Z_][A-Z0-9_]*$/.test(apiKeyEnv)) throw new TypeError(`not an environment variable name: ${apiKeyEnv}`);
   const header = apiKeyEnv ? ` --header "X-API-Key: $${apiKeyEnv}"` : '';
-  return `wget -qO- -T 10${header} "http://127.0.0.1:${port}$1"`;
+  return `wget -nv -O- -T 10${header} "http://127.0.0.1:${port}$1"`;
 }
 
 export class Gluetun {
@@ -90,27 +96,46 @@ export class Gluetun {
 
   /** Fetches a URL from inside the pod's network namespace (what the VPN's peers see). */
   async fetchFromPod(url: string, timeoutS = 15): Promise<string | undefined> {
-    const r = await this.#kube.exec(this.target, ['wget', '-qO-', '-T', String(timeoutS), url], { okCodes: 'any', timeoutMs: (timeoutS + 15) * 1000 });
+    const r = await this.#kube.exec(this.target, ['wget', '-nv', '-O-', '-T', String(timeoutS), url], { okCodes: 'any', timeoutMs: (timeoutS + 15) * 1000 });
     if (!r.ran) return undefined;
     if (r.code !== 0) throw new GluetunError(explainWget(url, r.code, r.stderr));
     return r.stdout.trim();
   }
 }
 
-/** busybox wget's failure, with the likely cause. */
+/**
+ * The HTTP status of a failed GNU wget: exit 6 is its authentication failure (a 401), exit 8 "server issued
+ * an error response" with the status in its `ERROR 403: Forbidden.` line (wget(1), EXIT STATUS; checked
+ * against GNU Wget 1.21.3 on 127.0.0.1: 401 gives "Username/Password Authentication Failed." and exit 6,
+ * 403/404/500 give "ERROR <status>: <reason>." and exit 8, a closed port "failed: Connection refused." and 4).
+ */
+export function wgetHttpStatus(code: number, stderr: string): number | undefined {
+  if (code === 6) return 401;
+  const m = /ERROR (\d{3})\b/.exec(stderr);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** GNU wget's failure (or kubectl's, when it could not exec), with the likely cause. */
 export function explainWget(what: string, code: number, stderr: string): string {
-  // wget's own line says what happened; kubectl adds "command terminated with exit code N" after it.
-  const lines = stderr.trim().split('\n').filter(Boolean);
-  const s = lines.find((l) => /^wget: /.test(l)) ?? lines.at(-1) ?? '';
-  const hint = /401|403/.test(s)
+  // GNU wget -nv prints "<url>:" then "<date> ERROR 403: Forbidden."; kubectl adds "command terminated with exit code N".
+  const lines = stderr.trim().split('\n').map((l) => l.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /, '').trim()).filter((l) => l && !/^command terminated with exit code/.test(l) && !/^https?:\/\/\S+:$/.test(l));
+  const s = lines.find((l) => /ERROR \d{3}|Authentication Failed|failed:|timed out|Read error|unable to resolve/i.test(l)) ?? lines.at(-1) ?? '';
+  const status = wgetHttpStatus(code, stderr);
+  const hint = status === 401
     ? 'the API key was refused: the control-server Secret and HTTP_CONTROL_SERVER_AUTH_DEFAULT_ROLE disagree; re-run phase2-deploy-proxy.mjs'
-    : /refused/i.test(s)
-      ? 'nothing listens there: is the container running and its control server enabled?'
-      : /timed out|timeout/i.test(s)
-        ? 'no answer in time: the VPN may be down or still connecting'
-        : /not found|error: container|unable to upgrade/i.test(s)
-          ? 'kubectl could not exec into the container: is the pod running?'
-          : 'see the message';
+    : status === 403
+      ? 'the server refused the request (403)'
+      : status !== undefined
+        ? `the server answered HTTP ${status}`
+        : /refused/i.test(s)
+          ? 'nothing listens there: is the container running and its control server enabled?'
+          : /timed out|timeout/i.test(s)
+            ? 'no answer in time: the VPN may be down or still connecting'
+            : /not found|error: container|unable to upgrade|executable file/i.test(s)
+              ? 'kubectl could not exec into the container: is the pod running?'
+              : code === 4
+                ? 'a network failure inside the pod'
+                : 'see the message';
   return `${what} failed (exit ${code}: ${s || 'no message'}); ${hint}.`;
 }
 

@@ -4,7 +4,14 @@
  * step can tell "not checked" from "absent" (null).
  *
  * kubectl facts used here (https://kubernetes.io/docs/reference/kubectl/generated/):
- * - `kubectl diff` exits 0 for no differences, 1 for differences, >1 for an error.
+ * - `kubectl diff` exits 0 for no differences, 1 for differences, >1 for an error; an external diff tool
+ *   (KUBECTL_EXTERNAL_DIFF) "is expected to follow that convention" (kubectl diff --help). The exit status
+ *   is the answer; the output's format is the tool's, so it only helps to tell which objects differ.
+ * - `kubectl apply` applies the objects one by one, goes on past an object the server refuses, prints
+ *   `<kind>[.<group>]/<name> serverside-applied` for each one applied and exits 1 if any failed
+ *   (ApplyOptions.Run, https://github.com/kubernetes/kubectl/blob/v0.33.0/pkg/cmd/apply/apply.go).
+ * - Every call has a process timeout (at most 30 s, or the wait the operator asked for, such as
+ *   --rollout-timeout): a hung kubectl fails the step naming the command.
  * - `apply --server-side --field-manager=NAME` records NAME as the owner of the fields it sets, so anyone
  *   can see what the runbooks manage (`kubectl get -o yaml --show-managed-fields`).
  * - `rollout status --timeout=Ns` exits non-zero with "timed out waiting for the condition" on timeout.
@@ -92,7 +99,7 @@ export class Kube {
       mode: 'read',
       okCodes: [0, 1],
       input: 'stdin' in source ? source.stdin : undefined,
-      timeoutMs: 60_000,
+      timeoutMs: 30_000,
     });
     return r.ran ? { changed: r.code === 1, text: r.stdout } : undefined;
   }
@@ -104,23 +111,25 @@ export class Kube {
     return this.#run(this.argv('apply', '--server-side', `--field-manager=${this.fieldManager}`, ...extra, ...src), {
       mode: opts.check ? 'check' : 'write',
       input: 'stdin' in source ? source.stdin : undefined,
-      timeoutMs: 60_000,
+      timeoutMs: 30_000,
     });
   }
 
   async rolloutStatus(ref: ObjectRef, timeoutS: number): Promise<CommandResult> {
+    // A wait the operator asked for (--rollout-timeout): kubectl ends it itself; ours is the backstop.
     return this.#run(this.argv('rollout', 'status', `${ref.kind.toLowerCase()}/${ref.name}`, '-n', ref.namespace!, `--timeout=${timeoutS}s`), {
-      timeoutMs: (timeoutS + 30) * 1000,
+      timeoutMs: (timeoutS + 10) * 1000,
     });
   }
 
   async rolloutRestart(ref: ObjectRef): Promise<CommandResult> {
-    return this.#run(this.argv('rollout', 'restart', `${ref.kind.toLowerCase()}/${ref.name}`, '-n', ref.namespace!), { mode: 'write' });
+    return this.#run(this.argv('rollout', 'restart', `${ref.kind.toLowerCase()}/${ref.name}`, '-n', ref.namespace!), { mode: 'write', timeoutMs: 30_000 });
   }
 
   async delete(ref: ObjectRef): Promise<CommandResult> {
     const ns = ref.namespace ? ['-n', ref.namespace] : [];
-    return this.#run(this.argv('delete', kindArg(ref), ref.name, ...ns, '--ignore-not-found', '--wait=true', '--timeout=120s'), { mode: 'write', timeoutMs: 150_000 });
+    // --timeout bounds kubectl's wait for the object to go (finalizers); the process gets a few seconds more.
+    return this.#run(this.argv('delete', kindArg(ref), ref.name, ...ns, '--ignore-not-found', '--wait=true', '--timeout=20s'), { mode: 'write', timeoutMs: 30_000 });
   }
 
   /** Runs a command in a container (read-only by intent: status endpoints). */
@@ -142,11 +151,12 @@ export class Kube {
     try {
       const r = await this.#run(
         this.argv('run', p.name, '-n', p.namespace, `--image=${p.image}`, '--restart=Never', '--rm', '-i', '--quiet', `--labels=${labels}`, `--pod-running-timeout=${p.timeoutS}s`, '--command', '--', ...p.command),
-        { mode: 'write', okCodes: 'any', timeoutMs: (p.timeoutS * 2 + 30) * 1000 },
+        // The pod's start (image pull) plus its command (curl --max-time 20 at most).
+        { mode: 'write', okCodes: 'any', timeoutMs: (p.timeoutS + 20) * 1000 },
       );
       return r.ran ? { code: r.code, stdout: r.stdout, stderr: r.stderr } : undefined;
     } finally {
-      await this.#run(this.argv('delete', 'pod', p.name, '-n', p.namespace, '--ignore-not-found', '--wait=false'), { mode: 'write', okCodes: [0, 1], timeoutMs: 30_000 });
+      await this.#run(this.argv('delete', 'pod', p.name, '-n', p.namespace, '--ignore-not-found', '--wait=false'), { mode: 'write', okCodes: [0, 1], timeoutMs: 20_000 });
     }
   }
 }
@@ -158,13 +168,22 @@ function kindArg(ref: ObjectRef): string {
 }
 
 /**
- * Objects named by `kubectl diff`'s per-object headers (`diff -u -N /tmp/LIVE-1/apps.v1.Deployment.ns.name ...`).
- * kubectl names each file `[group.]version.Kind.namespace.name`, the namespace empty for cluster-scoped
- * kinds (`v1.Namespace..vpn-egress`): kubernetes/kubectl pkg/cmd/diff/diff.go, InfoObject.Name().
+ * Objects named in `kubectl diff`'s output. kubectl writes each object to a file named
+ * `[group.]version.Kind.namespace.name` (the namespace empty for cluster-scoped kinds: `v1.Namespace..vpn-egress`)
+ * in a LIVE-<n> and a MERGED-<n> directory, and runs the diff tool on the two directories
+ * (https://github.com/kubernetes/kubectl/blob/v0.33.0/pkg/cmd/diff/diff.go, InfoObject.Name() and
+ * DiffProgram). Any tool that names the files it compares (`diff -u -N`, the default; `diff -u`; colordiff)
+ * names the LIVE path; a tool that does not (dyff --omit-header) names none, and then only the exit
+ * status tells: see Kube.diff.
  */
 export function diffObjects(text: string): ObjectRef[] {
   const refs: ObjectRef[] = [];
-  for (const m of text.matchAll(/^diff -u -N \S*\/LIVE-[^/\s]+\/(\S+) /gm)) {
+  // ANSI colours (colordiff) removed first; each object once, even when named by two header lines.
+  const plain = text.replace(/\x1b\[[0-9;]*m/g, '');
+  const seen = new Set<string>();
+  for (const m of plain.matchAll(/\/LIVE-[^/\s]+\/([^\s/]+)/g)) {
+    if (seen.has(m[1]!)) continue;
+    seen.add(m[1]!);
     const parts = m[1].split('.');
     const k = parts.findIndex((p) => /^[A-Z]/.test(p));
     if (k < 1) continue;
@@ -173,6 +192,26 @@ export function diffObjects(text: string): ObjectRef[] {
     refs.push({ kind: parts[k], name: name.join('.'), ...(namespace ? { namespace } : {}) });
   }
   return refs;
+}
+
+/**
+ * The objects a `kubectl apply` (server-side) printed as applied: `deployment.apps/x serverside-applied`,
+ * `namespace/x serverside-applied`, as kind (lower case) and name. After a failure these went through.
+ */
+export function appliedObjects(stdout: string): Array<{ kind: string; name: string }> {
+  return [...stdout.matchAll(/^([a-z0-9]+)(?:\.[a-z0-9.-]+)?\/(\S+) serverside-applied\b/gm)].map((m) => ({ kind: m[1]!, name: m[2]! }));
+}
+
+/** What to do about a refused `kubectl apply`, from kubectl's and the API server's own words. */
+export function applyAdvice(message: string): string {
+  const ns = /namespaces? "([^"]+)" not found/.exec(message);
+  if (ns) return `the namespace ${ns[1]} does not exist: create it first (or run without --dry-run=server, which applies the Namespace before the objects in it)`;
+  if (/admission webhook "[^"]*" denied/.test(message)) return 'an admission webhook refused it: its message above says why; change the manifest or the policy it enforces, then run again';
+  if (/\(Forbidden\)|is forbidden/.test(message)) return 'your kubectl user may not do this: ask for the RBAC permission named above, or use a context that has it';
+  if (/Apply failed with \d+ conflicts?|conflicts? with "/.test(message)) return 'another field manager owns these fields (see above): change them there, or take them over with --force-conflicts by hand';
+  if (/Unable to connect|connection refused|i\/o timeout|context deadline exceeded|did not finish within|EOF/.test(message)) return 'the API server did not answer: check the connection to the cluster, then run again';
+  if (/is invalid|Invalid value|Required value|unknown field|strict decoding error/.test(message)) return 'run `npm run lint`, fix the manifest it names, and run again';
+  return "read kubectl's message above, fix the cause and run again";
 }
 
 /** A live object made fit to re-apply (undo): server-set fields removed. */

@@ -11,7 +11,7 @@ export const TRUST_CREDENTIALS_DOC = 'https://tailscale.com/kb/1623/';
 
 /**
  * The OAuth scope each call needs. Names from the published OpenAPI spec ("OAuth Scope: ..." on each
- * operation) and ../shared/research/tailscale.md §7.
+ * operation) and https://tailscale.com/api.
  */
 export function scopeFor(method: string, path: string): string {
   const write = method !== 'GET';
@@ -32,6 +32,8 @@ export class TailscaleApiError extends AvalancheError {
     this.status = status;
     this.method = method;
     this.path = path;
+    // A 4xx is the API refusing the request: nothing was changed (5xx and network errors leave it unknown).
+    this.refused = status >= 400 && status < 500;
   }
 }
 

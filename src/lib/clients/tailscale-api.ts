@@ -1,6 +1,6 @@
 /**
  * A typed client of the Tailscale API v2, for the calls the runbooks make: devices, routes, split DNS and
- * the policy file. Shapes and semantics: ../shared/research/tailscale.md §4 and §7, and the published
+ * the policy file. Shapes and semantics: the published
  * OpenAPI spec (https://tailscale.com/api). Transport, auth and retries: ./tailscale-http.ts.
  */
 import { InputError } from '../core/errors.ts';
@@ -43,7 +43,7 @@ export interface PolicyFile {
 }
 
 export interface TailscaleApiOptions extends TransportOptions {
-  /** "-" is the key's own tailnet (research §7). */
+  /** "-" is the key's own tailnet (https://tailscale.com/api#tag/devices). */
   tailnet?: string;
 }
 
@@ -68,7 +68,7 @@ export class TailscaleApi {
     return `/api/v2/tailnet/${encodeURIComponent(this.tailnet)}/${suffix}`;
   }
 
-  /** All devices with every field (the default field set omits the routes: research §7). */
+  /** All devices with every field (the default field set omits the routes: https://tailscale.com/api#tag/devices/GET/tailnet/{tailnet}/devices). */
   async listDevices(): Promise<ApiDevice[]> {
     const body = await this.#json<{ devices?: ApiDevice[] }>('GET', this.tailnetPath('devices?fields=all'));
     return body?.devices ?? [];
@@ -78,7 +78,7 @@ export class TailscaleApi {
     return normaliseRoutes(await this.#json<DeviceRoutes>('GET', `/api/v2/device/${encodeURIComponent(deviceId)}/routes`));
   }
 
-  /** Replaces the device's set of enabled (approved) routes (research §7): send the whole wanted set. */
+  /** Replaces the device's set of enabled (approved) routes (https://tailscale.com/api#tag/devices): send the whole wanted set. */
   async setRoutes(deviceId: string, routes: string[]): Promise<DeviceRoutes> {
     const path = `/api/v2/device/${encodeURIComponent(deviceId)}/routes`;
     return normaliseRoutes(await this.#json<DeviceRoutes>('POST', path, { body: JSON.stringify({ routes }) }));
@@ -88,7 +88,7 @@ export class TailscaleApi {
     return (await this.#json<SplitDns>('GET', this.tailnetPath('dns/split-dns'))) ?? {};
   }
 
-  /** Partial update: only the domains named change; `null` removes one (research §4). Returns the whole map. */
+  /** Partial update: only the domains named change; `null` removes one (https://tailscale.com/api#tag/dns/PATCH/tailnet/{tailnet}/dns/split-dns). Returns the whole map. */
   async patchSplitDns(patch: Record<string, string[] | null>): Promise<SplitDns> {
     return (await this.#json<SplitDns>('PATCH', this.tailnetPath('dns/split-dns'), { body: JSON.stringify(patch) })) ?? {};
   }
@@ -99,14 +99,23 @@ export class TailscaleApi {
     return { hujson: res.text, etag: res.headers.get('etag') ?? '' };
   }
 
-  /** Validates a whole policy (and runs its tests) without applying it; throws PolicyInvalidError on a problem. */
-  async validatePolicy(hujson: string): Promise<void> {
+  /**
+   * Validates a whole policy (and runs its tests) without applying it; returns the API's warnings and throws
+   * PolicyInvalidError when it reports an error. The answer is 200 either way: an empty body or {} when clean,
+   * else {"message", "data": [{user, errors, warnings}]} (ACLTestFailureSummary in tailscale's
+   * client/tailscale/acl.go at v1.102.3). A message that comes with warnings and no errors, such as
+   * {"message":"warning(s) found"}, does not reject the policy.
+   */
+  async validatePolicy(hujson: string): Promise<{ warnings: string[] }> {
     const path = this.tailnetPath('acl/validate');
     const res = await this.http.request('POST', path, { body: hujson, contentType: 'application/hujson' });
-    // 200 even for a bad policy: an empty body or {} means valid, {"message", "data"} means not (publicapi/tailnet.md).
     const parsed = res.text.trim() ? safeJson(res.text) : {};
     const message = typeof parsed?.message === 'string' ? parsed.message : '';
-    if (message) throw new PolicyInvalidError(path, message, flattenErrorData(parsed?.data));
+    const errors = flattenErrorData(parsed?.data, 'errors');
+    const warnings = flattenErrorData(parsed?.data, 'warnings');
+    const onlyWarnings = !errors.length && (warnings.length > 0 || /^warnings?\b|warning\(s\)/i.test(message));
+    if (message && !onlyWarnings) throw new PolicyInvalidError(path, message, [...errors, ...warnings]);
+    return { warnings: warnings.length ? warnings : message ? [message] : [] };
   }
 
   /** Applies a policy only if the live one still has `etag`; a concurrent edit gives PolicyConflictError (412). */
@@ -167,12 +176,11 @@ function normaliseRoutes(r: Partial<DeviceRoutes> | null): DeviceRoutes {
   return { advertisedRoutes: r?.advertisedRoutes ?? [], enabledRoutes: r?.enabledRoutes ?? [] };
 }
 
-/** `data` of an API error: [{user, errors: [...]}] (tailscale-client-go-v2 APIErrorData). */
-function flattenErrorData(data: unknown): string[] {
+/** One list of `data` of a validation answer: [{user, errors: [...], warnings: [...]}], each item prefixed with its user. */
+function flattenErrorData(data: unknown, field: 'errors' | 'warnings'): string[] {
   if (!Array.isArray(data)) return [];
   return data.flatMap((d) => {
     const who = typeof d?.user === 'string' && d.user ? `${d.user}: ` : '';
-    const list = [...(Array.isArray(d?.errors) ? d.errors : []), ...(Array.isArray(d?.warnings) ? d.warnings : [])];
-    return list.map((e: unknown) => `${who}${String(e)}`);
+    return (Array.isArray(d?.[field]) ? d[field] : []).map((e: unknown) => `${who}${String(e)}`);
   });
 }

@@ -1,7 +1,7 @@
 /**
  * Pure parsers of the tailscale CLI's text and JSON output (no process is run here).
  * Formats come from the CLI source (cmd/tailscale/cli/{version,dns-status,dns-query,serve_v2}.go) and
- * ../shared/research/tailscale.md §4-§5. Text formats are used where --json is recent (dns --json is v1.96+).
+ * https://tailscale.com/kb/1080/cli. Text formats are used where --json is recent (dns --json is v1.96+).
  * `tailscale status --json` and `debug prefs` live in ./tailscale-status.ts and are re-exported here.
  */
 import { CliOutputError } from './tailscale-status.ts';

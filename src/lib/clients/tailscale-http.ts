@@ -7,6 +7,9 @@
  *   Retrying is safe because every call the runbooks make is idempotent: routes and split DNS are
  *   set-to-value, and the policy POST carries If-Match.
  * - 401/403 stop at once with a TailscaleAuthError naming the scope the call needs.
+ * - Bounded: each attempt has its own timeout (10 s), and a call with all its retries has a deadline (30 s):
+ *   an API that accepts the connection and never answers fails the call within the deadline, naming it.
+ *   `signal` (the step's: Ctrl-C or its budget) stops it at once.
  */
 import { InputError } from '../core/errors.ts';
 import { TailscaleApiError, TailscaleAuthError } from './tailscale-api-errors.ts';
@@ -27,6 +30,12 @@ export interface TransportOptions {
   /** A Retry-After longer than this stops the run instead of sleeping through it. */
   maxRetryAfterMs?: number;
   timeoutMs?: number;
+  /** A call, retries included, ends by then (default 30 s). */
+  deadlineMs?: number;
+  /** Aborts the call (Ctrl-C, the step's budget). */
+  signal?: AbortSignal;
+  /** Tests only: every wait is multiplied by this; messages keep the real figures. */
+  timeScale?: number;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   onEvent?: (event: ApiEvent) => void;
@@ -82,7 +91,7 @@ export class ApiTransport {
   readonly baseUrl: string;
   readonly maxAttempts: number;
   #key: string;
-  #opts: Required<Omit<TransportOptions, 'apiKey' | 'baseUrl' | 'maxAttempts' | 'onEvent'>> & Pick<TransportOptions, 'onEvent'>;
+  #opts: Required<Omit<TransportOptions, 'apiKey' | 'baseUrl' | 'maxAttempts' | 'onEvent' | 'signal'>> & Pick<TransportOptions, 'onEvent' | 'signal'>;
 
   constructor(options: TransportOptions) {
     if (!options.apiKey) throw new InputError('No Tailscale API key was given; set TAILSCALE_API_KEY (see the runbook page for how to create one).');
@@ -93,7 +102,10 @@ export class ApiTransport {
       baseDelayMs: options.baseDelayMs ?? 500,
       maxDelayMs: options.maxDelayMs ?? 8000,
       maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
-      timeoutMs: options.timeoutMs ?? 30_000,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      deadlineMs: options.deadlineMs ?? 30_000,
+      timeScale: options.timeScale ?? 1,
+      signal: options.signal,
       fetch: options.fetch ?? globalThis.fetch,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       onEvent: options.onEvent,
@@ -107,19 +119,26 @@ export class ApiTransport {
   /** Sends one call, retrying what is worth retrying; resolves only with a 2xx response. */
   async request(method: string, path: string, init: ApiRequest = {}): Promise<ApiResponse> {
     const shown = path.replace(/\?.*$/, '');
+    const { timeScale: scale, signal } = this.#opts;
+    const deadline = Date.now() + this.#opts.deadlineMs * scale;
+    const left = () => deadline - Date.now();
+    const unreachable = (attempt: number, reason: string) =>
+      new TailscaleApiError(method, shown, 0, `The Tailscale API at ${this.baseUrl} did not answer ${method} ${shown} (${attempt} attempt(s) within ${Math.round(this.#opts.deadlineMs / 1000)} s): ${reason}. Check this machine's internet connection, or TAILSCALE_API_URL.`, 'E_TS_API_UNREACHABLE');
     for (let attempt = 1; ; attempt++) {
       this.#opts.onEvent?.({ type: 'request', method, path: shown, attempt });
       const headers: Record<string, string> = { Authorization: `Bearer ${this.#key}`, Accept: init.accept ?? 'application/json', ...init.headers };
       if (init.contentType) headers['Content-Type'] = init.contentType;
       let res: Response;
       try {
-        res = await this.#opts.fetch(this.baseUrl + path, { method, headers, body: init.body, signal: AbortSignal.timeout(this.#opts.timeoutMs) });
+        const bound = AbortSignal.timeout(Math.max(1, Math.min(this.#opts.timeoutMs * scale, left())));
+        res = await this.#opts.fetch(this.baseUrl + path, { method, headers, body: init.body, signal: signal ? AbortSignal.any([bound, signal]) : bound });
       } catch (error) {
-        const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-        if (attempt >= this.maxAttempts) {
-          throw new TailscaleApiError(method, shown, 0, `Could not reach the Tailscale API at ${this.baseUrl} (${method} ${shown}) after ${attempt} attempts: ${reason}. Check this machine's internet connection, or TAILSCALE_API_URL.`, 'E_TS_API_UNREACHABLE');
-        }
-        await this.#wait(method, shown, 'network', attempt, this.#backoff(attempt));
+        if (signal?.aborted) throw signal.reason;
+        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || (error.cause as Error | undefined)?.name === 'TimeoutError');
+        const reason = timedOut ? `no answer within ${Math.round(this.#opts.timeoutMs / 1000)} s` : error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+        const delay = this.#backoff(attempt);
+        if (attempt >= this.maxAttempts || left() <= delay * scale) throw unreachable(attempt, reason);
+        await this.#wait(method, shown, 'network', attempt, delay);
         continue;
       }
       const text = await res.text();
@@ -132,8 +151,11 @@ export class ApiTransport {
         if (retryAfter !== undefined && retryAfter > this.#opts.maxRetryAfterMs) {
           throw new TailscaleApiError(method, shown, res.status, `Tailscale API rate limit: ${method} ${shown} answered ${res.status} with Retry-After ${Math.ceil(retryAfter / 1000)} s. Wait that long and run again; nothing more was sent.`, 'E_TS_API_RATE_LIMITED');
         }
-        await this.#wait(method, shown, res.status, attempt, retryAfter ?? this.#backoff(attempt));
-        continue;
+        const delay = retryAfter ?? this.#backoff(attempt);
+        if (left() > delay * scale) {
+          await this.#wait(method, shown, res.status, attempt, delay);
+          continue;
+        }
       }
       const tries = retriable ? ` after ${attempt} attempts` : '';
       const hint = retriable ? ' Tailscale may be having an outage (https://status.tailscale.com); run again later.' : '';
@@ -148,6 +170,6 @@ export class ApiTransport {
 
   async #wait(method: string, path: string, status: number | 'network', attempt: number, delayMs: number): Promise<void> {
     this.#opts.onEvent?.({ type: 'retry', method, path, status, attempt, maxAttempts: this.maxAttempts, delayMs });
-    await this.#opts.sleep(delayMs);
+    await this.#opts.sleep(delayMs * this.#opts.timeScale);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The tailnet policy file (HuJSON) as the runbooks need it: parse it with file:line errors, tell whether an
  * auto-approver covers a route for a device's tags, and show a line diff against the live policy.
- * Syntax: ../shared/research/tailscale.md §2-§3 (docs/reference/syntax/policy-file#auto-approvers).
+ * Syntax: https://tailscale.com/kb/1337/policy-syntax (auto-approvers: #auto-approvers).
  */
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { DataFileError } from '../core/errors.ts';
@@ -37,7 +37,7 @@ export function prefixWithin(inner: string, outer: string): boolean {
 
 /**
  * The approver that auto-approves `route` for a device with `tags`, or undefined. Only tags are matched:
- * a tagged device's identity is its tag (research §2), and the docs recommend a tag as the approver.
+ * a tagged device's identity is its tag (https://tailscale.com/kb/1068/tags), and the docs recommend a tag as the approver.
  */
 export function autoApproverFor(policy: PolicyDoc, route: string, tags: string[]): string | undefined {
   for (const [prefix, approvers] of Object.entries(policy.autoApprovers?.routes ?? {})) {

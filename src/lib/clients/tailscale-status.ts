@@ -1,7 +1,7 @@
 /**
  * `tailscale status --json`, typed: the fields the runbooks read, validated loosely (the help text warns the
  * format is "subject to change", so unknown fields are kept and only what we use is required).
- * Field meanings: ../shared/research/tailscale.md §5 (ipn/ipnstate/ipnstate.go).
+ * Field meanings: ipn/ipnstate/ipnstate.go, https://github.com/tailscale/tailscale/blob/v1.76.0/ipn/ipnstate/ipnstate.go.
  */
 import { z } from 'zod';
 import { AvalancheError } from '../core/errors.ts';
@@ -78,7 +78,7 @@ export function findNode(status: TailscaleStatus, name: string): PeerStatus | un
   return nodes.find((p) => dnsName(p).split('.')[0] === name) ?? nodes.find((p) => p.HostName === name);
 }
 
-/** Whether the node is offered as an exit node: exit routes in AllowedIPs, or the flag (research §5, §6). */
+/** Whether the node is offered as an exit node: exit routes in AllowedIPs, or the flag (ipnstate.go's PeerStatus.ExitNodeOption). */
 export function offersExitNode(peer: PeerStatus): boolean {
   return peer.ExitNodeOption || peer.AllowedIPs.some((ip) => EXIT_ROUTES.includes(ip));
 }
@@ -108,7 +108,7 @@ const prefsSchema = z.looseObject({
 });
 export type TailscalePrefs = z.infer<typeof prefsSchema>;
 
-/** Parses `tailscale debug prefs`: RouteAll is --accept-routes, CorpDNS is --accept-dns (research §5). */
+/** Parses `tailscale debug prefs`: RouteAll is --accept-routes, CorpDNS is --accept-dns (ipn/prefs.go, https://github.com/tailscale/tailscale/blob/v1.76.0/ipn/prefs.go). */
 export function parsePrefs(text: string): TailscalePrefs {
   let raw: unknown;
   try {

@@ -6,6 +6,11 @@ export class AvalancheError extends Error {
   readonly code: string;
   /** Process exit code a runbook should end with when this error escapes. */
   readonly exitCode: number;
+  /**
+   * true when the error proves the change it interrupted did not happen (an HTTP 4xx: the server refused
+   * it). A change that fails with such an error is not listed as "may have changed" and not undone.
+   */
+  refused = false;
   constructor(code: string, message: string, exitCode = 1) {
     super(message);
     this.name = new.target.name;

@@ -26,8 +26,11 @@ export interface RawResult {
   notFound?: boolean;
   timedOut?: boolean;
 }
-/** The seam tests and the harness use: run argv with optional stdin, a timeout and an environment. */
-export type Exec = (argv: string[], opts: { input?: string; timeoutMs: number; env: NodeJS.ProcessEnv }) => Promise<RawResult>;
+/**
+ * The seam tests and the harness use: run argv with optional stdin, a timeout and an environment. When
+ * `signal` aborts (Ctrl-C, or the step's time budget spent), the command and its children are killed.
+ */
+export type Exec = (argv: string[], opts: { input?: string; timeoutMs: number; env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<RawResult>;
 
 // zx hands spawn() the quoted command plus an empty args array with `shell` set, which Node 24 flags
 // with DEP0190 on stderr (https://nodejs.org/api/deprecations.html#DEP0190); drop the empty array.
@@ -43,11 +46,13 @@ const killGroup = async (pid: number | `${number}`, signal: NodeJS.Signals = 'SI
   }
 };
 
-export const realExec: Exec = async (argv, { input, timeoutMs, env }) => {
+export const realExec: Exec = async (argv, { input, timeoutMs, env, signal }) => {
   const started = Date.now();
   // No input: stdin is /dev/null, so a tool that would prompt gets EOF instead of hanging the runbook.
   const stdio = [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] as const;
-  const out = await $({ input, env, nothrow: true, quiet: true, verbose: false, timeout: timeoutMs, stdio: [...stdio], spawn: spawnQuiet, kill: killGroup })`${argv}`;
+  // `signal`: zx kills the command (its whole process group, killGroup) when it aborts
+  // (https://google.github.io/zx/process-promise#abort).
+  const out = await $({ input, env, nothrow: true, quiet: true, verbose: false, timeout: timeoutMs, signal, stdio: [...stdio], spawn: spawnQuiet, kill: killGroup })`${argv}`;
   const code = out.exitCode ?? 128;
   return {
     code,
@@ -56,7 +61,7 @@ export const realExec: Exec = async (argv, { input, timeoutMs, env }) => {
     // zx runs the array through bash, which answers 127 for a command it cannot find. Match the program's
     // own name: ssh also exits 127 when the *remote* command is missing, and that is not "ssh not found".
     notFound: code === 127 && out.stderr.split('\n').some((l) => l.includes(`${argv[0]}: command not found`) || l.includes(`${argv[0]}: No such file`)),
-    timedOut: out.signal !== null && Date.now() - started >= timeoutMs,
+    timedOut: out.signal !== null && !signal?.aborted && Date.now() - started >= timeoutMs,
   };
 };
 
@@ -69,6 +74,8 @@ export interface RunOptions {
   okCodes?: number[] | 'any';
   /** stdout to pretend when the command is not run (--dry-run), so the happy path can be walked and listed. */
   assume?: string;
+  /** Extra environment for this command only (not secrets: it is shown in the plan as `NAME=value command`). */
+  env?: Record<string, string>;
 }
 
 export interface CommandResult {
@@ -90,6 +97,10 @@ export interface RecordedCall {
   ran: boolean;
   code?: number;
   durationMs?: number;
+  /** Extra environment given to this command (RunOptions.env). */
+  env?: Record<string, string>;
+  /** The time it was allowed (after the step's budget), in ms. */
+  timeoutMs?: number;
 }
 
 /** Which commands actually run: all, read-only ones (--dry-run=server), or none (--dry-run). */
@@ -99,16 +110,20 @@ export class CommandError extends AvalancheError {
   readonly argv: string[];
   readonly exit: number;
   readonly stderr: string;
-  constructor(argv: string[], exit: number, stderr: string, code = 'E_COMMAND', message?: string) {
+  /** What the command printed before it failed (kubectl apply lists each object it applied). */
+  readonly stdout: string;
+  constructor(argv: string[], exit: number, stderr: string, code = 'E_COMMAND', message?: string, stdout = '') {
     const tail = stderr.trim().split('\n').slice(-3).join(' | ');
     super(code, message ?? `\`${argv.join(' ')}\` exited ${exit}${tail ? `: ${tail}` : ''}`, 1);
     this.argv = argv;
     this.exit = exit;
     this.stderr = stderr;
+    this.stdout = stdout;
   }
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+/** A call's time when it names none: every external call is bounded (README, "What the harness guarantees"). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export class CommandRunner {
   readonly calls: RecordedCall[] = [];
@@ -118,6 +133,15 @@ export class CommandRunner {
   step?: string;
   /** Called as each command is recorded, before it runs (the harness prints it). */
   onCall?: (call: RecordedCall, willRun: boolean) => void;
+  /**
+   * Set by the harness for each step: aborted on Ctrl-C or when the step's budget is spent (its reason is
+   * the error to throw). A command running then is killed; no new command starts.
+   */
+  signal?: AbortSignal;
+  /** When the step's budget ends (in `now()` ms): no call may be allowed longer than what is left. */
+  deadline?: number;
+  /** Tests only: every timeout is multiplied by this when the command runs (messages keep the real figure). */
+  timeScale = 1;
   #exec: Exec;
   #env: NodeJS.ProcessEnv;
   #now: () => number;
@@ -151,6 +175,16 @@ export class CommandRunner {
     return env;
   }
 
+  /** Starts a time budget of `ms` from now (undefined: none); every call's timeout is cut to what is left. */
+  setBudget(ms: number | undefined): void {
+    this.deadline = ms === undefined ? undefined : this.#now() + ms;
+  }
+
+  /** Moves the budget's end later (the time a person took to answer a question does not count). */
+  extendBudget(ms: number): void {
+    if (this.deadline !== undefined) this.deadline += ms;
+  }
+
   /** Would this mode run under the current policy? */
   runs(mode: CommandMode): boolean {
     return this.policy === 'all' || (this.policy === 'read-only' && mode !== 'write');
@@ -166,17 +200,24 @@ export class CommandRunner {
       // Defence in depth: argv is visible to every user of the machine (ps, /proc); refuse rather than leak.
       throw new AvalancheError('E_SECRET_IN_ARGV', `refusing to run \`${shown.join(' ')}\`: a secret is in its arguments; pass it on stdin.`);
     }
+    // This call's own signal: the harness moves on after an abort, and a later step must not clear it.
+    const signal = this.signal;
+    if (signal?.aborted) throw signal.reason;
     const input = opts.input instanceof Secret ? opts.input.reveal() : opts.input;
-    const record: RecordedCall = { step: this.step, argv: shown, mode, ran: false };
+    const left = this.deadline === undefined ? Infinity : Math.floor(this.deadline - this.#now());
+    const timeoutMs = Math.min(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, left);
+    const record: RecordedCall = { step: this.step, argv: shown, mode, ran: false, timeoutMs };
+    if (opts.env) record.env = Object.fromEntries(Object.entries(opts.env).map(([k, v]) => [k, this.redactor.redact(v)]));
     if (opts.input !== undefined) record.stdin = opts.input instanceof Secret ? String(opts.input) : this.redactor.redact(opts.input);
     this.calls.push(record);
     this.onCall?.(record, this.runs(mode));
     if (!this.runs(mode)) return { argv: shown, code: 0, stdout: opts.assume ?? '', stderr: '', durationMs: 0, ran: false };
 
-    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (timeoutMs <= 0) throw new CommandError(shown, 0, '', 'E_TIMEOUT', `\`${shown.join(' ')}\` was not started: the step's time budget is spent.`);
     const t0 = this.#now();
-    const raw = await this.#exec(argv, { input, timeoutMs, env: this.childEnv() });
+    const raw = await this.#exec(argv, { input, timeoutMs: Math.max(1, Math.round(timeoutMs * this.timeScale)), env: { ...this.childEnv(), ...opts.env }, signal });
     const durationMs = Math.round(this.#now() - t0);
+    if (signal?.aborted) throw signal.reason;
     Object.assign(record, { ran: true, code: raw.code, durationMs });
     const result: CommandResult = { argv: shown, code: raw.code, stdout: this.redactor.redact(raw.stdout), stderr: this.redactor.redact(raw.stderr), durationMs, ran: true };
     if (raw.notFound) {
@@ -185,7 +226,7 @@ export class CommandRunner {
     if (raw.timedOut) {
       throw new CommandError(shown, raw.code, result.stderr, 'E_TIMEOUT', `\`${shown.join(' ')}\` did not finish within ${Math.round(timeoutMs / 1000)} s.`);
     }
-    if (opts.okCodes !== 'any' && !(opts.okCodes ?? [0]).includes(raw.code)) throw new CommandError(shown, raw.code, result.stderr);
+    if (opts.okCodes !== 'any' && !(opts.okCodes ?? [0]).includes(raw.code)) throw new CommandError(shown, raw.code, result.stderr, 'E_COMMAND', undefined, result.stdout);
     return result;
   }
 }
@@ -202,8 +243,9 @@ export function installHint(tool: string): string {
 }
 
 /** A command as a person would type it, for plans and dry-run listings (display only, never executed). */
-export function formatCommand(call: Pick<RecordedCall, 'argv' | 'stdin'>): string {
+export function formatCommand(call: Pick<RecordedCall, 'argv' | 'stdin' | 'env'>): string {
   const q = (a: string) => (/^[\w/.\-@:=,+%]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  const line = call.argv.map(q).join(' ');
+  const env = Object.entries(call.env ?? {}).map(([k, v]) => `${k}=${q(v)} `).join('');
+  const line = env + call.argv.map(q).join(' ');
   return call.stdin === undefined ? line : `${line}  < ${/^\[secret /.test(call.stdin) ? call.stdin : 'stdin (shown below)'}`;
 }

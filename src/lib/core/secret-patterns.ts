@@ -10,7 +10,7 @@
  * - Tailscale keys: tskey-auth-…, tskey-api-…, tskey-client-… (https://tailscale.com/kb/1085/auth-keys,
  *   https://tailscale.com/kb/1101/api).
  * - ProtonVPN credentials: a literal OPENVPN_PASSWORD (gluetun's variable, see
- *   shared/research/gluetun.md) and a "+pmp" username followed by a colon and a password
+ *   https://github.com/qdm12/gluetun-wiki/blob/main/setup/providers/protonvpn.md) and a "+pmp" username followed by a colon and a password
  *   (ProtonVPN's port-forwarding username suffix, https://protonvpn.com/support/port-forwarding-manual-setup).
  * - PEM private key blocks.
  * Each finding's range is the secret value itself, so callers can judge whether it is a fake.

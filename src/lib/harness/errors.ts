@@ -36,3 +36,26 @@ export class SkipStep extends Error {
     this.reason = reason;
   }
 }
+
+/**
+ * The operator pressed Ctrl-C (SIGINT) or sent SIGTERM: the running command is killed, nothing more
+ * starts, what was changed (and recorded) so far is listed with how to undo it. Exit 130 = 128 + SIGINT,
+ * what a shell reports for a process ended by Ctrl-C.
+ */
+export class Interrupted extends AvalancheError {
+  constructor(signal: string) {
+    super('E_INTERRUPTED', `interrupted by ${signal}`, 130);
+  }
+}
+
+/** A step ran past its time budget: its running command is killed and the step fails naming the budget. */
+export class BudgetSpent extends StepFailure {
+  constructor(budgetS: number, waitingOn: string | undefined) {
+    super({
+      code: 'E_STEP_BUDGET',
+      expected: `the step to finish within its budget of ${budgetS} s`,
+      found: `still running after ${budgetS} s${waitingOn ? `, waiting on \`${waitingOn}\`` : ''}`,
+      next: 'a tool or service is not answering: check it by hand (the command above), then run again',
+    });
+  }
+}

@@ -11,7 +11,7 @@ export type { CommonFlags, DryRun } from './types.ts';
 
 
 
-export function commonFlags(decl: Pick<RunbookDecl, 'rollback' | 'kubectl'>): FlagDecl[] {
+export function commonFlags(decl: { rollback?: { summary: string }; kubectl?: boolean }): FlagDecl[] {
   const flags: FlagDecl[] = [
     { name: 'help', type: 'boolean', description: 'Explain purpose, prerequisites, flags and steps, then exit. With --json, the declaration as JSON.' },
     { name: 'dry-run', type: 'string', valueName: 'client|server', description: '`--dry-run` runs no command at all: prints the plan, every command and the exact manifests. `--dry-run=server` runs read-only commands and server-side dry runs only.' },
@@ -32,7 +32,7 @@ export interface ParsedFlags {
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-export function parseFlags(decl: RunbookDecl, argv: string[]): ParsedFlags {
+export function parseFlags<S, A>(decl: RunbookDecl<S, A>, argv: string[]): ParsedFlags {
   const all = [...commonFlags(decl), ...(decl.flags ?? [])];
   // parseArgs has no optional values; a bare --dry-run means the client kind, as in kubectl.
   const normalised = argv.map((a) => (a === '--dry-run' ? '--dry-run=client' : a));
@@ -43,6 +43,18 @@ export function parseFlags(decl: RunbookDecl, argv: string[]): ParsedFlags {
   } catch (err) {
     throw new InputError(flagMessage(decl, all, (err as Error).message));
   }
+  // An empty value never means "the default" or "all": `--region "$REGION"` with REGION unset must not
+  // act on every region. Every string flag, common or the runbook's own, every occurrence and comma item.
+  for (const f of all.filter((x) => x.type === 'string' && x.name !== 'dry-run')) {
+    const given = values[f.name] as string | string[] | undefined;
+    if (given === undefined) continue;
+    const items = (Array.isArray(given) ? given : [given]).flatMap((x) => (f.multiple ? x.split(',') : [x]));
+    if (items.some((x) => x.trim() === '')) {
+      const choices = typeof f.choices === 'function' ? f.choices() : f.choices;
+      const wanted = choices ? `one of ${choices.join(', ')}` : (f.valueName ?? 'a value');
+      throw new InputError(`--${f.name}: empty value ("${Array.isArray(given) ? given.join(',') : given}"); expected ${wanted}${f.multiple ? ', each item non-empty' : ''}. An empty value never means the default or "all": leave --${f.name} out for its default. Nothing was run.`);
+    }
+  }
   const dry = values['dry-run'] as string | undefined;
   if (dry !== undefined && dry !== 'client' && dry !== 'server') {
     throw new InputError(`--dry-run=${dry}: expected --dry-run (client, runs nothing) or --dry-run=server. Run with --help for the flags.`);
@@ -50,8 +62,9 @@ export function parseFlags(decl: RunbookDecl, argv: string[]): ParsedFlags {
   const args: ParsedFlags['args'] = {};
   for (const f of decl.flags ?? []) {
     let v = values[f.name] as string | boolean | string[] | undefined;
-    if (Array.isArray(v)) v = v.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+    if (Array.isArray(v)) v = v.flatMap((x) => x.split(',')).map((x) => x.trim());
     if (v === undefined) v = Array.isArray(f.default) ? [...f.default] : (f.default as string | boolean | undefined);
+    if (v === undefined && f.type === 'boolean') v = false;
     const choices = typeof f.choices === 'function' ? f.choices() : f.choices;
     if (choices && v !== undefined && typeof v !== 'boolean') {
       for (const one of Array.isArray(v) ? v : [v]) {
@@ -77,7 +90,7 @@ export function parseFlags(decl: RunbookDecl, argv: string[]): ParsedFlags {
   };
 }
 
-function flagMessage(decl: RunbookDecl, all: FlagDecl[], raw: string): string {
+function flagMessage(decl: { name: string }, all: FlagDecl[], raw: string): string {
   const m = raw.match(/Unknown option '(-{1,2}[^']+)'/);
   if (m) {
     const near = suggest(m[1].replace(/^-+/, ''), all.map((f) => f.name));

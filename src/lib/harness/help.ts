@@ -19,7 +19,7 @@ export interface HelpJson {
   exitCodes: Record<string, string>;
 }
 
-const stepJson = (s: StepDecl) => ({ id: s.id, title: s.title, kind: s.kind, ...(s.changes ? { changes: s.changes } : {}), ...(s.undo ? { undo: s.undo } : {}) });
+const stepJson = <S, A>(s: StepDecl<S, A>) => ({ id: s.id, title: s.title, kind: s.kind, ...(s.changes ? { changes: s.changes } : {}), ...(s.undo ? { undo: s.undo } : {}) });
 
 const flagJson = (f: FlagDecl, common: boolean) => {
   const choices = typeof f.choices === 'function' ? f.choices() : f.choices;
@@ -35,7 +35,7 @@ const flagJson = (f: FlagDecl, common: boolean) => {
   };
 };
 
-export function helpJson(decl: RunbookDecl): HelpJson {
+export function helpJson<S, A>(decl: RunbookDecl<S, A>): HelpJson {
   return {
     name: decl.name,
     title: decl.title,
@@ -52,7 +52,7 @@ export function helpJson(decl: RunbookDecl): HelpJson {
   };
 }
 
-export function helpText(decl: RunbookDecl): string {
+export function helpText<S, A>(decl: RunbookDecl<S, A>): string {
   const h = helpJson(decl);
   const flag = (f: HelpJson['flags'][number]) => {
     const left = `  --${f.name}${f.type === 'string' ? ` ${f.valueName ?? 'VALUE'}` : ''}${f.multiple ? ' ...' : ''}`;

@@ -48,7 +48,7 @@ export const runbookReportSchema = z.object({
   startedAt: z.iso.datetime({ offset: true }),
   durationMs: z.number().nonnegative(),
   steps: z.array(step),
-  changes: z.array(z.strictObject({ step: z.string(), summary: z.string(), planned: z.boolean(), rolledBack: z.boolean() })),
+  changes: z.array(z.strictObject({ step: z.string(), summary: z.string(), planned: z.boolean(), status: z.enum(['done', 'attempted']).optional(), rolledBack: z.boolean() })),
   facts: z.record(z.string(), z.unknown()),
   commands: z.array(command),
   error: z

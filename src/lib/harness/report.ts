@@ -32,14 +32,14 @@ export interface Report {
   startedAt: string;
   durationMs: number;
   steps: StepRecord[];
-  changes: Array<{ step: string; summary: string; planned: boolean; rolledBack: boolean }>;
+  changes: Array<{ step: string; summary: string; planned: boolean; status: 'done' | 'attempted'; rolledBack: boolean }>;
   facts: Record<string, unknown>;
   commands: RecordedCall[];
   error?: { step: string; code: string; message: string; expected?: string; found?: string; next?: string };
 }
 
 export function buildReport(o: {
-  decl: RunbookDecl;
+  decl: RunbookDecl<any, any>;
   mode: Report['mode'];
   flags: CommonFlags;
   run: RunState;
@@ -60,7 +60,7 @@ export function buildReport(o: {
     startedAt: o.startedAt.toISOString(),
     durationMs: Math.round(o.durationMs),
     steps: o.records,
-    changes: o.run.changes.map((c) => ({ step: c.step, summary: c.summary, planned: c.planned, rolledBack: Boolean(c.rolledBack) })),
+    changes: o.run.changes.map((c) => ({ step: c.step, summary: c.summary, planned: c.planned, status: c.status, rolledBack: Boolean(c.rolledBack) })),
     facts: o.run.facts,
     commands: o.run.runner.calls,
   };

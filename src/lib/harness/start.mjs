@@ -33,7 +33,31 @@ export async function start(entryUrl) {
   // Honours NODE_COMPILE_CACHE when set; the default lives in the OS temp directory.
   const { enableCompileCache } = await import('node:module');
   enableCompileCache?.();
+  // Until runMain returns its code, the exit code is 1: a run that ends any other way (a promise nobody
+  // resolves, an error thrown past the handler) can never end 0 after a failure.
+  process.exitCode = 1;
+  let finished = false;
+  process.once('exit', (code) => {
+    if (!finished) process.stderr.write(`${name}: the run ended before it finished (exit ${code}); its output above says how far it got. This is a bug: please report it.\n`);
+  });
+  // Ctrl-C (SIGINT) or SIGTERM: the harness stops the running command, lists what was changed and how to
+  // undo it, and exits 130. A second Ctrl-C exits at once.
+  const interrupt = new AbortController();
+  const onSignal = (signal) => {
+    if (interrupt.signal.aborted) {
+      finished = true;
+      process.stderr.write(`\n${name}: ${signal} again: exiting now, without the summary.\n`);
+      process.exit(130);
+    }
+    interrupt.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const { runMain } = await import('./main.ts');
   const { default: runbook } = await import(new URL(`./${name}/index.ts`, entryUrl).href);
-  process.exitCode = await runMain(runbook);
+  const code = await runMain(runbook, { signal: interrupt.signal });
+  finished = true;
+  process.exitCode = code;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
 }

@@ -30,7 +30,9 @@ type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capita
 type FlagValue<F extends FlagDecl> = F['type'] extends 'boolean'
   ? boolean
   : F extends { multiple: true }
-    ? string[]
+    ? F extends { default: readonly string[] }
+      ? string[]
+      : string[] | undefined
     : F extends { default: string }
       ? string
       : string | undefined;
@@ -66,8 +68,18 @@ export interface StepDecl<S = AnyState, A = AnyArgs> {
   changes?: string;
   /** How to undo it by hand (or which flag does it). */
   undo?: string;
+  /**
+   * How long the step may take, in seconds (default DEFAULT_STEP_BUDGET_S), not counting time spent waiting
+   * for the operator's answer. Every command's timeout is cut to what is left of it, and a step still running
+   * when it is spent fails naming it. Steps that wait on purpose (a rollout, a build) declare theirs from
+   * their flags.
+   */
+  budgetS?: number | ((ctx: StepContext<S, A>) => number);
   run(ctx: StepContext<S, A>): Promise<void> | void;
 }
+
+/** A step's budget when it declares none: a few commands of at most DEFAULT_TIMEOUT_MS each. */
+export const DEFAULT_STEP_BUDGET_S = 120;
 
 export interface SecretDecl {
   /** Environment variable; `<ENV>_FILE` and `<ENV>_COMMAND` are accepted too. May contain {region}-style placeholders. */
@@ -100,6 +112,7 @@ export const EXIT_CODES = {
   0: 'Done and verified (or, with --dry-run, planned without errors).',
   1: 'A step or a verification failed; the report says which, and what was changed.',
   2: 'Bad input or a preflight refusal; nothing was changed.',
+  130: 'Interrupted (Ctrl-C): the running command was stopped; the output lists what was changed and how to undo it.',
 } as const;
 
 /**
@@ -151,6 +164,11 @@ export function validateDecl<T extends RunbookDecl<any, any>>(decl: T): T {
       ids.add(`${where}:${s.id}`);
       if (s.kind === 'apply' && (!s.changes || !s.undo)) throw new TypeError(`${decl.name}: apply step "${s.id}" must declare changes and undo.`);
     }
+    // Nothing changes unasked: a runbook with apply steps asks first (confirmStep(), which also refuses
+    // without a terminal and without --yes).
+    if (steps.some((s) => s.kind === 'apply') && !steps.some((s) => s.kind === 'confirm')) {
+      throw new TypeError(`${decl.name}: ${where} steps change something (apply steps ${steps.filter((s) => s.kind === 'apply').map((s) => `"${s.id}"`).join(', ')}) but have no confirm step; add confirmStep() from src/lib/harness before them.`);
+    }
   };
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(decl.name)) throw new TypeError(`runbook name "${decl.name}" must be kebab-case like phase2-deploy-proxy.`);
   check(decl.steps, 'main');
@@ -189,8 +207,20 @@ export interface Change {
   summary: string;
   /** true under --dry-run: it would happen. */
   planned: boolean;
+  /**
+   * done: the change went through. attempted: it was started and then failed or was interrupted, so it may
+   * be in place, in part or whole (kubectl apply goes on past a refused object; a dropped connection hides
+   * what the server did): listed as "may have changed" and undone like a done one (undos are idempotent).
+   */
+  status: 'done' | 'attempted';
   undo?: () => Promise<void>;
   rolledBack?: boolean;
+}
+
+/** One change a step is about to make: what, in words, and how to undo it (idempotent: it may be run on a change that did not happen). */
+export interface ChangeSpec {
+  summary: string;
+  undo?: () => Promise<void>;
 }
 
 export interface StepContext<S = AnyState, A = AnyArgs> {
@@ -226,8 +256,19 @@ export interface StepContext<S = AnyState, A = AnyArgs> {
   fail(detail: FailureDetail): never;
   skip(reason: string): never;
   confirm(question: string): Promise<boolean>;
-  /** Records what was changed, with how to undo it (offered after a later failure). Under --dry-run: "would change". */
-  change(summary: string, undo?: () => Promise<void>): void;
+  /**
+   * Makes a change: records it first (in the run's list of changes, with its undo, and on disk through
+   * `record` when the runbook keeps a record for --rollback), then runs `fn`. A failure or Ctrl-C inside `fn`
+   * leaves the change listed as attempted, so it is reported and undone. `fn` may call `done(summary)` for
+   * the parts it knows went through before it failed. An error marked `refused` (the other side said no,
+   * so nothing happened) drops the change again and calls `forget` to take it out of the record. Under
+   * --dry-run nothing is recorded on disk and the change is listed as "would change".
+   */
+  change<T>(what: string | ChangeSpec | ChangeSpec[], fn: (done: (summary: string) => void) => Promise<T> | T, opts?: { record?: () => void; forget?: () => void }): Promise<T>;
+  /** Aborted on Ctrl-C or when the step's budget is spent: pass it to anything that waits outside ctx.run (fetch). */
+  readonly signal: AbortSignal;
+  /** Tests only (1 otherwise): timeouts outside ctx.run (HTTP) are multiplied by it, like the runner's. */
+  readonly timeScale: number;
   wait<T>(label: string, fn: () => Promise<T>): Promise<T>;
   secret(spec: SecretSpec): Promise<Secret>;
   /** Hides a value (e.g. the home IP) from all output and reports, replaced by `replacement`. */

@@ -6,7 +6,7 @@
  */
 import { cidrContains, parseIPv4 } from '../core/net.ts';
 import { lineAt, type KubeObject } from '../inventory/manifests.ts';
-import { gluetunContainers, type GluetunRef } from './gluetun.ts';
+import { gluetunContainers, type GluetunRef } from './gluetun-ref.ts';
 import { parseAddress } from './gluetun-pod.ts';
 import { containers, podTemplates } from './pods.ts';
 import { splitHostPort } from './tailscale-eval.ts';

@@ -36,8 +36,9 @@ export interface Container {
   startupProbe?: Probe;
   readinessProbe?: Probe;
   livenessProbe?: Probe;
-  securityContext?: { privileged?: boolean; capabilities?: { add?: string[] } };
-  resources?: { limits?: Record<string, unknown> };
+  securityContext?: { privileged?: boolean; capabilities?: { add?: string[]; drop?: string[] } };
+  resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> };
+  lifecycle?: { postStart?: { exec?: { command?: string[] } } };
   volumeMounts?: { name: string; mountPath: string }[];
 }
 export interface Volume {
@@ -45,7 +46,7 @@ export interface Volume {
   secret?: { secretName?: string; items?: { key: string }[] };
   configMap?: { name?: string; items?: { key: string }[] };
   persistentVolumeClaim?: { claimName: string };
-  hostPath?: { path: string };
+  hostPath?: { path: string; type?: string };
   projected?: { sources?: { secret?: { name: string }; configMap?: { name: string } }[] };
 }
 export interface PodSpec {

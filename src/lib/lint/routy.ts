@@ -1,21 +1,23 @@
 /**
- * routy, the subnet router: its sysctl file (IPv4/IPv6 forwarding on, persisted) and its Tailscale settings
- * (manifests/routy/tailscale-settings.yaml: `tailscale set` flags, tags). Checked against Tailscale's CLI
- * (`tailscale set` flags and types) and against the inventory. Facts: research/tailscale.md §1, §6, §8.
+ * routy, the subnet router: its sysctl file (forwarding for the address families it routes, persisted) and
+ * its Tailscale settings (manifests/routy/tailscale-settings.yaml: `tailscale set` flags, tags), checked
+ * against Tailscale's CLI at v1.102.3 (flags, route parsing, forwarding checks), the kernel's sysctl
+ * documentation, and the inventory.
  */
 import { closest } from 'fastest-levenshtein';
 import { LineCounter, parseDocument } from 'yaml';
 import { subnetRouter } from '../inventory/inventory.ts';
 import { nodeLine, type PathKey } from '../inventory/manifests.ts';
-import { parseCidr } from '../core/net.ts';
+import { isMasked, isUnspecified, maskedText, parsePrefix } from './go-parse.ts';
 import type { LintContext, Rule } from './types.ts';
 
-const TS = 'https://github.com/tailscale/tailscale/blob/main/';
+const TS = 'https://github.com/tailscale/tailscale/blob/v1.102.3/';
+const KERNEL = 'https://www.kernel.org/doc/html/latest/networking/ip-sysctl.html';
 export const ROUTY_RULES: Rule[] = [
-  { id: 'routy/sysctl', severity: 'error', description: 'The sysctl file sets net.ipv4.ip_forward = 1 and net.ipv6.conf.all.forwarding = 1 (Tailscale never enables forwarding; sysctl -w is lost at reboot).', source: 'https://tailscale.com/docs/features/subnet-routers#enable-ip-forwarding' },
+  { id: 'routy/sysctl', severity: 'error', description: 'The sysctl file turns on forwarding for each address family routy advertises a route in (net.ipv4.ip_forward, net.ipv6.conf.all.forwarding; Tailscale checks only those and never enables them), and where IPv6 forwarding is on it sets accept_ra = 2 on the LAN interface, or the kernel ignores router advertisements there and a SLAAC address is lost at the next reboot.', source: `${TS}net/netutil/ip_forward.go` },
   { id: 'routy/settings-file', severity: 'error', description: 'tailscale-settings.yaml parses and has exactly host, set and tags.', source: 'manifests/routy/tailscale-settings.yaml' },
   { id: 'routy/unknown-flag', severity: 'error', description: 'Every key under `set` is a `tailscale set` flag on Linux (nearest name suggested; tags are not a set flag).', source: `${TS}cmd/tailscale/cli/set.go` },
-  { id: 'routy/flag-value', severity: 'error', description: 'Flag values have the flag\'s type: booleans, netfilter-mode on|nodivert|off, advertise-routes a list of canonical CIDRs without the exit routes.', source: `${TS}cmd/tailscale/cli/set.go` },
+  { id: 'routy/flag-value', severity: 'error', description: 'Flag values have the flag\'s type: booleans, netfilter-mode on|nodivert|off, advertise-routes a list of IPv4 or IPv6 prefixes with no host bits set, without the exit routes.', source: `${TS}net/netutil/routes.go` },
   { id: 'routy/advertise-routes', severity: 'error', description: 'host and advertise-routes agree with the inventory\'s subnet router and LAN subnet.', source: 'src/data/network.yaml' },
   { id: 'routy/exit-node', severity: 'error', description: 'advertise-exit-node is stated and false (tailscale set --advertise-routes alone keeps an existing exit-node advertisement).', source: `${TS}cmd/tailscale/cli/set.go` },
   { id: 'routy/accept-routes', severity: 'error', description: 'accept-routes is stated and false on routy: a router on the LAN it advertises would route its own LAN traffic into Tailscale.', source: 'https://github.com/tailscale/tailscale/issues/5999' },
@@ -40,13 +42,13 @@ export function checkRouty(ctx: LintContext): void {
   if (!app) return;
   const sysctl = app.files.find((f) => f.path === SYSCTL_FILE);
   const settings = app.files.find((f) => f.path === SETTINGS_FILE);
-  if (!sysctl) ctx.report('routy/sysctl', app.dir, 1, `missing ${SYSCTL_FILE}.`);
-  else checkSysctl(ctx, sysctl.path, sysctl.text);
+  const routes = settings ? checkSettings(ctx, settings.path, settings.text) : [];
   if (!settings) ctx.report('routy/settings-file', app.dir, 1, `missing ${SETTINGS_FILE}.`);
-  else checkSettings(ctx, settings.path, settings.text);
+  if (!sysctl) ctx.report('routy/sysctl', app.dir, 1, `missing ${SYSCTL_FILE}.`);
+  else checkSysctl(ctx, sysctl.path, sysctl.text, routes);
 }
 
-function checkSysctl(ctx: LintContext, file: string, text: string): void {
+function checkSysctl(ctx: LintContext, file: string, text: string, routes: string[]): void {
   const values = new Map<string, { value: string; line: number }>();
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
@@ -55,23 +57,36 @@ function checkSysctl(ctx: LintContext, file: string, text: string): void {
     if (!m) ctx.report('routy/sysctl', file, i + 1, `"${line}" is not "key = value"; sysctl -p would reject it.`);
     else values.set(m[1].replace(/\//g, '.'), { value: m[2].trim(), line: i + 1 });
   });
-  for (const key of ['net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding']) {
+  const families = routes.map((r) => parsePrefix(r)).filter((p) => p !== undefined);
+  const want = (key: string, value: string, why: string) => {
     const found = values.get(key);
-    if (!found) ctx.report('routy/sysctl', file, 1, `${key} is not set; add "${key} = 1" (subnet routing needs forwarding, and only this file survives a reboot).`);
-    else if (found.value !== '1') ctx.report('routy/sysctl', file, found.line, `${key} = ${found.value}; expected 1.`);
+    if (!found) ctx.report('routy/sysctl', file, 1, `${key} is not set; add "${key} = ${value}" (${why}; only this file survives a reboot).`);
+    else if (found.value !== value) ctx.report('routy/sysctl', file, found.line, `${key} = ${found.value}; expected ${value} (${why}).`);
+  };
+  if (families.some((p) => p.addr.is4)) want('net.ipv4.ip_forward', '1', 'routy advertises an IPv4 route');
+  if (families.some((p) => !p.addr.is4)) want('net.ipv6.conf.all.forwarding', '1', 'routy advertises an IPv6 route');
+  if (values.get('net.ipv6.conf.all.forwarding')?.value === '1') {
+    const lan = subnetRouter(ctx.inv).lan_interface;
+    if (!lan) ctx.report('routy/sysctl', file, values.get('net.ipv6.conf.all.forwarding')!.line, 'IPv6 forwarding is on, but the inventory names no lan_interface for the subnet router, so accept_ra cannot be checked; add it.');
+    else want(`net.ipv6.conf.${lan}.accept_ra`, '2', `with forwarding on the kernel ignores router advertisements unless accept_ra is 2 (${KERNEL})`);
   }
 }
 
-function checkSettings(ctx: LintContext, file: string, text: string): void {
+/** Checks the settings file; returns the routes it advertises. */
+function checkSettings(ctx: LintContext, file: string, text: string): string[] {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
   const at = (path: PathKey[]) => nodeLine(doc, counter, path);
   const report = (rule: string, path: PathKey[], message: string) => ctx.report(rule, file, at(path), message);
-  if (doc.errors.length) return report('routy/settings-file', [], `not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  if (doc.errors.length) {
+    report('routy/settings-file', [], `not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+    return [];
+  }
   const data = doc.toJS() as RoutySettings | null;
   const keys = Object.keys(data ?? {});
   if (!data || typeof data.host !== 'string' || !data.set || typeof data.set !== 'object' || !Array.isArray(data.tags) || keys.some((k) => !['host', 'set', 'tags'].includes(k))) {
-    return report('routy/settings-file', [], `expected exactly the keys host (string), set (map of tailscale set flags) and tags (list); found ${keys.join(', ') || 'nothing'}.`);
+    report('routy/settings-file', [], `expected exactly the keys host (string), set (map of tailscale set flags) and tags (list); found ${keys.join(', ') || 'nothing'}.`);
+    return [];
   }
   for (const [flag, value] of Object.entries(data.set)) {
     const path = ['set', flag];
@@ -81,8 +96,11 @@ function checkSettings(ctx: LintContext, file: string, text: string): void {
     } else if (BOOL_FLAGS.includes(flag) && typeof value !== 'boolean') report('routy/flag-value', path, `${flag} must be true or false, not ${JSON.stringify(value)}.`);
     else if (flag === 'netfilter-mode' && !['on', 'nodivert', 'off'].includes(String(value))) report('routy/flag-value', path, `netfilter-mode must be on, nodivert or off.`);
     else if (flag === 'advertise-routes') {
-      const bad = Array.isArray(value) ? value.filter((r) => typeof r !== 'string' || !parseCidr(r) || r.endsWith('/0')) : [value];
-      if (bad.length) report('routy/flag-value', path, `advertise-routes must be a list of canonical IPv4 CIDRs without 0.0.0.0/0 (that is an exit node); bad: ${bad.map((b) => JSON.stringify(b)).join(', ')}.`);
+      for (const r of Array.isArray(value) ? value : [value]) {
+        const p = typeof r === 'string' ? parsePrefix(r) : undefined;
+        const why = !p ? 'is not an IP prefix ("is not a valid IP address or CIDR prefix")' : !isMasked(p) ? `has non-address bits set; expected ${maskedText(p)}` : isUnspecified(p.addr) && p.bits === 0 ? 'is an exit route: use advertise-exit-node, which the architecture keeps off' : '';
+        if (why) report('routy/flag-value', path, `advertise-routes item ${JSON.stringify(r)} ${why} (tailscale net/netutil/routes.go).`);
+      }
     } else if (TEXT_FLAGS.includes(flag) && typeof value !== 'string') report('routy/flag-value', path, `${flag} must be a string.`);
   }
   const router = subnetRouter(ctx.inv);
@@ -98,4 +116,5 @@ function checkSettings(ctx: LintContext, file: string, text: string): void {
   if (data.set['accept-routes'] !== false) report('routy/accept-routes', ['set', 'accept-routes'], 'accept-routes must be stated as false on routy: it lives on the subnet it advertises, and accepted routes (table 52) would take its own LAN traffic.');
   if ([...data.tags].sort().join() !== [...(router.tags ?? [])].sort().join()) report('routy/tags', ['tags'], `tags are ${data.tags.join(', ') || 'none'}; the inventory says ${(router.tags ?? []).join(', ') || 'none'} for ${router.name}.`);
   if (data.set['snat-subnet-routes'] === false) report('routy/snat', ['set', 'snat-subnet-routes'], 'snat-subnet-routes: false means every LAN host needs a route to 100.64.0.0/10 via routy, or replies never come back.');
+  return routes;
 }

@@ -1,9 +1,11 @@
 /**
  * The rule registry: every rule the linter can report, with its severity, what it catches and its source.
- * The docs page manifests/lint-rules lists it, and test/lint/rules.test.ts proves each rule has a fixture
- * that breaks it.
+ * The docs page manifests/lint-rules lists it, and test/lint/rules.test.ts proves each rule has fixtures in
+ * both directions: a config it must reject and a valid one near it that it must accept.
  */
+import { GLUETUN_COMBO_RULES } from './gluetun-combos.ts';
 import { GLUETUN_POD_RULES } from './gluetun-pod.ts';
+import { GLUETUN_RUNTIME_RULES } from './gluetun-runtime.ts';
 import { GLUETUN_ENV_RULES } from './gluetun.ts';
 import { INVENTORY_RULES } from './inventory.ts';
 import { REF_RULES } from './k8s-refs.ts';
@@ -16,7 +18,9 @@ export const RULES: readonly Rule[] = [
   ...KUBERNETES_RULES,
   ...REF_RULES,
   ...GLUETUN_ENV_RULES,
+  ...GLUETUN_COMBO_RULES,
   ...GLUETUN_POD_RULES,
+  ...GLUETUN_RUNTIME_RULES,
   ...TAILSCALE_RULES,
   ...ROUTY_RULES,
   ...INVENTORY_RULES,

@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import { DEFAULT_INVENTORY, loadInventory, type Inventory } from '../inventory/inventory.ts';
 import { DEFAULT_ROOT, listApps, loadApp, ManifestError, type LoadedApp } from '../inventory/manifests.ts';
 import { checkGluetunPods } from './gluetun-pod.ts';
+import { checkGluetunRuntime } from './gluetun-runtime.ts';
 import { checkGluetunEnv } from './gluetun.ts';
 import { checkInventory } from './inventory.ts';
 import { checkRefs } from './k8s-refs.ts';
@@ -60,6 +61,7 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   checkRefs(ctx);
   checkGluetunEnv(ctx);
   checkGluetunPods(ctx);
+  checkGluetunRuntime(ctx);
   const policy = checkTailscale(ctx);
   checkRouty(ctx);
   checkInventory(ctx, policy);

@@ -2,21 +2,23 @@
  * Tailnet policy rules (manifests/tailscale/policy.hujson): it parses as HuJSON, every tag is owned, every
  * group and host is defined, the auto-approved route is the inventory's subnet, no exit node is approved or
  * granted while the inventory says "no exit nodes", and the policy's own `tests` pass (tailscale-eval.ts).
- * Facts and sources: research/tailscale.md §2-§3.
+ * Syntax: https://tailscale.com/docs/reference/syntax/policy-file (validated 2026-04-08); the sections Tailscale
+ * accepts: tailscale-sections.ts.
  */
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { subnetRouter } from '../inventory/inventory.ts';
-import { parseCidr, parseIPv4 } from '../core/net.ts';
+import { isMasked, maskedText, parseAddr, parsePrefix } from './go-parse.ts';
+import { POLICY_SECTIONS } from './tailscale-sections.ts';
 import { evaluateTests, splitHostPort, type Policy } from './tailscale-eval.ts';
 import type { LintContext, Rule } from './types.ts';
 
 const SYNTAX = 'https://tailscale.com/docs/reference/syntax/policy-file';
 export const TAILSCALE_RULES: Rule[] = [
   { id: 'tailscale/parse', severity: 'error', description: 'The policy parses as HuJSON (JSON with comments and trailing commas); errors give line:column.', source: 'https://github.com/tailscale/hujson' },
-  { id: 'tailscale/unknown-key', severity: 'error', description: 'Top-level keys are sections Tailscale knows (grants, acls, groups, hosts, tagOwners, autoApprovers, tests, ...).', source: SYNTAX },
+  { id: 'tailscale/unknown-key', severity: 'error', description: 'Top-level keys are sections Tailscale documents or its API client declares (grants, acls, postures, defaultSrcPosture, attrConfig, ...; the table in tailscale-sections.ts, each row with its source).', source: 'https://github.com/tailscale/tailscale-client-go-v2/blob/v2.9.0/policyfile.go' },
   { id: 'tailscale/tag-owner', severity: 'error', description: 'Every tag used anywhere in the policy has an entry in tagOwners.', source: `${SYNTAX}#tag-owners` },
   { id: 'tailscale/undefined-name', severity: 'error', description: 'Every group:… and host alias used is defined in groups or hosts.', source: `${SYNTAX}#groups` },
-  { id: 'tailscale/auto-approver-route', severity: 'error', description: 'autoApprovers.routes approves exactly the inventory\'s advertised subnet, for the subnet router\'s tag.', source: `${SYNTAX}#auto-approvers` },
+  { id: 'tailscale/auto-approver-route', severity: 'error', description: 'autoApprovers.routes approves exactly the inventory\'s advertised routes (IPv4 or IPv6 prefixes without host bits), for the subnet router\'s tag.', source: `${SYNTAX}#auto-approvers` },
   { id: 'tailscale/exit-node-approver', severity: 'error', description: 'No autoApprovers.exitNode while the inventory says the tailnet has no exit nodes.', source: `${SYNTAX}#auto-approvers` },
   { id: 'tailscale/internet-grant', severity: 'error', description: 'No grant or ACL to autogroup:internet (exit-node use) while the inventory says no exit nodes.', source: 'https://tailscale.com/docs/features/exit-nodes' },
   { id: 'tailscale/test-format', severity: 'error', description: 'Each test has a src and destinations of the form host:port with a single address and port (no CIDR, no *, no ranges).', source: `${SYNTAX}#tests` },
@@ -24,7 +26,7 @@ export const TAILSCALE_RULES: Rule[] = [
   { id: 'tailscale/test-unsupported', severity: 'error', description: 'The policy uses only features the local test evaluator models; otherwise the tests cannot be vouched for offline.', source: 'src/lib/lint/tailscale-eval.ts' },
 ];
 
-const TOP_LEVEL = ['grants', 'acls', 'ssh', 'autoApprovers', 'nodeAttrs', 'postures', 'tagOwners', 'groups', 'hosts', 'ipsets', 'tests', 'sshTests', 'derpMap', 'disableIPv4', 'OneCGNATRoute', 'randomizeClientPort'];
+const TOP_LEVEL = POLICY_SECTIONS.map((x) => x.key);
 export const POLICY_FILE = 'manifests/tailscale/policy.hujson';
 
 export interface ParsedPolicy {
@@ -71,7 +73,7 @@ export function checkTailscale(ctx: LintContext): ParsedPolicy | undefined {
   const { policy, lineOf } = parsed;
   const report = (rule: string, path: (string | number)[], message: string) => ctx.report(rule, file.path, lineOf(path), message);
 
-  for (const key of Object.keys(policy).filter((k) => !TOP_LEVEL.includes(k))) report('tailscale/unknown-key', [key], `unknown section "${key}"; expected one of ${TOP_LEVEL.join(', ')}.`);
+  for (const key of Object.keys(policy).filter((k) => !TOP_LEVEL.includes(k))) report('tailscale/unknown-key', [key], `unknown section "${key}"; Tailscale's sections are ${TOP_LEVEL.join(', ')}.`);
   const owned = new Set(Object.keys(policy.tagOwners ?? {}));
   const groups = new Set(Object.keys(policy.groups ?? {}));
   const hosts = new Set(Object.keys(policy.hosts ?? {}));
@@ -89,6 +91,10 @@ export function checkTailscale(ctx: LintContext): ParsedPolicy | undefined {
   const wanted = [...(router.advertise_routes ?? [ctx.inv.lan.subnet])].sort();
   const routes = (policy.autoApprovers as { routes?: Record<string, string[]>; exitNode?: string[] } | undefined)?.routes ?? {};
   const approved = Object.keys(routes).sort();
+  for (const route of approved) {
+    const p = parsePrefix(route);
+    if (!p || !isMasked(p)) report('tailscale/auto-approver-route', ['autoApprovers', 'routes', route], `"${route}" is not an IP prefix without host bits${p ? ` (expected ${maskedText(p)})` : ''}; routy could never advertise it (tailscale net/netutil/routes.go).`);
+  }
   if (approved.join() !== wanted.join()) report('tailscale/auto-approver-route', ['autoApprovers', 'routes'], `autoApprovers.routes approves ${approved.join(', ') || 'nothing'}; the inventory's subnet router ${router.name} advertises ${wanted.join(', ')} (src/data/network.yaml).`);
   for (const route of wanted.filter((r) => routes[r])) {
     const tags = router.tags ?? [];
@@ -105,7 +111,7 @@ export function checkTailscale(ctx: LintContext): ParsedPolicy | undefined {
 }
 
 function isAliasLike(s: string): boolean {
-  return s !== '*' && !/^(tag|group|autogroup|ipset):/.test(s) && !s.includes('@') && parseIPv4(s) === undefined && !parseCidr(s);
+  return s !== '*' && !/^(tag|group|autogroup|ipset):/.test(s) && !s.includes('@') && parseAddr(s) === undefined && !parsePrefix(s);
 }
 
 function walkStrings(value: unknown, path: (string | number)[], visit: (value: string, path: (string | number)[]) => void): void {

@@ -3,8 +3,9 @@
  * egress verification (Deployment available, VPN running, exit country, exit IP seen by a client pod
  * through the proxy, a pod without the client label refused, the home IP never the exit).
  *
- * The home IP is measured by a probe pod going direct, compared in memory, then masked: it is never
- * printed, logged or written to a report.
+ * The home IP is measured once per run by a probe pod going direct, kept in memory, and masked at once:
+ * it is never printed, logged or written to a report. From then on every output that holds it reads
+ * "[home IP]", so an exit IP is read with exitIpOf(), which knows that.
  */
 import { randomBytes } from 'node:crypto';
 import { AvalancheError } from '../core/errors.ts';
@@ -18,9 +19,11 @@ export const ECHO_URL = 'https://api.ipify.org';
 export const HOME_IP_MASK = '[home IP]';
 /** curl exit codes that mean "could not connect": 7 refused, 28 timed out, 52 empty reply, 56 receive failure (curl(1) EXIT CODES). */
 export const CURL_REFUSED = [7, 28, 52, 56];
+/** How long a probe pod may take to start (image pull included): with curl's own --max-time, under 60 s. */
+export const PROBE_START_S = 35;
 
 /** Preflight: kubectl present, the right context, the cluster answering; returns whether `namespace` exists. */
-export async function kubePreflight(ctx: StepContext, kube: Kube, o: { expectedContext: string; fromFlag: boolean; namespace: string }): Promise<boolean | undefined> {
+export async function kubePreflight(ctx: StepContext<unknown, unknown>, kube: Kube, o: { expectedContext: string; fromFlag: boolean; namespace: string }): Promise<boolean | undefined> {
   let client: string | undefined;
   try {
     client = await kube.clientVersion();
@@ -59,7 +62,7 @@ export function deploymentAvailable(d: KubeJson | null | undefined): { ok: boole
 }
 
 /** Polls `fn` every 5 s until `done` or `seconds` pass (gluetun needs a moment after a rollout); one try at 0. */
-export async function settle<T>(ctx: StepContext, label: string, seconds: number, fn: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+export async function settle<T>(ctx: StepContext<unknown, unknown>, label: string, seconds: number, fn: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
   let value = await fn();
   // undefined: --dry-run kept the command from running; polling would only list it again.
   if (value === undefined || done(value) || seconds <= 0) return value;
@@ -85,23 +88,36 @@ export interface EgressOptions {
   settleS: number;
   managedBy: string;
   partOf: string;
+  /** The home IP once measured in this run (memory only; masked in all output): one measurement per run. */
+  home: { ip?: string };
 }
 
 /** Labels every probe pod carries (style habit 14), so anyone can find what a runbook started. */
 export const probeLabels = (o: EgressOptions) => ({ 'app.kubernetes.io/managed-by': o.managedBy, 'app.kubernetes.io/part-of': o.partOf, 'app.kubernetes.io/component': 'probe' });
 
-/** The home IP, from a probe pod going direct (no proxy); masked in all output once read. */
-export async function measureHomeIp(ctx: StepContext, kube: Kube, region: string, namespace: string, o: EgressOptions): Promise<string | undefined> {
-  const r = await kube.probe({ name: probeName(region, 'direct'), namespace, image: o.probeImage, labels: probeLabels(o), command: ['curl', '-sS', '--max-time', '15', o.echoUrl], timeoutS: 90 });
+/**
+ * The home IP, from a probe pod going direct, measured once per run and then masked everywhere; undefined
+ * when --dry-run kept the probe from running. A second proxy verified in the same run reuses it: measured
+ * again, it would read "[home IP]" (masked) and look like no address at all.
+ */
+export async function homeIp(ctx: StepContext<unknown, unknown>, kube: Kube, region: string, namespace: string, o: EgressOptions): Promise<string | undefined> {
+  if (o.home.ip) return o.home.ip;
+  const r = await kube.probe({ name: probeName(region, 'direct'), namespace, image: o.probeImage, labels: probeLabels(o), command: ['curl', '-sS', '--max-time', '15', o.echoUrl], timeoutS: PROBE_START_S });
   if (!r) return undefined;
   const ip = r.code === 0 ? firstIp(r.stdout) : undefined;
   if (!ip) ctx.fail({ code: 'E_HOME_IP', expected: `a direct probe pod to read the home IP from ${o.echoUrl}`, found: `exit ${r.code}: ${r.stderr.trim().split('\n').pop() || r.stdout.trim() || 'no output'}`, next: 'check that pods can reach the internet directly and that the probe image can be pulled (--probe-image)' });
   ctx.mask(ip!, HOME_IP_MASK);
+  o.home.ip = ip;
   return ip;
 }
 
+/** The IP in a probe's output; once the home IP is measured, an output showing "[home IP]" is the home IP. */
+export function exitIpOf(text: string, o: EgressOptions): string | undefined {
+  return o.home.ip && text.includes(HOME_IP_MASK) ? o.home.ip : firstIp(text);
+}
+
 /** gluetun's view: the VPN running, its public IP in the expected country. */
-export async function checkGluetun(ctx: StepContext, gluetun: Gluetun, country: string, settleS: number): Promise<PublicIp | undefined> {
+export async function checkGluetun(ctx: StepContext<unknown, unknown>, gluetun: Gluetun, country: string, settleS: number): Promise<PublicIp | undefined> {
   const status = await settle(ctx, 'waiting for gluetun to report the VPN running', settleS, () => gluetun.vpnStatus(), (s) => s?.status === 'running');
   ctx.check('gluetun reports the VPN running', status === undefined ? undefined : status.status === 'running', {
     expected: 'status "running" from /v1/vpn/status',

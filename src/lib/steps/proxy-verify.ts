@@ -3,30 +3,38 @@
  * Deployment available, gluetun's VPN running in the inventory's country, a client pod WITH the label
  * leaving through the proxy with the VPN's IP (not the home IP), a pod WITHOUT the label refused.
  */
-import { checkGluetun, CURL_REFUSED, deploymentAvailable, firstIp, HOME_IP_MASK, measureHomeIp, probeLabels, probeName, type EgressOptions } from './egress-checks.ts';
+import { checkGluetun, CURL_REFUSED, deploymentAvailable, exitIpOf, HOME_IP_MASK, homeIp, PROBE_START_S, probeLabels, probeName, type EgressOptions } from './egress-checks.ts';
 import { Gluetun } from '../clients/gluetun.ts';
 import type { Kube } from '../clients/kube.ts';
 import type { StepContext } from '../harness/index.ts';
 import type { ProxyTarget } from './vpn-proxy.ts';
 
+/** What verifyProxies needs from a runbook's state (proxyConfig's result plus the kubectl client). */
+export interface ProxyVerifyState {
+  kube: Kube;
+  targets: ProxyTarget[];
+  egress: EgressOptions;
+}
+
+/** A verify step's budget for `n` proxies: gluetun's settle time twice, three probe pods and a few reads each. */
+export const verifyBudgetS = (n: number, settleS: number) => n * (2 * settleS + 3 * (PROBE_START_S + 30) + 60);
+
 /**
- * The verify step of phase2-deploy-proxy and verify-proxy: every check for each proxy of the run
- * (ctx.state holds kube, targets, settleS, managedBy and partOf from proxyConfig; the flags give the
- * echo URL and probe image). One proxy's failure is a failed check, and never hides the others' results.
+ * The verify step of phase2-deploy-proxy and verify-proxy: every check for each proxy of the run. One
+ * proxy's failure is a failed check, and never hides the others' results.
  */
-export async function verifyProxies(ctx: StepContext, next: string): Promise<void> {
-  const s = ctx.state as { kube: Kube; targets: ProxyTarget[]; settleS: number; managedBy: string; partOf: string };
-  const opts: EgressOptions = { echoUrl: String(ctx.args.echoUrl), probeImage: String(ctx.args.probeImage), settleS: s.settleS, managedBy: s.managedBy, partOf: s.partOf };
+export async function verifyProxies(ctx: StepContext<ProxyVerifyState, unknown>, next: string): Promise<void> {
+  const s = ctx.state;
   for (const t of s.targets) {
     try {
-      await verifyProxy(ctx, s.kube, t, opts);
+      await verifyProxy(ctx, s.kube, t, s.egress);
     } catch (err) {
       ctx.check(`verification of ${t.name} completed`, false, { expected: 'every check to run', found: (err as Error).message, next });
     }
   }
 }
 
-export async function verifyProxy(ctx: StepContext, kube: Kube, t: ProxyTarget, o: EgressOptions): Promise<void> {
+export async function verifyProxy(ctx: StepContext<unknown, unknown>, kube: Kube, t: ProxyTarget, o: EgressOptions): Promise<void> {
   ctx.log(`${t.name} (${t.country}), ${t.serviceUrl}`);
   const avail = deploymentAvailable(await kube.get(t.deployment));
   ctx.check(`Deployment ${t.name} is available`, avail?.ok, {
@@ -38,10 +46,10 @@ export async function verifyProxy(ctx: StepContext, kube: Kube, t: ProxyTarget, 
 
   const vpn = await checkGluetun(ctx, new Gluetun(kube, t.gluetun), t.country, o.settleS);
 
-  const base = { namespace: t.namespace, image: o.probeImage, timeoutS: 90 };
+  const base = { namespace: t.namespace, image: o.probeImage, timeoutS: PROBE_START_S };
   const curl = (timeout: number) => ['curl', '-sS', '--max-time', String(timeout), '--proxy', t.serviceUrl, o.echoUrl];
   const client = await kube.probe({ ...base, name: probeName(t.region, 'client'), labels: { [t.clientLabel.key]: t.clientLabel.value, ...probeLabels(o) }, command: curl(20) });
-  const exitIp = client && client.code === 0 ? firstIp(client.stdout) : undefined;
+  const exitIp = client && client.code === 0 ? exitIpOf(client.stdout, o) : undefined;
   ctx.check(`a pod labelled ${t.clientLabel.key}=${t.clientLabel.value} gets through the proxy`, client === undefined ? undefined : Boolean(exitIp), {
     expected: `curl through ${t.serviceUrl} to print an IP from ${o.echoUrl}`,
     found: `exit ${client?.code}: ${(client?.stderr.trim().split('\n').pop() || client?.stdout.trim()) ?? ''}`,
@@ -58,7 +66,7 @@ export async function verifyProxy(ctx: StepContext, kube: Kube, t: ProxyTarget, 
         : 'the probe failed for another reason (DNS?); run it by hand to see',
   });
 
-  const home = await measureHomeIp(ctx, kube, t.region, t.namespace, o);
+  const home = await homeIp(ctx, kube, t.region, t.namespace, o);
   if (home === undefined) ctx.check('the exit IP is not the home IP', undefined);
   else if (exitIp !== undefined) {
     ctx.check('the exit IP is not the home IP', exitIp !== home, {

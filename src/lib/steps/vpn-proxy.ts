@@ -5,6 +5,7 @@
  * container's control-server settings, and the client label the NetworkPolicy admits.
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import type { GluetunTarget } from '../clients/gluetun.ts';
 import { apiKeyEnvOf } from '../clients/gluetun.ts';
@@ -12,6 +13,8 @@ import { sharedProxies, type Inventory } from '../inventory/inventory.ts';
 import type { KubeJson, ObjectRef } from '../clients/kube.ts';
 import { loadApp, type KubeObject, type LoadedApp } from '../inventory/manifests.ts';
 import type { Secret } from '../core/secrets.ts';
+import type { RunbookSetup } from '../harness/index.ts';
+import type { EgressOptions } from './egress-checks.ts';
 
 export interface ProxyTarget {
   region: string;
@@ -19,6 +22,11 @@ export interface ProxyTarget {
   country: string;
   namespace: string;
   app: LoadedApp;
+  /**
+   * The folder as an absolute path, for `kubectl apply -k` and `diff -k`: a runbook started from another
+   * directory applies these manifests, not whatever `manifests/` is under the current directory.
+   */
+  kustomizeDir: string;
   /** The bundled objects, in kustomization order. */
   objects: ObjectRef[];
   deployment: ObjectRef;
@@ -45,7 +53,7 @@ export function gluetunContainer(deployment: KubeObject): Container | undefined 
   return [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])].find((c) => c.name === 'gluetun');
 }
 
-export function proxyTarget(inv: Inventory, region: string, root?: string): ProxyTarget {
+export function proxyTarget(inv: Inventory, region: string, root: string): ProxyTarget {
   const proxy = sharedProxies(inv).find((p) => p.region === region);
   if (!proxy) throw new InputError(`unknown region "${region}"; expected one of ${proxyRegions(inv).join(', ')} (src/data/network.yaml: vpn.deployments).`);
   const app = loadApp(proxy.name, root);
@@ -68,6 +76,7 @@ export function proxyTarget(inv: Inventory, region: string, root?: string): Prox
     country: proxy.country,
     namespace,
     app,
+    kustomizeDir: join(root, app.dir),
     objects: app.objects.map(ref),
     deployment: ref(deployment),
     wireguardSecret: secretFor('wireguard_private_key'),
@@ -126,22 +135,35 @@ export interface ProxyConfig {
   namespace: string;
   managedBy: string;
   partOf: string;
-  settleS: number;
+  /** Probe settings and the run's home-IP memo, shared by every proxy verified in the run. */
+  egress: EgressOptions;
 }
 
-/** Resolves flags against the inventory and the manifests (config step); bad values are InputErrors (exit 2). */
-export function proxyConfig(inv: Inventory, args: Record<string, any>, contextFlag: string | undefined): ProxyConfig {
+/** The flags of proxyFlags(), as the harness parses them. */
+export interface ProxyArgs {
+  region?: string[];
+  echoUrl: string;
+  probeImage: string;
+  settle: string;
+}
+
+/**
+ * Resolves flags against the inventory and the manifests of the run's setup (config step); bad values are
+ * InputErrors (exit 2). No --region means every shared proxy; an empty one never gets here (flags.ts).
+ */
+export function proxyConfig(setup: RunbookSetup, args: ProxyArgs, contextFlag: string | undefined): ProxyConfig {
+  const inv = setup.inventory;
   const regions: string[] = args.region?.length ? [...new Set<string>(args.region)] : proxyRegions(inv);
   const settleS = Number(args.settle);
   if (!Number.isInteger(settleS) || settleS < 0) throw new InputError(`--settle ${args.settle}: expected a whole number of seconds (0 or more).`);
   if (!/^https?:\/\/\S+$/.test(args.echoUrl ?? '')) throw new InputError(`--echo-url ${args.echoUrl}: expected an http(s) URL such as https://api.ipify.org.`);
   return {
-    targets: regions.map((r) => proxyTarget(inv, r)),
+    targets: regions.map((r) => proxyTarget(inv, r, setup.manifestsRoot)),
     context: contextFlag ?? inv.kubernetes.context,
     contextFromFlag: contextFlag !== undefined,
     namespace: inv.kubernetes.namespace,
     managedBy: inv.kubernetes.labels.managed_by,
     partOf: inv.kubernetes.labels.part_of,
-    settleS,
+    egress: { echoUrl: args.echoUrl, probeImage: args.probeImage, settleS, managedBy: inv.kubernetes.labels.managed_by, partOf: inv.kubernetes.labels.part_of, home: {} },
   };
 }
