@@ -6,7 +6,7 @@
  * apiVersion/kind) is allowed, and only plain files in the same folder. No namePrefix, namespace, patches,
  * images, generators, components or remote bases: each of those changes the objects, and this loader would
  * then return something other than what is applied. With `resources` only, kustomize's output is exactly the
- * documents of the listed files (test/manifests.test.ts compares with `kubectl kustomize`), so the linter
+ * documents of the listed files (test/inventory/manifests.test.ts compares with kustomize's build), so the linter
  * validates what gets applied. Anything else in kustomization.yaml is an error, not silently ignored.
  *
  * `routy` (sysctl file + Tailscale settings) and `tailscale` (the policy file) are data, not Kubernetes.
