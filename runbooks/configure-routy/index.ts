@@ -15,7 +15,7 @@ export default defineRunbook<State, Args>('configure-routy', (setup) => {
   const tag = router.tags?.[0] ?? 'its tag';
   return {
     name: 'configure-routy',
-    title: `Configure ${r}, the subnet router`,
+    title: 'Configure the subnet router',
     summary: `Converges ${r} and the tailnet to the bundled settings: forwarding, advertised route, route approval, split DNS and (with --policy) the policy file.`,
     purpose:
       `${r} advertises the home LAN to the tailnet; forwarding off, a route never approved, an exit node still advertised or a split-DNS entry pointing at the wrong server each break remote access in a way that is slow to diagnose away from home. This runbook reads ${r} over ssh and the tailnet through the Tailscale API, changes only what differs from manifests/${r} and the inventory, and checks the result. A second run sends nothing.`,

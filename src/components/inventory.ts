@@ -31,3 +31,11 @@ export function assumedCaption(inv: Inventory, keys: string[]): string | undefin
   if (!found.length) return undefined;
   return `Assumed, confirm before running: ${found.map((x) => `${String(factAt(inv, x.k))} (${x.k})`).join('; ')}. See Reference → Assumptions to confirm.`;
 }
+
+/** A command block's label with the assumed values it uses: "Reads only; uses assumed eth0 (…): confirm it first". */
+export function withAssumed(inv: Inventory, label: string, keys: string[]): string | undefined {
+  const found = keys.filter((k) => assumptionFor(inv, k));
+  if (!found.length) return undefined;
+  return `${label}; uses assumed ${found.map((k) => `${String(factAt(inv, k))} (${k})`).join(', ')}: confirm on Reference > Assumptions to confirm`;
+}
+

@@ -122,7 +122,7 @@ export function diagramBoxes(page: Page): Promise<Array<{ svg: boolean; width: n
         width: Math.round(box?.width ?? 0),
         height: Math.round(box?.height ?? 0),
         visible: Boolean(style && style.visibility !== 'hidden' && style.display !== 'none' && Number(style.opacity) > 0 && svg!.checkVisibility()),
-        caption: fig.querySelector('figcaption')?.textContent?.trim() ?? '',
+        caption: fig.querySelector('figcaption .diagram-title')?.textContent?.trim() ?? '',
       };
     }),
   );
@@ -142,13 +142,14 @@ export interface Legibility {
  * How readable each diagram's labels are as drawn on screen (so CSS filters, themes and lost SVG
  * styles all count): screenshot the figure, decode it in the page, and for each label's box take
  * the most common luminance as the background and the extreme 2% as the text; the WCAG contrast
- * ratio of the two. Wide diagrams scroll inside their figure: each scroll position is checked.
+ * ratio of the two. Wide diagrams scroll inside their scroller: each scroll position is checked.
  */
 export async function diagramLegibility(page: Page): Promise<Legibility[]> {
   const figures = page.locator('figure.diagram');
   const results: Legibility[] = [];
   for (let i = 0; i < (await figures.count()); i++) {
-    const figure = figures.nth(i);
+    // The diagram's own scroller (diagram-figure.ts): what is screenshot and scrolled.
+    const figure = figures.nth(i).locator('.scroller').first();
     const positions = await figure.evaluate((f) => [...new Set([0, Math.round((f.scrollWidth - f.clientWidth) / 2), f.scrollWidth - f.clientWidth])]);
     const seen = new Map<number, { label: string; contrast: number }>();
     const edgeSeen = new Map<number, { id: string; visible: boolean }>();
@@ -233,7 +234,7 @@ export async function diagramLegibility(page: Page): Promise<Legibility[]> {
       for (const [index, label, contrast] of found.labels) if (!seen.has(index)) seen.set(index, { label, contrast });
       for (const [index, visible, id] of found.edges) edgeSeen.set(index, { id, visible: (edgeSeen.get(index)?.visible ?? false) || visible });
     }
-    const caption = (await figure.locator('figcaption').first().textContent().catch(() => '')) ?? '';
+    const caption = (await figures.nth(i).locator('figcaption .diagram-title').first().textContent().catch(() => '')) ?? '';
     const worst = [...seen.values()].sort((a, b) => a.contrast - b.contrast)[0];
     results.push({ caption: caption.trim(), labels: seen.size, worst, edges: edgeSeen.size, faintEdges: [...edgeSeen.values()].filter((e) => !e.visible).map((e) => e.id) });
   }

@@ -1,7 +1,8 @@
 /**
  * Browser tests, set up once: build the site into a temp folder, serve it on 127.0.0.1 (a free
- * port) and launch one Debian Chromium that every test file connects to (playwright-core, never a
- * downloaded browser). No Chromium is a failure that says how to install it, not a skip.
+ * port) and launch one Chromium that every test file connects to (playwright-core; Debian's when
+ * installed, else the one npm brought in @sparticuz/chromium: src/lib/site/chromium.ts). No Chromium
+ * is a failure that says how to get one, not a skip.
  * AVALANCHE_E2E_DIST=DIR uses a build made moments ago instead (.ci/run passes the dist/ it just built).
  */
 import { rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { serveStatic } from '../../src/lib/checks/static-server.ts';
-import { CHROMIUM_ARGS, CHROMIUM_INSTALL_HINT, findChromium } from '../../src/lib/site/chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_INSTALL_HINT, describeChromium, ensureChromium } from '../../src/lib/site/chromium.ts';
 import { buildSite, ROOT } from './site-build.ts';
 
 declare module 'vitest' {
@@ -21,8 +22,11 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(`The browser tests need Chromium and found none: ${CHROMIUM_INSTALL_HINT}.`);
+  // The browser tests need a real Chromium even when a build is asked to do without one.
+  const found = await ensureChromium({ ...process.env, AVALANCHE_CHROMIUM: process.env.AVALANCHE_CHROMIUM === 'none' ? '' : process.env.AVALANCHE_CHROMIUM });
+  if (!found) throw new Error(`The browser tests need Chromium and found none: ${CHROMIUM_INSTALL_HINT}.`);
+  const executablePath = found.path;
+  console.log(`browser tests: Chromium ${describeChromium(found)}`);
 
   let siteDir = process.env.AVALANCHE_E2E_DIST ? resolve(ROOT, process.env.AVALANCHE_E2E_DIST) : undefined;
   let built = false;

@@ -1,7 +1,8 @@
 /**
  * Keyboard use and offline search, on the desktop layout (1280x900) and the phone layout:
  * Tab reaches the sidebar's links and the search button; Pagefind's index (served from the site
- * itself, never another host) finds "routy", "Iceland" and "split DNS".
+ * itself, never another host) finds "routy", "Iceland" and "split DNS", and "troubleshoot", "phone"
+ * and "dns" find the phone troubleshooting page.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -91,6 +92,26 @@ describe('offline search (Pagefind)', () => {
   });
 
   test.each(['routy', 'Iceland', 'split DNS'])('finds "%s"', async (query) => {
+    await search(query);
+    const titles = await site.page.locator('#starlight__search .pagefind-ui__result-link').allTextContents();
+    expect(titles.length, `no results for "${query}"`).toBeGreaterThan(0);
+    const excerpts = (await site.page.locator('#starlight__search .pagefind-ui__result-excerpt').allTextContents()).join(' ');
+    expect(excerpts.toLowerCase(), `results for "${query}" do not show it: ${titles.join(', ')}`).toContain(query.split(' ')[0]!.toLowerCase());
+    expect(site.log.outside).toEqual([]);
+    expect(site.log.errors).toEqual([]);
+  });
+
+  // Issue 14, point 4: help from the phone is found by the words a reader on a phone would try.
+  test.each(['troubleshoot', 'phone', 'dns'])('"%s" finds the phone troubleshooting page among the first results', async (query) => {
+    await search(query);
+    // Results fill in one by one: wait for the shown ones (Pagefind shows the first five).
+    const titles = () => site.page.locator('#starlight__search .pagefind-ui__result-link').allTextContents();
+    await expect.poll(titles, { timeout: 20_000, message: `results for "${query}"` }).toContain('Troubleshoot remote access from a phone');
+    expect(site.log.outside).toEqual([]);
+  });
+
+  /** Opens the search dialog on the home page and types the query; waits for a filled-in result. */
+  async function search(query: string): Promise<void> {
     site.log.reset();
     await site.page.bringToFront();
     await site.open('/');
@@ -112,11 +133,5 @@ describe('offline search (Pagefind)', () => {
     // wait for a filled-in link, not just a result box (the box alone made this flaky under load).
     const links = site.page.locator('#starlight__search .pagefind-ui__result-link');
     await links.first().waitFor({ state: 'visible', timeout: 30_000 });
-    const titles = await site.page.locator('#starlight__search .pagefind-ui__result-link').allTextContents();
-    expect(titles.length, `no results for "${query}"`).toBeGreaterThan(0);
-    const excerpts = (await site.page.locator('#starlight__search .pagefind-ui__result-excerpt').allTextContents()).join(' ');
-    expect(excerpts.toLowerCase(), `results for "${query}" do not show it: ${titles.join(', ')}`).toContain(query.split(' ')[0]!.toLowerCase());
-    expect(site.log.outside).toEqual([]);
-    expect(site.log.errors).toEqual([]);
-  });
+  }
 });

@@ -1,7 +1,8 @@
 /**
- * Screenshots of the key pages for a person to review (not compared automatically): the overview,
- * the architecture pages, a migration page and a manifest page, at phone (390x844) and desktop
- * (1280x900) size, light and dark, into screenshots/ (gitignored).
+ * Screenshots of the key pages for a person to review (not compared automatically): the overview
+ * (with the home topology), the architecture pages, a migration page, a manifest page, the quick
+ * reference and a runbook page, at phone (390x844) and desktop (1280x900) size, light and dark, into
+ * screenshots/ (gitignored).
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ const key = [
   ...all.filter((p) => p.startsWith('/architecture/')),
   all.find((p) => p.startsWith('/migration/phase-2')) ?? all.find((p) => p.startsWith('/migration/')),
   all.find((p) => p.startsWith('/manifests/vpn-proxy')) ?? all.find((p) => /^\/manifests\/[^/]+\/$/.test(p) && !p.includes('lint')),
+  all.find((p) => p.startsWith('/reference/quick-reference')),
+  all.find((p) => p.startsWith('/runbooks/phase2')) ?? all.find((p) => p.startsWith('/runbooks/')),
 ].filter((p): p is string => Boolean(p));
 
 describe('screenshots of the key pages', () => {

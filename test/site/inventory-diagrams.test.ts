@@ -86,7 +86,7 @@ describe('the ```diagram fence', () => {
 
   test('every generated diagram renders to an SVG with Mermaid, in the site\'s pipeline', async () => {
     expect(findChromium(), `no Chromium: ${CHROMIUM_INSTALL_HINT}`).toBeTruthy();
-    const setup = diagramSetup(globalThis.process.env, () => {});
+    const setup = await diagramSetup(globalThis.process.env, () => {});
     try {
       const md = await process(setup);
       const { code } = await md.render(ALL.map((n) => `\`\`\`diagram\n${n}\n\`\`\`\n`).join('\n'), { fileURL: page });

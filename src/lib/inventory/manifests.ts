@@ -8,7 +8,7 @@
  * images, generators, components or remote bases: each of those changes the objects, and this loader would
  * then return something other than what is applied. With `resources` only, kustomize's output is exactly the
  * documents of the listed files, a folder's in its own order (test/inventory/manifests.test.ts compares with
- * `kubectl kustomize`), so the linter validates what gets applied. Anything else is an error.
+ * kustomize's build), so the linter validates what gets applied. Anything else is an error.
  *
  * `routy` (sysctl file + Tailscale settings) and `tailscale` (the policy file) are data, not Kubernetes.
  */

@@ -1,57 +1,26 @@
 /**
  * Build-time Mermaid for the Markdown pipeline.
  *
- * - remarkDiagrams turns ```mermaid fences into <figure class="diagram"><pre class="mermaid">,
- *   before Expressive Code sees them (EC would otherwise highlight them as code:
- *   expressive-code/expressive-code#120), and refuses a diagram without accTitle/accDescr,
- *   which Mermaid turns into the SVG's <title>/<desc> text alternative.
- * - With a Chromium, rehype-mermaid renders each diagram to inline SVG (no diagram JavaScript),
- *   all in one Chromium page that loads Mermaid once (mermaid-browser.ts says why).
- *   Without one, diagrams stay as source and a small module loads Mermaid in the browser, only
- *   on pages that have a diagram.
+ * - remarkDiagrams (diagram-figure.ts) turns ```mermaid fences into figures, refusing a diagram without
+ *   a text alternative or one Mermaid cannot parse, at its file and line, in both modes below.
+ * - With a Chromium (chromium.ts: Debian's, or the one npm brought), rehype-mermaid renders each diagram
+ *   to inline SVG (no diagram JavaScript), all in one Chromium page that loads Mermaid once
+ *   (mermaid-browser.ts says why), and rehypeDiagramSize keeps its text legible on a phone.
+ *   Without one (AVALANCHE_CHROMIUM=none, or no Chromium for this machine), diagrams stay
+ *   as source and a small module renders them in the browser, only on pages that have a diagram.
  */
 import type { RehypePlugins, RemarkPlugins } from '@astrojs/markdown-remark';
-import type { Root as MdastRoot, Code } from 'mdast';
-import type { Root as HastRoot, Element } from 'hast';
+import type { Element, Root as HastRoot } from 'hast';
 import rehypeMermaid, { type RehypeMermaidOptions } from 'rehype-mermaid';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { CHROMIUM_ARGS, CHROMIUM_INSTALL_HINT, findChromium } from './chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_INSTALL_HINT, ensureChromium, NPM_CHROMIUM, type FoundChromium } from './chromium.ts';
+import { DiagramError, pageOf, remarkDiagrams } from './diagram-figure.ts';
+import { rehypeDiagramSize } from './diagram-size.ts';
 import { sharedMermaidBrowser, type SharedBrowser } from './mermaid-browser.ts';
 
+export { remarkDiagrams } from './diagram-figure.ts';
 export const MERMAID_CLIENT_DIR = '_mermaid';
-
-function pageOf(file: VFile): string {
-  const path = file.path ?? file.history?.[0] ?? '(unknown page)';
-  const i = path.indexOf('src/content/docs/');
-  return i >= 0 ? path.slice(i) : path;
-}
-
-export function remarkDiagrams() {
-  return (tree: MdastRoot, file: VFile) => {
-    visit(tree, 'code', (node: Code, index, parent) => {
-      if (node.lang !== 'mermaid' || !parent || index === undefined) return;
-      const title = /^\s*accTitle:\s*(.+)$/m.exec(node.value)?.[1]?.trim();
-      if (!title || !/^\s*accDescr(:|\s*\{)/m.test(node.value)) {
-        throw new Error(
-          `${pageOf(file)}:${node.position?.start.line ?? 0}: diagram without a text alternative: add "accTitle: …" and "accDescr: …" lines to the mermaid block.`,
-        );
-      }
-      parent.children[index] = {
-        type: 'paragraph',
-        children: [{ type: 'text', value: node.value }],
-        data: {
-          hName: 'figure',
-          hProperties: { className: ['diagram'] },
-          hChildren: [
-            { type: 'element', tagName: 'pre', properties: { className: ['mermaid'] }, children: [{ type: 'text', value: node.value }] },
-            { type: 'element', tagName: 'figcaption', properties: {}, children: [{ type: 'text', value: title }] },
-          ],
-        },
-      } as never;
-    });
-  };
-}
 
 /** Without Chromium: keep the source and add the client loader once per page that needs it. */
 function rehypeClientMermaid() {
@@ -86,29 +55,47 @@ export function rehypeRawSvgStyles() {
 }
 
 export interface DiagramSetup {
-  chromium: string | undefined;
+  chromium: FoundChromium | undefined;
   /** The one Chromium page every diagram renders in (undefined without Chromium). */
   browser?: SharedBrowser;
   remarkPlugins: RemarkPlugins;
   rehypePlugins: RehypePlugins;
 }
 
-export function diagramSetup(env: NodeJS.ProcessEnv = process.env, warn: (msg: string) => void = console.warn): DiagramSetup {
-  const chromium = findChromium(env);
+/** The one line a build prints when diagrams will render in the browser instead. */
+export function noChromiumWarning(env: NodeJS.ProcessEnv): string {
+  const forced = env.AVALANCHE_CHROMIUM;
+  const why =
+    forced === 'none' ? 'AVALANCHE_CHROMIUM=none'
+    : forced === 'npm' ? `AVALANCHE_CHROMIUM=npm, and node_modules has no ${NPM_CHROMIUM} for this machine (it is for Linux x64; run \`npm install\`)`
+    : forced ? `AVALANCHE_CHROMIUM=${forced} is not an executable`
+    : 'no Chromium found';
+  return `[diagrams] ${why}: diagrams will render in the browser instead of at build time (each is still checked here); for build-time SVGs ${env.AVALANCHE_CHROMIUM ? 'unset AVALANCHE_CHROMIUM or point it at a Chromium' : CHROMIUM_INSTALL_HINT}.`;
+}
+
+export async function diagramSetup(env: NodeJS.ProcessEnv = process.env, warn: (msg: string) => void = console.warn): Promise<DiagramSetup> {
+  const chromium = await ensureChromium(env);
   if (!chromium) {
-    warn(`[diagrams] no Chromium found: diagrams will render in the browser instead of at build time; for build-time SVGs ${CHROMIUM_INSTALL_HINT}.`);
+    warn(noChromiumWarning(env));
     return { chromium, remarkPlugins: [remarkDiagrams], rehypePlugins: [rehypeClientMermaid] };
   }
   const browser = sharedMermaidBrowser();
   const options: RehypeMermaidOptions = {
     strategy: 'inline-svg',
     browserType: browser.browserType as RehypeMermaidOptions['browserType'],
-    launchOptions: { executablePath: chromium, args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: chromium.path, args: CHROMIUM_ARGS },
     mermaidConfig: { theme: 'neutral', fontFamily: 'system-ui, sans-serif' },
-    errorFallback: (_el: unknown, diagram: string, error: unknown, file: VFile) => {
+    errorFallback: (el: unknown, diagram: string, error: unknown, file: VFile) => {
+      // Every diagram already parsed in remarkDiagrams: this is a rendering failure; name the fence.
+      const line = (el as Element | undefined)?.properties?.dataLine ?? '0';
       const first = diagram.trim().split('\n')[0];
-      throw new Error(`${pageOf(file)}: invalid Mermaid diagram starting "${first}": ${(error as Error)?.message ?? error}`);
+      throw new DiagramError(`${pageOf(file)}:${line}: Mermaid diagram starting "${first}" could not be rendered: ${(error as Error)?.message ?? error}`);
     },
   };
-  return { chromium, browser, remarkPlugins: [remarkDiagrams], rehypePlugins: [[rehypeMermaid as never, options], rehypeRawSvgStyles] };
+  return {
+    chromium,
+    browser,
+    remarkPlugins: [remarkDiagrams],
+    rehypePlugins: [[rehypeMermaid as never, options], rehypeDiagramSize, rehypeRawSvgStyles],
+  };
 }

@@ -8,13 +8,16 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLIENT_SIZE_SOURCE } from './diagram-size.ts';
 import { MERMAID_CLIENT_DIR } from './diagrams.ts';
 
 // The same neutral theme as the build-time SVGs: site.css inverts it for the dark theme, so both paths
-// look alike and a theme switch needs no re-render.
+// look alike and a theme switch needs no re-render. Then the same legible minimum width as at build time.
 const INIT = `import mermaid from './mermaid.esm.min.mjs';
+${CLIENT_SIZE_SOURCE}
 mermaid.initialize({ startOnLoad: false, theme: 'neutral', fontFamily: 'system-ui, sans-serif', securityLevel: 'strict' });
 await mermaid.run({ querySelector: 'figure.diagram pre.mermaid' });
+sizeDiagrams();
 `;
 
 function mermaidDist(): string {
