@@ -40,8 +40,10 @@ describe('diagrams from the inventory', () => {
     expect(description).toContain('192.0.2.10 (assumed)');
   });
 
-  test('exits are declared region by region, in inventory order, so edges do not cross', () => {
+  test('each country is one block, and exits are declared in the same order, so edges do not cross', () => {
     const { source } = egressDiagram(inv);
+    expect(source).toMatch(/subgraph n_region_Switzerland\["Switzerland"\]\n\s+n_chatbot\[/);
+    expect(source).toMatch(/subgraph n_region_Japan\["Japan"\]/);
     expect(source.indexOf('n_vpn_proxy_alpha[')).toBeLessThan(source.indexOf('n_pod_torrents['));
     expect(source.indexOf('n_pod_torrents[')).toBeLessThan(source.indexOf('n_vpn_proxy_beta['));
     expect(source.indexOf('n_exit_Switzerland[')).toBeLessThan(source.indexOf('n_exit_Japan['));

@@ -68,10 +68,14 @@ function cluster(inv: Inventory, f: Flowchart): Cluster {
   // Region by region (a country's proxies, then its sidecars), in inventory order: each exit sits below
   // what uses it, so no edge crosses another.
   const order = [...new Set(inv.vpn.deployments.map((d) => d.country))];
+  // Each country's clients, proxies and sidecar pods in one block: blocks keep their members together, so
+  // a region's column never interleaves with another's, however many regions there are.
   f.group('cluster', 'Kubernetes cluster', () => {
     for (const country of order) {
-      proxiesOf(country);
-      sidecarsOf(country);
+      f.group(id('region', country), country, () => {
+        proxiesOf(country);
+        sidecarsOf(country);
+      });
     }
   });
   return c;
