@@ -7,6 +7,7 @@ import { flagDiffs, groAdvice, loadRoutyBundle, parseEthtoolFeatures, parseSysct
 import { parsePrefs } from '../../../src/lib/clients/tailscale-status.ts';
 import { loadInventory, subnetRouter } from '../../../src/lib/inventory/inventory.ts';
 import { DEFAULT_ROOT } from '../../../src/lib/inventory/manifests.ts';
+import { BUNDLE_ENV, BUNDLE_ROOT } from '../../fakes/runbook-bundle.ts';
 
 // The bundled router and LAN, from the inventory: a renamed router or another LAN changes them here too.
 const inv = loadInventory();
@@ -65,7 +66,8 @@ describe('sameFileText()', () => {
 });
 
 describe('flagDiffs()', () => {
-  const settings = loadRoutyBundle(DEFAULT_ROOT, ROUTER.name).settings;
+  // Compared with the recorded prefs (test/fixtures/tailscale), so read from the frozen bundle they describe.
+  const settings = loadRoutyBundle(BUNDLE_ROOT, subnetRouter(loadInventory(BUNDLE_ENV.AVALANCHE_INVENTORY)).name).settings;
   test('finds nothing to change on a configured router', () => {
     expect(flagDiffs(settings, prefs())).toEqual([]);
   });
