@@ -13,8 +13,8 @@ import type { LintContext, Rule } from './types.ts';
 
 const NP_DOCS = 'https://kubernetes.io/docs/concepts/services-networking/network-policies/';
 export const PROXY_CLIENT_RULES: Rule[] = [
-  { id: 'k8s/egress-policy-proxy', severity: 'error', description: 'An egress NetworkPolicy on a pod that carries the proxy client label admits the proxy that label names, and no other shared proxy (otherwise the app cannot reach its proxy at all).', source: NP_DOCS },
-  { id: 'k8s/proxy-env', severity: 'error', description: 'HTTP_PROXY, HTTPS_PROXY, http_proxy and https_proxy are set together and to the same URL, that of the proxy the client label names; NO_PROXY and no_proxy agree (tools read one spelling or the other).', source: 'https://about.gitlab.com/blog/2021/01/27/we-need-to-talk-no-proxy/' },
+  { id: 'k8s/egress-policy-proxy', severity: 'error', description: 'An egress NetworkPolicy on a proxy client (a workload of the inventory, or a pod with the client label) admits its proxy (workloads.egress, else the label\'s) and no other shared proxy; otherwise the app cannot reach its proxy at all.', source: NP_DOCS },
+  { id: 'k8s/proxy-env', severity: 'error', description: 'HTTP_PROXY, HTTPS_PROXY, http_proxy and https_proxy are set together and each to the URL of the pod\'s proxy (workloads.egress, else the client label\'s); NO_PROXY and no_proxy agree (tools read one spelling or the other).', source: 'https://about.gitlab.com/blog/2021/01/27/we-need-to-talk-no-proxy/' },
   { id: 'k8s/service-selector-scope', severity: 'error', description: 'A Service selects only pods of its own folder, so applying one app never routes its Service to another app\'s pods.', source: 'https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service' },
 ];
 
@@ -26,12 +26,14 @@ export function checkProxyClients(ctx: LintContext): void {
   const proxies = new Set(sharedProxies(ctx.inv).map((p) => p.name));
   const pods = podTemplates(ctx.objects);
   const proxyPods = pods.filter((p) => proxies.has(folderOf(p.obj)));
-  for (const pod of pods.filter((p) => p.labels[label] !== undefined)) {
-    const proxy = pod.labels[label];
-    checkEgress(ctx, pod, proxy, proxyPods);
-    checkEnv(ctx, pod, proxies.has(proxy) ? proxyUrl(ctx.inv, proxy) : undefined);
+  // The proxy a pod must use: its workload's egress in the inventory, else the one its label names. Held to
+  // the inventory, every place a move left behind (label, variables, egress policy) is named in one run.
+  const wanted = (pod: PodTemplate) => ctx.inv.workloads.find((w) => w.name === folderOf(pod.obj))?.egress ?? pod.labels[label];
+  for (const pod of pods) {
+    const proxy = wanted(pod);
+    if (proxy !== undefined) checkEgress(ctx, pod, proxy, proxyPods);
+    checkEnv(ctx, pod, proxy !== undefined && proxies.has(proxy) ? proxyUrl(ctx.inv, proxy) : undefined);
   }
-  for (const pod of pods.filter((p) => p.labels[label] === undefined)) checkEnv(ctx, pod, undefined);
   for (const svc of ctx.objects.filter((o) => o.kind === 'Service')) {
     const selector = (svc.spec as { selector?: Record<string, string> } | undefined)?.selector;
     if (!selector) continue;
@@ -52,10 +54,10 @@ function checkEgress(ctx: LintContext, pod: PodTemplate, proxy: string, proxyPod
     const names = [...new Set(reached.map((p) => folderOf(p.obj)))];
     const where = lineAt(np, ['spec', 'egress']);
     if (!names.includes(proxy)) {
-      ctx.report('k8s/egress-policy-proxy', np.file, where, `NetworkPolicy ${np.metadata.name} limits the egress of ${pod.obj.kind}/${pod.obj.metadata.name}, whose label ${ctx.inv.vpn.client_label}: ${proxy} names its proxy, but admits ${names.length ? names.join(', ') : 'no shared proxy'}; allow the pods of ${proxy} (app.kubernetes.io/name: ${proxy}) on port ${ctx.inv.vpn.http_proxy_port}.`);
+      ctx.report('k8s/egress-policy-proxy', np.file, where, `NetworkPolicy ${np.metadata.name} limits the egress of ${pod.obj.kind}/${pod.obj.metadata.name}, whose proxy is ${proxy}, but admits ${names.length ? names.join(', ') : 'no shared proxy'}; allow the pods of ${proxy} (app.kubernetes.io/name: ${proxy}) on port ${ctx.inv.vpn.http_proxy_port}.`);
     }
     for (const other of names.filter((n) => n !== proxy)) {
-      ctx.report('k8s/egress-policy-proxy', np.file, where, `NetworkPolicy ${np.metadata.name} admits the shared proxy ${other}, but ${pod.obj.metadata.name}'s client label names ${proxy}; remove ${other} (a leftover from a move?).`);
+      ctx.report('k8s/egress-policy-proxy', np.file, where, `NetworkPolicy ${np.metadata.name} admits the shared proxy ${other}, but ${pod.obj.metadata.name}'s proxy is ${proxy}; remove ${other} (a leftover from a move?).`);
     }
   }
 }
@@ -69,7 +71,13 @@ function checkEnv(ctx: LintContext, pod: PodTemplate, url: string | undefined): 
     if (set.length && set.length < PROXY_VARS.length) report(`sets ${set.join(', ')} but not ${PROXY_VARS.filter((n) => !env.has(n)).join(', ')}; set all four to the same proxy URL (tools read one spelling or the other).`);
     const values = [...new Set(set.map((n) => env.get(n)))];
     if (values.length > 1) report(`the proxy variables disagree (${set.map((n) => `${n}=${env.get(n) ?? '(from a reference)'}`).join(', ')}); set all four to the same URL.`);
-    if (url && set.length && values.some((v) => v !== url)) report(`the proxy variables point at ${values.join(', ')}, but the client label names the proxy whose URL is ${url}.`);
+    if (url && set.length) {
+      for (const n of set.filter((x) => env.get(x) !== url)) {
+        // At the variable's own line, so each one left behind is named where it is.
+        const i = (container.env ?? []).findIndex((e) => e.name === n);
+        ctx.report('k8s/proxy-env', pod.obj.file, lineAt(pod.obj, [...path, 'env', i, 'value']), `container ${container.name}: ${n} is ${JSON.stringify(env.get(n) ?? '(from a reference)')}; its proxy's URL is ${url} (src/data/network.yaml: workloads.egress, or the client label).`);
+      }
+    }
     if ((env.has('NO_PROXY') || env.has('no_proxy')) && env.get('NO_PROXY') !== env.get('no_proxy')) report(`NO_PROXY is ${JSON.stringify(env.get('NO_PROXY') ?? '(unset)')} but no_proxy is ${JSON.stringify(env.get('no_proxy') ?? '(unset)')}; set both to the same list.`);
   }
 }
