@@ -6,6 +6,8 @@ import { defineConfig } from 'astro/config';
 import starlightLinksValidator from 'starlight-links-validator';
 import { diagramSetup } from './src/lib/site/diagrams.ts';
 import { mermaidClient } from './src/lib/site/mermaid-client.ts';
+import { manifestSidebar } from './src/lib/site/manifest-pages.ts';
+import { remarkInventoryDiagrams } from './src/lib/site/remark-inventory-diagrams.ts';
 import { editLinkBase, publishedSite, quietKnownWarnings } from './src/lib/site/site-config.ts';
 
 // Finds (or unpacks, the first time) a Chromium for build-time diagrams: src/lib/site/chromium.ts.
@@ -21,7 +23,7 @@ export default defineConfig({
   server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
   // Astro 7's default Markdown processor (Sätteri) runs no rehype plugins; Mermaid needs unified.
   markdown: {
-    processor: unified({ remarkPlugins: diagrams.remarkPlugins, rehypePlugins: diagrams.rehypePlugins }),
+    processor: unified({ remarkPlugins: [remarkInventoryDiagrams, ...diagrams.remarkPlugins], rehypePlugins: diagrams.rehypePlugins }),
   },
   // Only known noise is filtered (site-config.ts says which and why); any other warning still shows.
   vite: { build: { rolldownOptions: { onwarn: quietKnownWarnings } } },
@@ -32,7 +34,9 @@ export default defineConfig({
       customCss: ['./src/styles/site.css'],
       components: { MarkdownContent: './src/components/MarkdownContent.astro' },
       routeMiddleware: './src/lib/site/route-data.ts',
-      plugins: [starlightLinksValidator({ errorOnInvalidHashes: true, errorOnLocalLinks: true })],
+      // The manifest pages are a dynamic route (src/pages/manifests/[app].astro), which the validator cannot
+      // see; npm run check:links checks links to them in the built site.
+      plugins: [starlightLinksValidator({ errorOnInvalidHashes: true, errorOnLocalLinks: true, exclude: manifestSidebar().map((l) => l.link) })],
       // The date of each page's last commit (git log at build time).
       lastUpdated: true,
       ...(editBase ? { editLink: { baseUrl: editBase } } : {}),
@@ -43,7 +47,7 @@ export default defineConfig({
         { label: 'Migration', items: [{ autogenerate: { directory: 'migration' } }] },
         { label: 'Use cases', items: [{ autogenerate: { directory: 'use-cases' } }] },
         { label: 'Runbooks', collapsed: true, items: [{ autogenerate: { directory: 'runbooks' } }] },
-        { label: 'Manifests', collapsed: true, items: [{ autogenerate: { directory: 'manifests' } }] },
+        { label: 'Manifests', collapsed: true, items: [...manifestSidebar(), { autogenerate: { directory: 'manifests' } }] },
         { label: 'Reference', items: [{ autogenerate: { directory: 'reference' } }] },
       ],
     }),

@@ -1,5 +1,5 @@
 #!/usr/bin/env -S npx zx
-// phase3-migrate-marmithon: migration phase 3, move the marmithon IRC bot onto the shared proxy vpn-proxy-iceland.
+// phase3-migrate-marmithon: migration phase 3, move the marmithon IRC bot onto its shared proxy (the inventory's workloads[].egress).
 // The runbook is runbooks/phase3-migrate-marmithon/index.ts; `--help` explains it. Every runbook's entry is these lines.
 import { start } from '../src/lib/harness/start.mjs';
 

@@ -70,7 +70,7 @@ export async function applySettings(ctx: Ctx): Promise<void> {
 }
 
 /**
- * Route approval. An auto-approver (the bundled policy's, for routy's tags) approves a route only when it is
+ * Route approval. An auto-approver (the bundled policy's, for the router's tags) approves a route only when it is
  * first advertised, not retroactively (https://tailscale.com/kb/1337/policy-syntax#auto-approvers): so after
  * advertising now, wait for it; for a route advertised earlier and still unapproved, or with no auto-approver,
  * approve through the API. POST /device/{deviceId}/routes replaces the enabled set
@@ -83,7 +83,7 @@ export async function approveRoutes(ctx: Ctx): Promise<void> {
   if (!todo(ctx, 'approve')) ctx.skip(`${cfg.routes.join(', ')} approved, no exit routes approved`);
   const api = cfg.key && apiFor(ctx, cfg.key);
   const device = live.device;
-  const id = device?.nodeId ?? '<routy nodeId>';
+  const id = device?.nodeId ?? '<router nodeId>';
   let enabled = live.routes?.enabledRoutes ?? [];
   const approver = autoApproverFor(parsePolicy(cfg.bundle.policy.text, cfg.bundle.policy.file), cfg.routes[0], device?.tags ?? []);
   const hasExit = enabled.some((r) => EXIT_ROUTES.includes(r));
@@ -137,7 +137,7 @@ export async function verifyRouty(ctx: Ctx): Promise<void> {
   ctx.check(`${cfg.bundle.sysctl.target} equals ${cfg.bundle.sysctl.file}`, file.code === 0 && sameFileText(file.stdout, cfg.bundle.sysctl.text), { expected: 'the bundled content', found: file.code === 0 ? 'different content' : 'no file', next: 'run configure-routy again' });
   const flags = flagDiffs(cfg.bundle.settings, parsePrefs((await ssh(['tailscale', 'debug', 'prefs'], { assume: '{}' })).stdout));
   ctx.check(`tailscale settings match ${cfg.bundle.settingsFile}`, flags.length === 0, { expected: 'no difference', found: flags.map((d) => `${d.flag}=${JSON.stringify(d.current)}`).join(', '), next: 'run configure-routy again' });
-  // The control plane makes routy primary a moment after approval: poll its own status for a while.
+  // The control plane makes the router primary a moment after approval: poll its own status for a while.
   const deadline = Date.now() + cfg.approvalWaitS * 1000;
   const assume = JSON.stringify({ BackendState: 'Running', Self: { DNSName: `${cfg.name}.`, PrimaryRoutes: cfg.routes } });
   const readSelf = async () => parseStatus((await ssh(['tailscale', 'status', '--json'], { assume })).stdout).Self!;
@@ -146,10 +146,10 @@ export async function verifyRouty(ctx: Ctx): Promise<void> {
     await sleep(1000);
     self = await readSelf();
   }
-  ctx.check(`${dnsName(self) || cfg.name} is the primary router for ${cfg.routes.join(', ')}`, cfg.routes.every((r) => self.PrimaryRoutes.includes(r)), { expected: cfg.routes.join(', '), found: self.PrimaryRoutes.join(', ') || 'no primary routes', next: 'check the route is approved (admin console, Machines > routy > Edit route settings)' });
+  ctx.check(`${dnsName(self) || cfg.name} is the primary router for ${cfg.routes.join(', ')}`, cfg.routes.every((r) => self.PrimaryRoutes.includes(r)), { expected: cfg.routes.join(', '), found: self.PrimaryRoutes.join(', ') || 'no primary routes', next: `check the route is approved (admin console, Machines > ${cfg.name} > Edit route settings)` });
   ctx.check(`${cfg.name} is not offered as an exit node`, !offersExitNode(self), { expected: 'no 0.0.0.0/0 or ::/0 in AllowedIPs', found: self.AllowedIPs.join(', '), next: `run \`sudo tailscale set --advertise-exit-node=false\` on ${cfg.name} and withdraw the exit-route approval` });
   if (!cfg.key || !ctx.runs('read')) {
-    ctx.log('would call the Tailscale API: GET /api/v2/device/<routy>/routes, GET /api/v2/tailnet/-/dns/split-dns');
+    ctx.log('would call the Tailscale API: GET /api/v2/device/<router>/routes, GET /api/v2/tailnet/-/dns/split-dns');
     return;
   }
   const api = apiFor(ctx, cfg.key);

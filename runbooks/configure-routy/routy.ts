@@ -1,6 +1,6 @@
 /**
- * routy's desired state, from the bundled files (manifests/routy/*, manifests/tailscale/policy.hujson), and
- * the comparisons configure-routy makes against what it reads on routy:
+ * The subnet router's desired state, from the bundled files (manifests/<router>/*, manifests/tailscale/policy.hujson),
+ * and the comparisons configure-routy makes against what it reads on the router:
  * - the sysctl file (forwarding persisted) and the live forwarding values;
  * - the `tailscale set` flags, read back from `tailscale debug prefs` (works on every version; `tailscale get`
  *   is 1.100+ only: https://tailscale.com/kb/1019/subnets#enable-ip-forwarding);
@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../src/lib/core/errors.ts';
-import { DEFAULT_ROOT } from '../../src/lib/inventory/manifests.ts';
 import { EXIT_ROUTES, type TailscalePrefs } from '../../src/lib/clients/tailscale-status.ts';
 import { loadYamlFile } from '../../src/lib/core/yaml-data.ts';
 
@@ -29,16 +28,19 @@ export interface RoutyBundle {
   policy: { file: string; text: string };
 }
 
-/** Reads the bundled files configure-routy converges to; a schema problem is a DataFileError with file:line. */
-export function loadRoutyBundle(root: string = DEFAULT_ROOT): RoutyBundle {
-  const settingsFile = 'manifests/routy/tailscale-settings.yaml';
+/**
+ * Reads the bundled files configure-routy converges to, in the router's folder (manifests/<router>, named
+ * after the inventory's subnet router); a schema problem is a DataFileError with file:line.
+ */
+export function loadRoutyBundle(root: string, router: string): RoutyBundle {
+  const settingsFile = `manifests/${router}/tailscale-settings.yaml`;
   const { data: settings } = loadYamlFile(join(root, settingsFile), settingsSchema);
   for (const flag of Object.keys(settings.set)) {
     if (!(flag in SET_FLAGS)) {
-      throw new InputError(`${settingsFile}: set.${flag}: configure-routy cannot read the current value of --${flag} back from routy; supported flags: ${Object.keys(SET_FLAGS).join(', ')}.`);
+      throw new InputError(`${settingsFile}: set.${flag}: configure-routy cannot read the current value of --${flag} back from the router; supported flags: ${Object.keys(SET_FLAGS).join(', ')}.`);
     }
   }
-  const sysctlFile = 'manifests/routy/99-tailscale.conf';
+  const sysctlFile = `manifests/${router}/99-tailscale.conf`;
   const sysctlText = readFileSync(join(root, sysctlFile), 'utf8');
   const policyFile = 'manifests/tailscale/policy.hujson';
   return {
@@ -129,7 +131,7 @@ export function groAdvice(iface: string, features: Record<string, { on: boolean;
   if (fwd.on && !list?.on) return undefined;
   return (
     `UDP GRO forwarding is suboptimal on ${iface} (rx-udp-gro-forwarding ${fwd.on ? 'on' : 'off'}, rx-gro-list ${list?.on ? 'on' : 'off'}): ` +
-    `fix with \`sudo ethtool -K ${iface} rx-udp-gro-forwarding on rx-gro-list off\` on routy; it does not survive a reboot, so persist it ` +
+    `fix with \`sudo ethtool -K ${iface} rx-udp-gro-forwarding on rx-gro-list off\` on the router; it does not survive a reboot, so persist it ` +
     'with a networkd-dispatcher hook (https://tailscale.com/docs/reference/best-practices/performance).'
   );
 }

@@ -42,9 +42,9 @@ export interface State {
   live: RoutyLive;
   /** What the plan found to change; empty = already configured. */
   todo: Array<{ id: TodoId; summary: string }>;
-  /** routy's node ID as its own tailscale reports it. */
+  /** The router's node ID as its own tailscale reports it. */
   selfId?: string;
-  /** routy as the API lists it. */
+  /** The router as the API lists it. */
   device?: ApiDevice;
   /** The advertise step sent advertise-routes now (so an auto-approver may still approve it). */
   advertisedNow?: boolean;

@@ -15,7 +15,7 @@ import { apiCall, apiFor, loadApiKey, remote, sameSet } from '../../src/lib/step
 export async function loadConfig(ctx: Ctx): Promise<void> {
   const inv = ctx.setup.inventory;
   const router = subnetRouter(inv);
-  const bundle = loadRoutyBundle(ctx.setup.manifestsRoot);
+  const bundle = loadRoutyBundle(ctx.setup.manifestsRoot, router.name);
   const { settings } = bundle;
   const disagree = (what: string, inventory: unknown, bundled: unknown) =>
     ctx.fail({ code: 'E_BUNDLE_DRIFT', expected: `${what} in ${bundle.settingsFile} equal to ${ctx.setup.inventoryFile} (${JSON.stringify(inventory)})`, found: JSON.stringify(bundled), next: 'make the two files agree (`npm run lint` shows the same), then run again' });
@@ -46,14 +46,14 @@ export async function reachRouty(ctx: Ctx): Promise<void> {
   const cfg = ctx.state.cfg;
   const ssh = remote(ctx, cfg.alias);
   const where = await ssh(['command', '-v', 'tailscale'], { okCodes: [0, 1], assume: '/usr/bin/tailscale\n' });
-  if (where.ran && where.code !== 0) ctx.fail({ code: 'E_NO_TAILSCALE', expected: `tailscale installed on ${cfg.name}`, found: 'no tailscale on its PATH', next: 'install it on routy (https://tailscale.com/download/linux), log in with `sudo tailscale up --advertise-tags=tag:router`, then run again' });
+  if (where.ran && where.code !== 0) ctx.fail({ code: 'E_NO_TAILSCALE', expected: `tailscale installed on ${cfg.name}`, found: 'no tailscale on its PATH', next: 'install it on ' + cfg.name + ' (https://tailscale.com/download/linux), log in with `sudo tailscale up --advertise-tags=tag:router`, then run again' });
   const version = await ssh(['tailscale', 'version']);
   if (version.ran) ctx.log(`tailscale ${parseVersion(version.stdout).short} on ${cfg.name}`);
   const statusOut = await ssh(['tailscale', 'status', '--json']);
   if (statusOut.ran) {
     const status = parseStatus(statusOut.stdout);
     const problem = backendProblem(status);
-    if (problem) ctx.fail({ code: 'E_NOT_RUNNING', expected: `tailscale logged in and running on ${cfg.name} (BackendState Running)`, found: problem, next: 'fix that on routy, then run again; nothing was changed' });
+    if (problem) ctx.fail({ code: 'E_NOT_RUNNING', expected: `tailscale logged in and running on ${cfg.name} (BackendState Running)`, found: problem, next: 'fix that on ' + cfg.name + ', then run again; nothing was changed' });
     const self = status.Self!;
     const label = dnsName(self).split('.')[0];
     if (label !== cfg.name && self.HostName !== cfg.name) ctx.fail({ code: 'E_WRONG_HOST', expected: `\`ssh ${cfg.alias}\` to reach ${cfg.name}`, found: `${self.HostName} (${dnsName(self)})`, next: `fix the ssh alias in ~/.ssh/config or ssh_alias in src/data/network.yaml` });
@@ -69,7 +69,7 @@ export async function reachRouty(ctx: Ctx): Promise<void> {
   ctx.state.device = device;
 }
 
-/** preflight: read routy's current state (forwarding, the sysctl file, tailscale prefs, GRO) and the tailnet's. */
+/** preflight: read the router's current state (forwarding, the sysctl file, tailscale prefs, GRO) and the tailnet's. */
 export async function readState(ctx: Ctx): Promise<void> {
   const cfg = ctx.state.cfg;
   const ssh = remote(ctx, cfg.alias);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { InputError } from '../../src/lib/core/errors.ts';
 import type { Inventory } from '../../src/lib/inventory/inventory.ts';
 import { reapplyable, refName, type KubeJson, type ObjectRef } from '../../src/lib/clients/kube.ts';
-import { loadApp, toManifest, type KubeObject, type LoadedApp } from '../../src/lib/inventory/manifests.ts';
+import { appliedFiles, loadApp, toManifest, type KubeObject, type LoadedApp } from '../../src/lib/inventory/manifests.ts';
 import { proxyTarget, type ProxyTarget } from '../../src/lib/steps/vpn-proxy.ts';
 
 /** Set on the bundled Deployment while its image is a placeholder that can never be pulled (manifests/marmithon/deployment.yaml). */
@@ -56,7 +56,8 @@ export function marmithonConfig(inv: Inventory, root: string, workload = WORKLOA
   const deployment = app.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === workload);
   if (!deployment) throw new InputError(`manifests/${workload} must bundle a Deployment named ${workload}; run \`npm run lint\`.`);
   const containers = (deployment.spec as { template?: { spec?: { containers?: Array<{ name: string }> } } })?.template?.spec?.containers ?? [];
-  const resources = app.files.filter((f) => !/\/(kustomization|runbook-secrets)\.yaml$/.test(f.path));
+  // Exactly what `kubectl apply -k manifests/<workload>` applies, the shared Namespace it includes too.
+  const resources = appliedFiles(app, root);
   return {
     workload,
     app,

@@ -8,7 +8,7 @@
  *   and ::/0 are in AllowedIPs, which hold approved routes only. A node that advertises without approval is
  *   therefore invisible there; the API's advertisedRoutes shows it (§7, `?fields=all`).
  * - §6: `tailscale set --advertise-exit-node=false` removes exactly the two exit routes and keeps the others
- *   (routy's 10.1.0.0/24); enabledRoutes may keep a leftover approval, cleared with POST .../routes.
+ *   (the subnet router's LAN route); enabledRoutes may keep a leftover approval, cleared with POST .../routes.
  * - §7: POST /api/v2/device/{id}/routes REPLACES the enabled set: send everything that stays.
  */
 import { z } from 'zod';

@@ -19,7 +19,7 @@ export default defineRunbook<State, Args>('phase4-retire-exit-nodes', (setup) =>
       'Phase 4, the last one: egress now goes through gluetun, so Tailscale carries remote access only. The runbook refuses while any ' +
       'workload in src/data/network.yaml still depends on an exit node (depends_on_exit_node: true; marmithon until phase 3 is done and the ' +
       'inventory says so). It finds every node that offers, advertises or still has an approval for 0.0.0.0/0 and ::/0 (tailscale status ' +
-      '--json and the API), runs `tailscale set --advertise-exit-node=false` on each one it can reach over ssh (other routes, such as routy\'s ' +
+      '--json and the API), runs `tailscale set --advertise-exit-node=false` on each one it can reach over ssh (other routes, such as the subnet router\'s ' +
       'LAN route, are kept), withdraws the exit-route approvals through the API, records what it changed, and checks that no node is an ' +
       'exit-node option any more. The VPS is retired by hand: a checklist asks you to confirm each step (--yes does not answer it; use ' +
       '--vps-done or --skip-vps without a terminal). `--rollback` re-advertises and re-approves exactly what it removed.',

@@ -26,7 +26,7 @@ export async function verifyRetired(ctx: Ctx): Promise<void> {
   for (const n of s.withdraw) {
     const d = devices?.find((x) => x.nodeId === n.nodeId);
     const kept = withoutExitRoutes(n.enabledRoutes);
-    ctx.check(`${n.name} keeps its other approved routes${kept.length ? ` (${kept.join(', ')})` : ''}`, d === undefined ? undefined : kept.every((r) => d.enabledRoutes?.includes(r)), { expected: kept.join(', '), found: d?.enabledRoutes?.join(', ') || 'none', next: 'approve them again: configure-routy.mjs for routy, or the admin console' });
+    ctx.check(`${n.name} keeps its other approved routes${kept.length ? ` (${kept.join(', ')})` : ''}`, d === undefined ? undefined : kept.every((r) => d.enabledRoutes?.includes(r)), { expected: kept.join(', '), found: d?.enabledRoutes?.join(', ') || 'none', next: 'approve them again: configure-routy.mjs for the subnet router, or the admin console' });
   }
   for (const d of devices?.filter((x) => hasExitRoute(x.advertisedRoutes)) ?? []) ctx.warn(`${d.name} still advertises an exit route, but without approval it is no exit node; turn it off on the device when you can`);
 }

@@ -13,9 +13,9 @@ export default defineRunbook<State, Args>('verify-remote-access', (setup) => {
     title: 'Verify remote access to the home LAN',
     summary: `Checks from this tailnet machine that ${router} routes the LAN, is no exit node, and that ${inv.tailnet.split_dns.domain} names resolve and LAN services answer.`,
     purpose:
-      'Remote access breaks in ways that are slow to diagnose away from home: routy offline or its route unapproved, an exit node still offered, a Linux client ignoring subnet routes, split DNS pointing at the wrong server, a grant missing. This runbook checks each link from the machine it runs on, reports every check (human summary, or --json), and exits 1 naming each failed check with its likely fix. It changes nothing.',
+      'Remote access breaks in ways that are slow to diagnose away from home: the subnet router offline or its route unapproved, an exit node still offered, a Linux client ignoring subnet routes, split DNS pointing at the wrong server, a grant missing. This runbook checks each link from the machine it runs on, reports every check (human summary, or --json), and exits 1 naming each failed check with its likely fix. It changes nothing.',
     prerequisites: [
-      'Run it on a machine in the tailnet (calypso or a laptop), away from the LAN or with the LAN route in use, with tailscale 1.76 or newer.',
+      'Run it on a machine in the tailnet (the workstation or a laptop), away from the LAN or with the LAN route in use, with tailscale 1.76 or newer.',
       'nc (netcat) on PATH for the TCP check (OpenBSD netcat, ncat or BusyBox nc).',
       'A Tailscale API token with dns:read (or use --no-api to skip the tailnet split-DNS check).',
     ],

@@ -1,6 +1,6 @@
 /**
  * verify-remote-access: from the operator's tailnet machine, the checks that together mean "the phone can
- * reach a home service": routy online and primary for the LAN route, not an exit node, this client accepting
+ * reach a home service": the subnet router online and primary for the LAN route, not an exit node, this client accepting
  * routes, a `.internal` name resolving through the tailnet's DNS to a LAN address, a TCP connection to that
  * service, and the tailnet's split-DNS setting equal to the inventory. Every check runs and is reported; any
  * failure fails the step (exit 1) with the likely fix. Tailscale's CLI and its JSON: ../../src/lib/clients/tailscale-*.ts.

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { ApiDevice } from '../../src/lib/clients/tailscale-api.ts';
 import type { FakeCall, Rule } from './run-runbook.ts';
 import type { RecordedRequest } from './tailscale-api-server.ts';
+import { bundleFile } from './runbook-bundle.ts';
 
 export const fixture = (name: string) => readFileSync(new URL(`../fixtures/tailscale/${name}`, import.meta.url), 'utf8');
 const json = (name: string) => JSON.parse(fixture(name));
@@ -17,7 +18,8 @@ export function fakeApiKey(): string {
   return ['tskey', 'api', 'kFAKE0000CNTRL', `FAKE${randomBytes(12).toString('hex')}`].join('-');
 }
 
-export const SYSCTL_TEXT = readFileSync(new URL('../../manifests/routy/99-tailscale.conf', import.meta.url), 'utf8');
+// The sysctl file of the frozen bundle the Tailscale runbook tests run against (runbook-bundle.ts).
+export const SYSCTL_TEXT = bundleFile('manifests/routy/99-tailscale.conf');
 /** The keys the bundled sysctl file sets, in order: the runbook reads exactly these (derived, so a change to the file needs no change here). */
 const SYSCTL_KEYS = [...SYSCTL_TEXT.matchAll(/^\s*([\w.\-/]+)\s*=\s*(\S+)\s*$/gm)].map((m) => ({ key: m[1], value: m[2] }));
 export const SYSCTL_READ = `sysctl -n ${SYSCTL_KEYS.map((k) => k.key).join(' ')}`;

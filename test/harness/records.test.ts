@@ -108,6 +108,6 @@ describe('marmithon record helpers', () => {
     expect(cfg.proxy.name).toBe(inv.workloads.find((w) => w.name === 'marmithon')!.egress);
     expect(cfg.recorded.map((r) => r.kind)).toEqual(['Deployment', 'NetworkPolicy']);
     expect(cfg.placeholder).toMatch(/^registry\.invalid\//);
-    expect(cfg.manifest).toBe(['namespace.yaml', 'deployment.yaml', 'networkpolicy.yaml'].map((f) => readFileSync(`manifests/marmithon/${f}`, 'utf8').replace(/\n*$/, '\n')).join('---\n'));
+    expect(cfg.manifest).toBe(['namespace/namespace.yaml', 'marmithon/deployment.yaml', 'marmithon/networkpolicy.yaml'].map((f) => readFileSync(`manifests/${f}`, 'utf8').replace(/\n*$/, '\n')).join('---\n'));
   });
 });

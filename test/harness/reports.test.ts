@@ -10,7 +10,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, test } from 'vitest';
 import { DataFileError } from '../../src/lib/core/errors.ts';
 import type { Exec } from '../../src/lib/core/exec.ts';
-import { loadInventory } from '../../src/lib/inventory/inventory.ts';
+import { loadInventory, sharedProxies } from '../../src/lib/inventory/inventory.ts';
 import { latestVerification, loadReports, maskPublicIps, reportsDir, reportTargets, runbookReportSchema, saveRunReport, verificationTargets, verificationText, type LoadedReport } from '../../src/lib/harness/reports.ts';
 import { defineRunbook, runMain, type Report, type RunbookDecl } from '../../src/lib/harness/index.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP as FAKE_HOME_IP, probes, VPN_IP as FAKE_VPN_IP } from '../fakes/kubectl.ts';
@@ -170,7 +170,7 @@ describe('saveRunReport()', () => {
   });
 
   test('no --region: every shared proxy of the inventory is a target', () => {
-    expect(reportTargets({ runbook: 'verify-proxy' }, {}, inv)).toEqual(['vpn-proxy-iceland', 'vpn-proxy-netherlands']);
+    expect(reportTargets({ runbook: 'verify-proxy' }, {}, inv)).toEqual(sharedProxies(inv).map((p) => p.name));
     expect(reportTargets({ runbook: 'verify-remote-access' }, {}, inv)).toEqual(['remote-access']);
     expect(reportTargets({ runbook: 'verify-qbittorrent' }, {}, inv)).toEqual(['qbittorrent']);
   });
@@ -253,8 +253,10 @@ describe('latestVerification() and verificationText()', () => {
 
 describe('verificationTargets() and reportsDir()', () => {
   test('each shared proxy, each sidecar, remote access and each workload, from the inventory', () => {
-    expect(verificationTargets(inv).map((t) => t.target)).toEqual(['vpn-proxy-iceland', 'vpn-proxy-netherlands', 'qbittorrent', 'remote-access', 'marmithon']);
-    expect(verificationTargets(inv)[0].command).toBe('npx zx runbooks/verify-proxy.mjs --region iceland --report-dir reports');
+    // In that order, whatever the inventory holds.
+    const sidecars = inv.vpn.deployments.filter((d) => d.pattern === 'sidecar').map((d) => d.name);
+    expect(verificationTargets(inv).map((t) => t.target)).toEqual([...sharedProxies(inv).map((p) => p.name), ...sidecars, 'remote-access', ...inv.workloads.map((w) => w.name)]);
+    expect(verificationTargets(inv)[0].command).toBe(`npx zx runbooks/verify-proxy.mjs --region ${sharedProxies(inv)[0].region} --report-dir reports`);
   });
 
   test('AVALANCHE_REPORTS_DIR, else reports/ in the current directory', () => {

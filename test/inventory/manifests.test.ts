@@ -4,10 +4,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { kustomizeResources } from '../support/kustomize.ts';
-import { appKind, DEFAULT_ROOT, lineAt, listApps, loadApp, ManifestError, toManifest, type KubeObject } from '../../src/lib/inventory/manifests.ts';
+import { loadInventory, sharedProxies, subnetRouter } from '../../src/lib/inventory/inventory.ts';
+import { appKind, appliedFiles, DEFAULT_ROOT, lineAt, listApps, loadApp, ManifestError, toManifest, type KubeObject } from '../../src/lib/inventory/manifests.ts';
 
 const FIXTURES = join(DEFAULT_ROOT, 'test/fixtures');
-const KUBERNETES_APPS = ['marmithon', 'qbittorrent', 'vpn-proxy-iceland', 'vpn-proxy-netherlands'];
+// Expectations about the bundled folders come from the bundled inventory, never typed here.
+const inv = loadInventory();
+const KUBERNETES_APPS = listApps().filter((a) => appKind(a) === 'kubernetes');
+const firstProxy = sharedProxies(inv)[0];
 const temps: string[] = [];
 afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -26,8 +30,9 @@ const rewrite = (file: string, from: string, to: string) => {
 };
 
 describe('listApps()', () => {
-  test('lists the bundled app folders, sorted', () => {
-    expect(listApps()).toEqual(['marmithon', 'qbittorrent', 'routy', 'tailscale', 'vpn-proxy-iceland', 'vpn-proxy-netherlands']);
+  test('lists one folder per inventory deployment and workload, the router, the policy and the namespace, sorted', () => {
+    const expected = [...inv.vpn.deployments.map((d) => d.name), ...inv.workloads.map((w) => w.name), subnetRouter(inv).name, 'tailscale', 'namespace'];
+    expect(listApps()).toEqual(expected.sort());
   });
   test('returns nothing for a root without manifests/', () => {
     expect(listApps(tmpdir())).toEqual([]);
@@ -38,8 +43,7 @@ describe('appKind()', () => {
   test.each([
     ['routy', 'routy'],
     ['tailscale', 'tailscale'],
-    ['vpn-proxy-iceland', 'kubernetes'],
-    ['marmithon', 'kubernetes'],
+    ['any-other-folder', 'kubernetes'],
   ])('%s is %s', (app, kind) => expect(appKind(app)).toBe(kind));
 });
 
@@ -48,13 +52,13 @@ describe('loadApp()', () => {
     const loaded = loadApp(app);
     expect(loaded).toMatchObject({ app, kind: 'kubernetes', dir: `manifests/${app}` });
     const kustomization = readFileSync(join(DEFAULT_ROOT, loaded.dir, 'kustomization.yaml'), 'utf8');
-    const resources = [...kustomization.matchAll(/^ {2}- (\S+)$/gm)].map((m) => `manifests/${app}/${m[1]}`);
+    const resources = [...kustomization.matchAll(/^ {2}- (\S+)$/gm)].map((m) => m[1]).filter((r) => !r.startsWith('../')).map((r) => `manifests/${app}/${r}`);
     const names = loaded.files.map((f) => f.path);
     expect(names.slice(0, resources.length + 1)).toEqual([`manifests/${app}/kustomization.yaml`, ...resources]);
     for (const obj of loaded.objects) {
       const lines = readFileSync(join(DEFAULT_ROOT, obj.file), 'utf8').split('\n');
       expect(lines[obj.line - 1]).toMatch(/^apiVersion: /);
-      expect(obj.metadata.namespace ?? obj.metadata.name).toBe('vpn-egress');
+      expect(obj.metadata.namespace ?? obj.metadata.name).toBe(inv.kubernetes.namespace);
     }
   });
 
@@ -77,6 +81,7 @@ describe('loadApp()', () => {
     ['an unsupported kustomization field', 'kustomization.yaml', 'resources:', 'namePrefix: x-\nresources:', 'k8s/kustomization', 4, /"namePrefix" is not supported/],
     ['a resource that does not exist', 'kustomization.yaml', '  - service.yaml', '  - services.yaml', 'k8s/kustomization', 5, /does not exist/],
     ['a resource outside the folder', 'kustomization.yaml', '  - service.yaml', '  - ../other/service.yaml', 'k8s/kustomization', 5, /not a plain \.yaml file in this folder/],
+    ['a folder that is not a kustomization', 'kustomization.yaml', '  - service.yaml', '  - ../nowhere', 'k8s/kustomization', 5, /not a folder with a kustomization\.yaml/],
     ['a resource listed twice', 'kustomization.yaml', '  - configmap.yaml', '  - configmap.yaml\n  - configmap.yaml', 'k8s/kustomization', 7, /listed twice/],
     ['a YAML syntax error (a tab as indentation)', 'service.yaml', '  selector:', '  selector:\n\tbad: 1', 'k8s/yaml', 8, /not valid YAML: Tabs are not allowed/],
     ['a document without kind', 'configmap.yaml', 'kind: ConfigMap\nmetadata:\n  name: second', 'metadata:\n  name: second', 'k8s/yaml', 12, /apiVersion, kind and metadata\.name/],
@@ -100,25 +105,50 @@ describe('loadApp()', () => {
   });
 
   test('throws for an app folder that does not exist', () => {
-    expect(() => loadApp('nope')).toThrow(/no folder manifests\/nope; expected one of: marmithon/);
+    expect(() => loadApp('nope')).toThrow(new RegExp(`no folder manifests/nope; expected one of: ${listApps()[0]}`));
+  });
+
+  test('includes the objects of a ../<folder> resource, in order, but not its files', () => {
+    const root = fixtureRoot((dir) => {
+      cpSync(join(FIXTURES, 'manifests/multi-doc'), join(dir, '../shared'), { recursive: true });
+      rmSync(join(dir, '../shared/runbook-secrets.yaml'));
+      rewrite(join(dir, '../shared/kustomization.yaml'), '  - configmap.yaml\n', '');
+      rewrite(join(dir, 'kustomization.yaml'), '  - service.yaml', '  - ../shared\n  - service.yaml');
+      rewrite(join(dir, 'service.yaml'), 'name: svc', 'name: own-svc');
+    });
+    const app = loadApp('multi-doc', root);
+    expect(app.includes).toEqual(['shared']);
+    expect(app.files.map((f) => f.path)).not.toContain('manifests/shared/service.yaml');
+    expect(app.objects.map((o) => `${o.file.split('/')[1]}:${o.metadata.name}`)).toEqual(['shared:svc', 'multi-doc:own-svc', 'multi-doc:first', 'multi-doc:second']);
+  });
+
+  test('refuses a folder that includes itself through another', () => {
+    const root = fixtureRoot((dir) => {
+      cpSync(dir, join(dir, '../other'), { recursive: true });
+      rewrite(join(dir, 'kustomization.yaml'), '  - service.yaml', '  - ../other\n  - service.yaml');
+      rewrite(join(dir, '../other/kustomization.yaml'), '  - service.yaml', '  - ../multi-doc\n  - service.yaml');
+    });
+    expect(() => loadApp('multi-doc', root)).toThrow(/a cycle/);
   });
 });
 
 describe('lineAt()', () => {
   test('finds the line of a nested field, or of its nearest existing ancestor', () => {
-    const deployment = loadApp('vpn-proxy-iceland').objects.find((o) => o.kind === 'Deployment')!;
+    const deployment = loadApp(firstProxy.name).objects.find((o) => o.kind === 'Deployment')!;
     const lines = readFileSync(join(DEFAULT_ROOT, deployment.file), 'utf8').split('\n');
     const env = (deployment as unknown as { spec: { template: { spec: { containers: { env: { name: string }[] }[] } } } }).spec.template.spec.containers[0].env;
     const i = env.findIndex((e) => e.name === 'SERVER_COUNTRIES');
-    expect(lines[lineAt(deployment, ['spec', 'template', 'spec', 'containers', 0, 'env', i, 'value']) - 1]).toBe('              value: Iceland');
+    expect(lines[lineAt(deployment, ['spec', 'template', 'spec', 'containers', 0, 'env', i, 'value']) - 1]).toBe(`              value: ${firstProxy.country}`);
     expect(lines[lineAt(deployment, ['spec', 'template', 'spec', 'nothing', 'here']) - 1]).toBe('    spec:');
   });
 });
 
 describe('toManifest()', () => {
   test('returns the object without file, line and doc', () => {
-    const obj = loadApp('marmithon').objects[0];
-    expect(toManifest(obj)).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: obj.metadata });
+    const obj = loadApp(KUBERNETES_APPS[0]).objects[0];
+    const { file: _f, line: _l, doc: _d, ...rest } = obj;
+    expect(toManifest(obj)).toEqual(rest);
+    expect(Object.keys(toManifest(obj))).not.toContain('file');
   });
 });
 
@@ -137,6 +167,11 @@ describe('kustomize builds exactly the objects the loader returns', () => {
     expect(sorted(kustomizeResources(join(FIXTURES, 'kustomize/resources-only')))).toEqual(sorted(expected));
   });
 
+  test('the reproduction builds what the real kustomize built for a folder that includes another (../shared)', () => {
+    const expected = parseAllDocuments(readFileSync(join(FIXTURES, 'kustomize/with-base.expected.yaml'), 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
+    expect(kustomizeResources(join(FIXTURES, 'kustomize/with-base/app'))).toEqual(expected);
+  });
+
   test('the reproduction refuses what it does not cover, rather than guessing', () => {
     const root = fixtureRoot((dir) => rewrite(join(dir, 'kustomization.yaml'), 'resources:', 'namePrefix: x-\nresources:'));
     expect(() => kustomizeResources(join(root, 'manifests/multi-doc'))).toThrow(/namePrefix: this reproduction of kustomize covers resources only/);
@@ -146,5 +181,17 @@ describe('kustomize builds exactly the objects the loader returns', () => {
     const built = kustomizeResources(join(DEFAULT_ROOT, 'manifests', app));
     const loaded = loadApp(app).objects.map((o: KubeObject) => toManifest(o));
     expect(sorted(built)).toEqual(sorted(loaded));
+  });
+});
+
+describe('appliedFiles()', () => {
+  test('lists what kubectl apply -k applies, included folders in their place', () => {
+    for (const app of KUBERNETES_APPS) {
+      const loaded = loadApp(app);
+      const files = appliedFiles(loaded);
+      const docs = files.flatMap((f) => parseAllDocuments(f.text).filter((d) => d.toJS() !== null));
+      expect(docs.length, app).toBe(loaded.objects.length);
+      expect(files.some((f) => f.path.endsWith('/kustomization.yaml'))).toBe(false);
+    }
   });
 });

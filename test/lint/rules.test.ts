@@ -8,12 +8,13 @@ import { lint, RULES } from '../../src/lib/lint/index.ts';
 import type { Case } from './cases.ts';
 import { GLUETUN_ENV_CASES } from './cases/gluetun-env.ts';
 import { GLUETUN_POD_CASES } from './cases/gluetun-pod.ts';
+import { FACT_CASES } from './cases/facts.ts';
 import { INVENTORY_CASES } from './cases/inventory.ts';
 import { K8S_CASES } from './cases/k8s.ts';
 import { TAILSCALE_ROUTY_CASES } from './cases/tailscale-routy.ts';
 import { bundledCopy } from './fixture.ts';
 
-const ALL: Case[] = [...K8S_CASES, ...GLUETUN_ENV_CASES, ...GLUETUN_POD_CASES, ...TAILSCALE_ROUTY_CASES, ...INVENTORY_CASES];
+const ALL: Case[] = [...K8S_CASES, ...GLUETUN_ENV_CASES, ...GLUETUN_POD_CASES, ...TAILSCALE_ROUTY_CASES, ...INVENTORY_CASES, ...FACT_CASES];
 
 describe('lint() on the bundled manifests', () => {
   test('finds nothing: zero errors and zero warnings', async () => {

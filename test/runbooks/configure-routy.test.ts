@@ -11,12 +11,14 @@ import { runRunbook, type Rule, type RunResult } from '../fakes/run-runbook.ts';
 import { DEFAULT_POLICY, startFakeTailscaleApi, type FakeApiOptions, type FakeTailscaleApi } from '../fakes/tailscale-api-server.ts';
 import { apiWrites, CONFIGURED, EXIT, fakeApiKey, fixture, FRESH, otherDevices, remoteCommands, remoteWrites, routyDevice, routyRules, SYSCTL_TEXT, type RoutyState } from '../fakes/tailscale-scenarios.ts';
 import type { ApiDevice } from '../../src/lib/clients/tailscale-api.ts';
+import { BUNDLE_ENV, bundleFile } from '../fakes/runbook-bundle.ts';
 
 // Each test spawns the runbook and a fake per command: generous on a shared, loaded machine.
 vi.setConfig({ testTimeout: 90_000 });
 
 const KEY = fakeApiKey();
-const BUNDLED_POLICY = fixture('../../../manifests/tailscale/policy.hujson');
+// The frozen bundle (test/fixtures/runbook-bundle), which the recorded Tailscale answers describe.
+const BUNDLED_POLICY = bundleFile('manifests/tailscale/policy.hujson');
 const TEE = 'sudo -n tee /etc/sysctl.d/99-tailscale.conf';
 const SYSCTL_P = 'sudo -n sysctl -p /etc/sysctl.d/99-tailscale.conf';
 const ROUTES = '/api/v2/device/nRoutyCNTRL/routes';
@@ -46,7 +48,7 @@ async function run(setup: Setup = {}): Promise<RunResult & { sent: string[]; api
   api = await startFakeTailscaleApi({ apiKey: KEY, tailnet: { devices: [routyDevice(device), ...otherDevices()], splitDns, policy }, ...fake });
   const result = await runRunbook('configure-routy', ['--yes', '--approval-wait', '0', ...args], {
     scenario: { rules: routyRules(before, after ?? (before === FRESH ? CONFIGURED : before), rules) },
-    env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url, ...env },
+    env: { ...BUNDLE_ENV, TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url, ...env },
     timeoutMs: 60_000,
     subprocess,
   });

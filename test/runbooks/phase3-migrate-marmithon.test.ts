@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Report } from '../../src/lib/harness/index.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP, probePods, probes, VPN_IP, type GluetunState, type ProbeAnswers } from '../fakes/kubectl.ts';
-import { ROOT, runRunbook, type Answer, type FakeCall, type Rule, type RunResult } from '../fakes/run-runbook.ts';
+import { runRunbook, type Answer, type FakeCall, type Rule, type RunResult } from '../fakes/run-runbook.ts';
+import { BUNDLE_ENV, BUNDLE_ROOT } from '../fakes/runbook-bundle.ts';
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -25,10 +26,12 @@ const dirs: string[] = [];
 beforeAll(() => {
   // A checkout whose marmithon image is real: the runbook refuses the bundled placeholder (tested below).
   root = mkdtempSync(join(tmpdir(), 'phase3-root-'));
-  for (const app of ['marmithon', 'vpn-proxy-iceland']) cpSync(join(ROOT, 'manifests', app), join(root, 'manifests', app), { recursive: true });
+  // From the frozen bundle whose proxy the fakes below answer for (test/fixtures/runbook-bundle).
+  for (const app of ['marmithon', 'vpn-proxy-iceland', 'namespace']) cpSync(join(BUNDLE_ROOT, 'manifests', app), join(root, 'manifests', app), { recursive: true });
   const file = join(root, 'manifests/marmithon/deployment.yaml');
   writeFileSync(file, readFileSync(file, 'utf8').replace(/^\s+annotations:\n\s+avalanche\.network\/placeholder-image: .*\n/m, '\n').replace(/image: registry\.invalid\S+/, `image: ${IMAGE}`));
-  manifest = ['namespace.yaml', 'deployment.yaml', 'networkpolicy.yaml'].map((f) => readFileSync(join(root, 'manifests/marmithon', f), 'utf8').replace(/\n*$/, '\n')).join('---\n');
+  // What kubectl apply -k applies: the shared Namespace (included as ../namespace), then the bot's files.
+  manifest = ['namespace/namespace.yaml', 'marmithon/deployment.yaml', 'marmithon/networkpolicy.yaml'].map((f) => readFileSync(join(root, 'manifests', f), 'utf8').replace(/\n*$/, '\n')).join('---\n');
 });
 afterAll(() => [root, ...dirs].forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -129,7 +132,7 @@ interface RunOpts {
 
 async function run(args: string[], setup: Setup = {}, o: RunOpts = {}): Promise<RunResult & { state: string; all: string }> {
   const state = o.state ?? stateDir();
-  const env = { AVALANCHE_STATE_DIR: state, ...(o.bundled ? {} : { AVALANCHE_MANIFESTS_ROOT: root }), ...o.env };
+  const env = { AVALANCHE_STATE_DIR: state, AVALANCHE_INVENTORY: BUNDLE_ENV.AVALANCHE_INVENTORY, AVALANCHE_MANIFESTS_ROOT: o.bundled ? BUNDLE_ROOT : root, ...o.env };
   const r = await runRunbook(NAME, ['--settle', '0', ...args], { scenario: scenario(setup), env, tty: o.tty, input: o.input, subprocess: o.subprocess });
   const all = r.stdout + r.stderr;
   expect(all, 'the home IP is never shown').not.toContain(HOME_IP);
@@ -254,7 +257,7 @@ describe('phase3-migrate-marmithon: refusals (exit 2, nothing changed)', () => {
   });
 
   test('kubectl missing', async () => {
-    const r = await runRunbook(NAME, ['--yes'], { tools: [], env: { AVALANCHE_STATE_DIR: stateDir(), AVALANCHE_MANIFESTS_ROOT: root }, subprocess: true });
+    const r = await runRunbook(NAME, ['--yes'], { tools: [], env: { AVALANCHE_STATE_DIR: stateDir(), AVALANCHE_INVENTORY: BUNDLE_ENV.AVALANCHE_INVENTORY, AVALANCHE_MANIFESTS_ROOT: root }, subprocess: true });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/expected kubectl on PATH; found no kubectl/);
   });

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { parseDocument } from 'yaml';
 import type { Report } from '../../src/lib/harness/index.ts';
 import type { ApiDevice } from '../../src/lib/clients/tailscale-api.ts';
 import { makeFakeEnv, ROOT, runRunbook, type FakeEnv, type Rule, type RunResult } from '../fakes/run-runbook.ts';
@@ -31,9 +32,11 @@ beforeAll(() => {
   const dir = mkdtempSync(join(tmpdir(), 'phase4-inv-'));
   dirs.push(dir);
   inventory = join(dir, 'network.yaml');
-  const text = readFileSync(join(ROOT, 'src/data/network.yaml'), 'utf8');
-  expect(text).toMatch(/depends_on_exit_node: true/);
-  writeFileSync(inventory, text.replace('depends_on_exit_node: true', 'depends_on_exit_node: false'));
+  // Edited as YAML, not as text: the bundled flag may be written plainly or as an assumed value.
+  const doc = parseDocument(readFileSync(join(ROOT, 'src/data/network.yaml'), 'utf8'));
+  const workloads = (doc.toJS() as { workloads: { depends_on_exit_node: unknown }[] }).workloads;
+  workloads.forEach((_, i) => doc.setIn(['workloads', i, 'depends_on_exit_node'], false));
+  writeFileSync(inventory, doc.toString());
 });
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 afterEach(async () => {

@@ -2,6 +2,8 @@ import { describe, expect, test, vi } from 'vitest';
 import type { Report } from '../../src/lib/harness/index.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP, probePods, probes, VPN_IP, type GluetunState, type ProbeAnswers } from '../fakes/kubectl.ts';
 import { runRunbook, type Rule } from '../fakes/run-runbook.ts';
+import { regions } from '../../src/lib/inventory/facts.ts';
+import { loadInventory } from '../../src/lib/inventory/inventory.ts';
 
 // Each test spawns a runbook and a dozen fake kubectl processes: allow for a busy machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -98,7 +100,7 @@ describe('verify-proxy.mjs', () => {
   test('an unknown region exits 2 before any command runs', async () => {
     const r = await runRunbook('verify-proxy', ['--region', 'atlantis'], { scenario: scenario(), subprocess: true });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('verify-proxy: --region atlantis: unknown value; expected one of iceland, netherlands. Nothing was run.\n');
+    expect(r.stderr).toBe(`verify-proxy: --region atlantis: unknown value; expected one of ${regions(loadInventory()).join(', ')}. Nothing was run.\n`);
     expect(r.calls).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { runRunbook, type Rule } from '../fakes/run-runbook.ts';
 import { startFakeTailscaleApi, type FakeTailscaleApi } from '../fakes/tailscale-api-server.ts';
 import { EXIT, fakeApiKey, fixture } from '../fakes/tailscale-scenarios.ts';
+import { BUNDLE_ENV } from '../fakes/runbook-bundle.ts';
 
 // Each test spawns the runbook and a fake per command: generous on a shared, loaded machine.
 vi.setConfig({ testTimeout: 90_000 });
@@ -42,7 +43,7 @@ afterEach(async () => {
 
 async function run(over: Over = {}, args: string[] = [], splitDns: Record<string, string[]> = { internal: ['10.1.0.53'] }, env: Record<string, string> = {}, subprocess = false) {
   api = await startFakeTailscaleApi({ apiKey: KEY, tailnet: { splitDns } });
-  const r = await runRunbook('verify-remote-access', args, { scenario: { rules: rules(over) }, env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url, ...env }, timeoutMs: 60_000, subprocess });
+  const r = await runRunbook('verify-remote-access', args, { scenario: { rules: rules(over) }, env: { ...BUNDLE_ENV, TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url, ...env }, timeoutMs: 60_000, subprocess });
   expect([r.stdout, r.stderr, JSON.stringify(r.calls)].join('\n')).not.toContain(KEY);
   expect(api.requests.filter((q) => q.method !== 'GET')).toEqual([]);
   const nc = r.calls.filter((c) => c.tool === 'nc').map((c) => c.argv.join(' '));

@@ -1,156 +1,86 @@
 /**
  * The inventory: src/data/network.yaml, typed and validated on load.
- * Schema errors and semantic errors (an address outside its range, a duplicate name)
- * both come back as DataFileError with file and line.
+ * Assumed values are unwrapped and recorded (assumed.ts), the file is checked against its schema
+ * (schema.ts) and for meaning (an address outside its range, a duplicate, a reference to nothing), then the
+ * derived values are computed (derive.ts). Every error is a DataFileError with the line of the entry at fault.
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DataFileError } from '../core/errors.ts';
-import { cidrContains, parseCidr, parseIPv4 } from '../core/net.ts';
+import { cidrContains, parseCidr } from '../core/net.ts';
 import { loadYamlFile, type PathKey } from '../core/yaml-data.ts';
+import { keyedLines, keyOf, unwrapAssumptions, type FoundAssumption, type Issue } from './assumed.ts';
+import { derive, proxyName, type Host, type Inventory, type VpnDeployment } from './derive.ts';
+import { inventorySchema, type RawInventory } from './schema.ts';
+
+export { inventorySchema } from './schema.ts';
+export type { AccessPattern, Assumption, Hop, Host, Inventory, VpnDeployment } from './derive.ts';
+export type { Status } from './schema.ts';
+export type Phase = Inventory['migration']['phases'][number];
 
 export const DEFAULT_INVENTORY = fileURLToPath(new URL('../../data/network.yaml', import.meta.url));
-
-const ipv4 = z.string().refine((s) => parseIPv4(s) !== undefined, { message: 'expected an IPv4 address such as 10.1.0.53' });
-const cidr = z.string().refine((s) => parseCidr(s) !== undefined, {
-  message: 'expected a canonical IPv4 CIDR such as 10.1.0.0/24 (host bits zero)',
-});
-const name = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'expected a lowercase DNS label such as vpn-proxy-iceland');
-const date = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.date().transform((d) => d.toISOString().slice(0, 10))]);
-const status = z.enum(['done', 'in-progress', 'next', 'planned']);
-
-const host = z.strictObject({
-  name,
-  role: z.enum(['subnet-router', 'workstation', 'infrastructure', 'personal']),
-  ip: ipv4.optional(),
-  os: z.string().optional(),
-  ssh_alias: z.string().optional(),
-  lan_interface: z.string().optional(),
-  tags: z.array(z.string().regex(/^tag:[a-z0-9-]+$/, 'expected a tag such as tag:router')).optional(),
-  advertise_routes: z.array(cidr).optional(),
-  description: z.string(),
-});
-
-const deployment = z.strictObject({
-  name,
-  pattern: z.enum(['sidecar', 'shared-proxy']),
-  region: name.optional(),
-  country: z.string().min(2),
-  status: z.enum(['deployed', 'planned', 'retired']),
-  port_forwarding: z.boolean(),
-  description: z.string(),
-});
-
-const cost = z.strictObject({
-  item: z.string(),
-  monthly: z.number().nonnegative().optional(),
-  monthly_min: z.number().nonnegative().optional(),
-  monthly_max: z.number().nonnegative().optional(),
-});
-
-export const inventorySchema = z.strictObject({
-  meta: z.strictObject({ title: z.string(), last_updated: date, wider_docs_base_url: z.url() }),
-  lan: z.strictObject({
-    name,
-    subnet: cidr,
-    dns_server: ipv4,
-    services: z.array(z.strictObject({ name, fqdn: z.string(), port: z.number().int().min(1).max(65535), description: z.string() })),
-  }),
-  tailnet: z.strictObject({
-    range: cidr,
-    split_dns: z.strictObject({ domain: z.string().regex(/^[a-z0-9.-]+$/), nameservers: z.array(ipv4).min(1) }),
-    magic_dns: z.boolean(),
-    exit_nodes: z.boolean(),
-    hosts: z.array(host).min(1),
-  }),
-  kubernetes: z.strictObject({
-    context: z.string().min(1),
-    version: z.string().regex(/^1\.\d+$/, 'expected a Kubernetes minor version such as "1.33"'),
-    namespace: name,
-    labels: z.strictObject({ part_of: name, managed_by: name }),
-  }),
-  vpn: z.strictObject({
-    provider: z.literal('protonvpn'),
-    type: z.enum(['wireguard', 'openvpn']),
-    image: z.string().regex(/^[\w./-]+:v\d+\.\d+\.\d+(@sha256:[a-f0-9]{64})?$/, 'expected an image pinned to a release, e.g. qmcgaw/gluetun:v3.41.1'),
-    http_proxy_port: z.number().int().min(1).max(65535),
-    control_server_port: z.number().int().min(1).max(65535),
-    health_server_port: z.number().int().min(1).max(65535),
-    client_label: z.string().min(1),
-    deployments: z.array(deployment).min(1),
-  }),
-  workloads: z.array(z.strictObject({ name, description: z.string(), egress: name, depends_on_exit_node: z.boolean() })),
-  access_patterns: z.array(
-    z.strictObject({ name, title: z.string(), tool: z.enum(['tailscale', 'gluetun-shared-proxy', 'gluetun-sidecar']), hops: z.array(z.string()).min(2) }),
-  ),
-  migration: z.strictObject({
-    phases: z.array(
-      z.strictObject({
-        id: z.number().int().positive(),
-        slug: name,
-        title: z.string(),
-        status,
-        date: date.optional(),
-        runbook: z.string().regex(/^[a-z0-9-]+\.mjs$/, 'expected a runbook file name such as phase2-deploy-proxy.mjs').optional(),
-      }),
-    ),
-  }),
-  costs: z.strictObject({ currency: z.string().length(3), old: z.array(cost), new: z.array(cost) }),
-});
-
-export type Inventory = z.infer<typeof inventorySchema>;
-export type Host = Inventory['tailnet']['hosts'][number];
-export type VpnDeployment = Inventory['vpn']['deployments'][number];
-export type Phase = Inventory['migration']['phases'][number];
 
 const cache = new Map<string, Inventory>();
 
 /** Loads and validates the inventory (cached per file unless `text` is given). */
 export function loadInventory(file: string = DEFAULT_INVENTORY, text?: string): Inventory {
   if (text === undefined && cache.has(file)) return cache.get(file)!;
-  const { data, file: shown, lineOf } = loadYamlFile(file, inventorySchema, text);
+  const found: FoundAssumption[] = [];
+  const schema = z.preprocess((input, ctx) => {
+    found.length = 0;
+    const issues: Issue[] = [];
+    const out = unwrapAssumptions(input, found, issues);
+    for (const i of issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message, input });
+    return out;
+  }, inventorySchema);
+  const { data, file: shown, lineOf } = loadYamlFile(file, schema, text);
   const fail = (path: PathKey[], message: string): never => {
-    throw new DataFileError(shown, lineOf(path), `${path.join('.')}: ${message}`);
+    throw new DataFileError(shown, lineOf(path), `${keyOf(data, path) || '(top level)'}: ${message}`);
   };
   checkSemantics(data, fail);
-  if (text === undefined) cache.set(file, data);
-  return data;
+  const assumptions = found.map((a) => ({ key: keyOf(data, a.path), value: a.value, why: a.why.trim(), line: lineOf(a.path) }));
+  const inv = derive(data, assumptions, keyedLines(data, lineOf), shown);
+  if (text === undefined) cache.set(file, inv);
+  return inv;
 }
 
-function checkSemantics(inv: Inventory, fail: (path: PathKey[], message: string) => never): void {
+type Fail = (path: PathKey[], message: string) => never;
+
+function checkSemantics(inv: RawInventory, fail: Fail): void {
   unique(inv.tailnet.hosts, 'name', ['tailnet', 'hosts'], fail);
-  unique(inv.vpn.deployments, 'name', ['vpn', 'deployments'], fail);
+  unique(inv.vpn.proxies, 'region', ['vpn', 'proxies'], fail);
+  unique(inv.vpn.sidecars, 'name', ['vpn', 'sidecars'], fail);
+  unique(inv.workloads, 'name', ['workloads'], fail);
   unique(inv.migration.phases, 'id', ['migration', 'phases'], fail);
+  unique(inv.migration.phases, 'slug', ['migration', 'phases'], fail);
   unique(inv.lan.services, 'name', ['lan', 'services'], fail);
+  unique(inv.access_patterns, 'name', ['access_patterns'], fail);
+  unique(inv.decisions, 'id', ['decisions'], fail);
   inv.tailnet.hosts.forEach((h, i) => {
-    if (h.ip && !cidrContains(inv.tailnet.range, h.ip)) {
-      fail(['tailnet', 'hosts', i, 'ip'], `${h.ip} is outside the tailnet range ${inv.tailnet.range}; tailnet addresses are 100.64.0.0/10.`);
-    }
-    if (h.role === 'subnet-router' && !h.ssh_alias) fail(['tailnet', 'hosts', i], `subnet router "${h.name}" needs ssh_alias for configure-routy.`);
+    if (h.ip && !cidrContains(inv.tailnet.range, h.ip)) fail(['tailnet', 'hosts', i, 'ip'], `${h.ip} is outside the tailnet range ${inv.tailnet.range}; Tailscale gives every node an address inside it.`);
+    if (h.routes && h.role !== 'subnet-router') fail(['tailnet', 'hosts', i, 'routes'], `only a subnet router advertises routes; "${h.name}" is a ${h.role}.`);
   });
-  const lanAddr = (ip: string, path: PathKey[]) => {
-    if (!cidrContains(inv.lan.subnet, ip)) fail(path, `${ip} is outside the LAN ${inv.lan.subnet}.`);
-  };
-  lanAddr(inv.lan.dns_server, ['lan', 'dns_server']);
-  inv.tailnet.split_dns.nameservers.forEach((ip, i) => lanAddr(ip, ['tailnet', 'split_dns', 'nameservers', i]));
-  if (!inv.tailnet.split_dns.nameservers.includes(inv.lan.dns_server)) {
-    fail(['tailnet', 'split_dns', 'nameservers'], `expected the LAN DNS server ${inv.lan.dns_server} among the split-DNS nameservers.`);
-  }
-  inv.lan.services.forEach((s, i) => {
-    if (!s.fqdn.endsWith(`.${inv.tailnet.split_dns.domain}`)) fail(['lan', 'services', i, 'fqdn'], `expected a name under .${inv.tailnet.split_dns.domain}.`);
+  const routers = inv.tailnet.hosts.flatMap((h, i) => (h.role === 'subnet-router' && h.status !== 'retired' ? [i] : []));
+  if (routers.length !== 1) fail(['tailnet', 'hosts', routers[1] ?? 0], `expected exactly one host with role subnet-router that is not retired; found ${routers.length}.`);
+  const size = 2 ** (32 - parseCidr(inv.lan.subnet)!.bits);
+  if (inv.lan.dns_server_host >= size - 1) fail(['lan', 'dns_server_host'], `host ${inv.lan.dns_server_host} does not fit in ${inv.lan.subnet} (hosts 1 to ${size - 2}).`);
+  const sidecars = new Set(inv.vpn.sidecars.map((s) => s.name));
+  inv.vpn.sidecars.forEach((s, i) => {
+    if (s.name.startsWith('vpn-proxy-')) fail(['vpn', 'sidecars', i, 'name'], `"${s.name}" looks like a shared proxy's name; shared proxies go under vpn.proxies by region.`);
   });
-  inv.vpn.deployments.forEach((d, i) => {
-    if (d.pattern === 'shared-proxy' && (!d.region || d.name !== `vpn-proxy-${d.region}`)) {
-      fail(['vpn', 'deployments', i], `a shared proxy needs a region and the name vpn-proxy-<region> (got name "${d.name}", region "${d.region ?? ''}").`);
-    }
-  });
-  const names = new Set(inv.vpn.deployments.map((d) => d.name));
+  const proxies = new Set(inv.vpn.proxies.map((p) => proxyName(p.region)));
   inv.workloads.forEach((w, i) => {
-    if (!names.has(w.egress)) fail(['workloads', i, 'egress'], `"${w.egress}" is not a VPN deployment; expected one of ${[...names].join(', ')}.`);
+    if (!proxies.has(w.egress)) fail(['workloads', i, 'egress'], `"${w.egress}" is not a shared proxy; expected one of ${[...proxies].join(', ') || '(none: add a region under vpn.proxies)'}.`);
+  });
+  const hosts = new Set(inv.tailnet.hosts.map((h) => h.name));
+  const workloads = new Set(inv.workloads.map((w) => w.name));
+  inv.access_patterns.forEach((p, i) => {
+    const [set, what] = p.tool === 'tailscale' ? [hosts, 'a tailnet host'] : p.tool === 'gluetun-shared-proxy' ? [workloads, 'a workload'] : [sidecars, 'a sidecar app'];
+    if (!set.has(p.from)) fail(['access_patterns', i, 'from'], `"${p.from}" is not ${what}; a ${p.tool} pattern starts at one of ${[...set].join(', ') || '(none)'}.`);
   });
 }
 
-function unique<T, K extends keyof T>(items: T[], key: K, path: PathKey[], fail: (path: PathKey[], message: string) => never): void {
+function unique<T, K extends keyof T>(items: T[], key: K, path: PathKey[], fail: Fail): void {
   const seen = new Set<unknown>();
   items.forEach((item, i) => {
     if (seen.has(item[key])) fail([...path, i, key as string], `duplicate ${String(key)} "${String(item[key])}"; each must be unique.`);
@@ -158,14 +88,15 @@ function unique<T, K extends keyof T>(items: T[], key: K, path: PathKey[], fail:
   });
 }
 
-/** The shared proxies, optionally filtered by region; unknown regions are an InputError. */
+/** The shared proxies (vpn-proxy-<region>), in inventory order. */
 export function sharedProxies(inv: Inventory): VpnDeployment[] {
   return inv.vpn.deployments.filter((d) => d.pattern === 'shared-proxy');
 }
 
+/** The subnet router (the loader guarantees exactly one that is not retired). */
 export function subnetRouter(inv: Inventory): Host {
-  const router = inv.tailnet.hosts.find((h) => h.role === 'subnet-router');
-  if (!router) throw new DataFileError('src/data/network.yaml', 1, 'tailnet.hosts: expected one host with role subnet-router.');
+  const router = inv.tailnet.hosts.find((h) => h.role === 'subnet-router' && h.status !== 'retired');
+  if (!router) throw new DataFileError(inv.file, inv.lines['tailnet.hosts'] ?? 1, 'tailnet.hosts: expected one host with role subnet-router.');
   return router;
 }
 

@@ -3,11 +3,12 @@
  *
  * A Kubernetes app is loaded the way `kubectl apply -k manifests/<app>` would build it: through its
  * kustomization.yaml, whose `resources` list names the files in order. THE LIMIT: only `resources` (plus
- * apiVersion/kind) is allowed, and only plain files in the same folder. No namePrefix, namespace, patches,
+ * apiVersion/kind) is allowed: plain files in the same folder, and `../<folder>` for another bundled folder
+ * that is itself resources-only (the shared manifests/namespace). No namePrefix, namespace, patches,
  * images, generators, components or remote bases: each of those changes the objects, and this loader would
  * then return something other than what is applied. With `resources` only, kustomize's output is exactly the
- * documents of the listed files (test/inventory/manifests.test.ts compares with kustomize's build), so the linter
- * validates what gets applied. Anything else in kustomization.yaml is an error, not silently ignored.
+ * documents of the listed files, a folder's in its own order (test/inventory/manifests.test.ts compares with
+ * kustomize's build), so the linter validates what gets applied. Anything else is an error.
  *
  * `routy` (sysctl file + Tailscale settings) and `tailscale` (the policy file) are data, not Kubernetes.
  */
@@ -50,9 +51,14 @@ export interface LoadedApp {
   app: string;
   kind: AppKind;
   dir: string;
-  /** Kubernetes: kustomization.yaml, its resources in order, then runbook-secrets.yaml. Others: every file. */
+  /** Kubernetes: kustomization.yaml, its own resource files in order, then runbook-secrets.yaml. Others: every file. */
   files: ManifestFile[];
+  /** What `kubectl apply -k` applies: the objects of its files and of the folders it includes, in order. */
   objects: KubeObject[];
+  /** Other folders it includes as resources (`../namespace` -> "namespace"). */
+  includes: string[];
+  /** The kustomization's resources, in order (files and `../<folder>` includes). */
+  resources: string[];
   runbookSecrets: RunbookSecret[];
 }
 
@@ -84,7 +90,7 @@ export function toManifest(obj: KubeObject): Record<string, unknown> {
   return rest;
 }
 
-export function loadApp(app: string, root: string = DEFAULT_ROOT): LoadedApp {
+export function loadApp(app: string, root: string = DEFAULT_ROOT, seen: string[] = []): LoadedApp {
   const dir = `manifests/${app}`;
   const abs = join(root, dir);
   if (!existsSync(abs)) throw new ManifestError(dir, 1, `no folder ${dir}; expected one of: ${listApps(root).join(', ')}.`, 'inventory/app-folders');
@@ -92,22 +98,38 @@ export function loadApp(app: string, root: string = DEFAULT_ROOT): LoadedApp {
   const read = (name: string): ManifestFile => ({ path: `${dir}/${name}`, text: readFileSync(join(abs, name), 'utf8') });
   if (kind !== 'kubernetes') {
     const files = readdirSync(abs).filter((n) => statSync(join(abs, n)).isFile()).sort().map(read);
-    return { app, kind, dir, files, objects: [], runbookSecrets: [] };
+    return { app, kind, dir, files, objects: [], runbookSecrets: [], includes: [], resources: [] };
   }
   if (!existsSync(join(abs, KUSTOMIZATION))) {
     throw new ManifestError(dir, 1, `no ${KUSTOMIZATION} in ${dir}; every Kubernetes app lists its files in one (routy and tailscale are the only data folders).`, 'k8s/kustomization');
   }
   const kustomization = read(KUSTOMIZATION);
   const resources = readResources(kustomization, abs);
-  const files = [kustomization, ...resources.map(read)];
-  const objects = files.slice(1).flatMap(parseObjects);
+  const own = resources.filter((r) => !r.startsWith('../'));
+  const files = [kustomization, ...own.map(read)];
+  const includes = resources.filter((r) => r.startsWith('../')).map((r) => r.slice(3));
+  const objects = resources.flatMap((r) => {
+    if (!r.startsWith('../')) return parseObjects(read(r));
+    const other = r.slice(3);
+    if (seen.includes(other) || other === app) throw new ManifestError(kustomization.path, 1, `"${r}" includes ${[...seen, app, other].join(' -> ')}: a cycle; kustomize would fail.`, 'k8s/kustomization');
+    return loadApp(other, root, [...seen, app]).objects;
+  });
   let runbookSecrets: RunbookSecret[] = [];
   if (existsSync(join(abs, RUNBOOK_SECRETS))) {
     const secretsFile = read(RUNBOOK_SECRETS);
     files.push(secretsFile);
     runbookSecrets = parseRunbookSecrets(secretsFile);
   }
-  return { app, kind, dir, files, objects, runbookSecrets };
+  return { app, kind, dir, files, objects, runbookSecrets, includes, resources };
+}
+
+/**
+ * The manifest files `kubectl apply -k manifests/<app>` applies, in its order: the app's own resource
+ * files and, in their place, those of the folders it includes (the shared manifests/namespace).
+ * For code that applies or shows the exact text (`kubectl apply -f -`).
+ */
+export function appliedFiles(app: LoadedApp, root: string = DEFAULT_ROOT): ManifestFile[] {
+  return app.resources.flatMap((r) => (r.startsWith('../') ? appliedFiles(loadApp(r.slice(3), root), root) : app.files.filter((f) => f.path === `${app.dir}/${r}`)));
 }
 
 function readResources(file: ManifestFile, absDir: string): string[] {
@@ -123,9 +145,11 @@ function readResources(file: ManifestFile, absDir: string): string[] {
   const resources = data.resources;
   if (!Array.isArray(resources) || resources.length === 0) throw fail('expected a non-empty `resources` list of files in this folder.', ['resources']);
   resources.forEach((r, i) => {
-    if (typeof r !== 'string' || !/^[\w.-]+\.ya?ml$/.test(r)) {
-      throw fail(`resource ${JSON.stringify(r)} is not a plain .yaml file in this folder; directories, URLs and ../ are not supported.`, ['resources', i]);
+    const folder = typeof r === 'string' && /^\.\.\/[a-z0-9][a-z0-9-]*$/.test(r);
+    if (typeof r !== 'string' || (!folder && !/^[\w.-]+\.ya?ml$/.test(r))) {
+      throw fail(`resource ${JSON.stringify(r)} is not a plain .yaml file in this folder or ../<folder> of manifests/; other directories and URLs are not supported.`, ['resources', i]);
     }
+    if (folder && !existsSync(join(absDir, r, KUSTOMIZATION))) throw fail(`resource "${r}" is not a folder with a ${KUSTOMIZATION} next to this one; kustomize would fail.`, ['resources', i]);
     if (!existsSync(join(absDir, r))) throw fail(`resource "${r}" does not exist next to kustomization.yaml; kustomize would fail.`, ['resources', i]);
     if (resources.indexOf(r) !== i) throw fail(`resource "${r}" is listed twice; kustomize would fail.`, ['resources', i]);
   });

@@ -5,6 +5,7 @@
  * follows.
  */
 import { cidrContains, parseIPv4 } from '../core/net.ts';
+import { hostAddress } from '../inventory/derive.ts';
 import { lineAt, type KubeObject } from '../inventory/manifests.ts';
 import { gluetunContainers, type GluetunRef } from './gluetun-ref.ts';
 import { parseAddress } from './gluetun-pod.ts';
@@ -30,15 +31,18 @@ export function checkInventory(ctx: LintContext, policy: ParsedPolicy | undefine
   const { inv } = ctx;
   const at = ctx.inventoryFile;
   const folders = ctx.apps.map((a) => a.app);
+  // The shared namespace's folder (manifests/namespace, generated) belongs to every app.
   const expected = [...inv.vpn.deployments.map((d) => d.name), ...inv.workloads.map((w) => w.name)];
+  const shared = ['namespace'];
   const router = inv.tailnet.hosts.find((h) => h.role === 'subnet-router')?.name;
-  for (const name of expected) if (!folders.includes(name)) ctx.report('inventory/app-folders', at, 1, `the inventory names "${name}" but manifests/${name}/ does not exist.`);
-  for (const app of ctx.apps.filter((a) => a.kind === 'kubernetes' && !expected.includes(a.app))) {
-    ctx.report('inventory/app-folders', `${app.dir}/kustomization.yaml`, 1, `${app.app} is not in the inventory (vpn.deployments or workloads); add it there or remove the folder.`);
+  const lineOf = (name: string) => inv.lines[`vpn.sidecars.${name}`] ?? inv.lines[`vpn.proxies.${name.replace(/^vpn-proxy-/, '')}`] ?? inv.lines[`workloads.${name}`] ?? 1;
+  for (const name of expected) if (!folders.includes(name)) ctx.report('inventory/app-folders', at, lineOf(name), `the inventory names "${name}" but manifests/${name}/ does not exist${name.startsWith('vpn-proxy-') ? '; run npm run generate' : ''}.`);
+  for (const app of ctx.apps.filter((a) => a.kind === 'kubernetes' && !expected.includes(a.app) && !shared.includes(a.app))) {
+    ctx.report('inventory/app-folders', `${app.dir}/kustomization.yaml`, 1, `${app.app} is not in the inventory (vpn.proxies, vpn.sidecars or workloads); add it there or remove the folder (a removed region: npm run generate removes its folder).`);
   }
   for (const [kind, name] of [['routy', router], ['tailscale', 'tailscale']] as const) {
     const app = ctx.apps.find((a) => a.kind === kind);
-    if (!app) ctx.report('inventory/app-folders', at, 1, `no manifests/${kind}/ folder for ${kind === 'routy' ? `the subnet router ${name}` : 'the tailnet policy'}.`);
+    if (!app) ctx.report('inventory/app-folders', at, inv.lines[kind === 'routy' ? `tailnet.hosts.${name}` : 'tailnet'] ?? 1, `no manifests/${kind}/ folder for ${kind === 'routy' ? `the subnet router ${name}` : 'the tailnet policy'}.`);
     else if (kind === 'routy' && app.app !== name) ctx.report('inventory/app-folders', app.dir, 1, `the subnet router is "${name}" in the inventory, but its folder is ${app.app}.`);
   }
   const gluetuns = gluetunContainers(ctx);
@@ -131,5 +135,5 @@ function checkPolicyTests(ctx: LintContext, parsed: ParsedPolicy): void {
   const dns = accepts.some((a) => a.hp && resolve(a.hp.host) === dns_server && a.hp.port === '53');
   const lan = accepts.some((a) => a.hp && resolve(a.hp.host) !== dns_server && cidrContains(subnet, resolve(a.hp.host) ?? ''));
   if (!dns) ctx.report('inventory/policy-tests', POLICY_FILE, parsed.lineOf(['tests']), `no test asserts that a member reaches the LAN DNS server ${dns_server}:53 (lan.dns_server); add one so a grant change cannot silently break .internal names.`);
-  if (!lan) ctx.report('inventory/policy-tests', POLICY_FILE, parsed.lineOf(['tests']), `no test asserts that a member reaches a LAN address in ${subnet} other than the DNS server; add one (e.g. "10.1.0.10:443").`);
+  if (!lan) ctx.report('inventory/policy-tests', POLICY_FILE, parsed.lineOf(['tests']), `no test asserts that a member reaches a LAN address in ${subnet} other than the DNS server; add one (e.g. "${hostAddress(subnet, 10)}:443").`);
 }

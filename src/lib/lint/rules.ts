@@ -7,9 +7,14 @@ import { GLUETUN_COMBO_RULES } from './gluetun-combos.ts';
 import { GLUETUN_POD_RULES } from './gluetun-pod.ts';
 import { GLUETUN_RUNTIME_RULES } from './gluetun-runtime.ts';
 import { GLUETUN_ENV_RULES } from './gluetun.ts';
+import { GENERATED_RULES } from './generated.ts';
 import { INVENTORY_RULES } from './inventory.ts';
 import { REF_RULES } from './k8s-refs.ts';
 import { KUBERNETES_RULES } from './kubernetes.ts';
+import { LITERAL_RULES } from './literal-facts.ts';
+import { OVERLAP_RULES } from './overlap.ts';
+import { POLICY_FACT_RULES } from './policy-facts.ts';
+import { PROXY_CLIENT_RULES } from './proxy-clients.ts';
 import { ROUTY_RULES } from './routy.ts';
 import { TAILSCALE_RULES } from './tailscale.ts';
 import type { Rule } from './types.ts';
@@ -17,6 +22,7 @@ import type { Rule } from './types.ts';
 export const RULES: readonly Rule[] = [
   ...KUBERNETES_RULES,
   ...REF_RULES,
+  ...PROXY_CLIENT_RULES,
   ...GLUETUN_ENV_RULES,
   ...GLUETUN_COMBO_RULES,
   ...GLUETUN_POD_RULES,
@@ -24,6 +30,10 @@ export const RULES: readonly Rule[] = [
   ...TAILSCALE_RULES,
   ...ROUTY_RULES,
   ...INVENTORY_RULES,
+  ...GENERATED_RULES,
+  ...OVERLAP_RULES,
+  ...POLICY_FACT_RULES,
+  ...LITERAL_RULES,
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));

@@ -5,12 +5,17 @@
 import { relative } from 'node:path';
 import { DEFAULT_INVENTORY, loadInventory, type Inventory } from '../inventory/inventory.ts';
 import { DEFAULT_ROOT, listApps, loadApp, ManifestError, type LoadedApp } from '../inventory/manifests.ts';
+import { checkGenerated } from './generated.ts';
 import { checkGluetunPods } from './gluetun-pod.ts';
 import { checkGluetunRuntime } from './gluetun-runtime.ts';
 import { checkGluetunEnv } from './gluetun.ts';
 import { checkInventory } from './inventory.ts';
 import { checkRefs } from './k8s-refs.ts';
 import { checkKubernetes } from './kubernetes.ts';
+import { checkLiteralFacts } from './literal-facts.ts';
+import { checkOverlap } from './overlap.ts';
+import { checkPolicyFacts } from './policy-facts.ts';
+import { checkProxyClients } from './proxy-clients.ts';
 import { checkRouty } from './routy.ts';
 import { ruleById, RULES } from './rules.ts';
 import { checkTailscale } from './tailscale.ts';
@@ -56,7 +61,9 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     }
   }
   const shownInventory = relative(root, inventoryFile).startsWith('..') ? inventoryFile : relative(root, inventoryFile);
-  const ctx: LintContext = { root, inv, inventoryFile: shownInventory, apps, objects: apps.flatMap((a) => a.objects), report };
+  // An object a folder includes from another (../namespace) is the same object: check it once.
+  const objects = [...new Map(apps.flatMap((a) => a.objects).map((o) => [`${o.file}#${o.doc}`, o])).values()];
+  const ctx: LintContext = { root, inv, inventoryFile: shownInventory, apps, objects, report };
   await checkKubernetes(ctx);
   checkRefs(ctx);
   checkGluetunEnv(ctx);
@@ -65,6 +72,11 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   const policy = checkTailscale(ctx);
   checkRouty(ctx);
   checkInventory(ctx, policy);
+  checkProxyClients(ctx);
+  checkGenerated(ctx);
+  checkOverlap(ctx);
+  checkPolicyFacts(ctx, policy);
+  checkLiteralFacts(ctx);
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
   const errors = findings.filter((f) => f.severity === 'error').length;
   return { findings, errors, warnings: findings.length - errors, rules: RULES, apps: apps.map((a) => a.app), objects: ctx.objects.length, files: apps.reduce((n, a) => n + a.files.length, 0) };

@@ -4,13 +4,13 @@
  * all here: HTTPPROXY_LOG=info, PROXY_LOG=yes, 0.0.0.0/8, port 0, bash -c, unbalanced quotes; IPv6 subnets,
  * PPROF_*_RATE, OPENVPN_CLIENT*_SECRETFILE, VPN_SERVICE_PROVIDER=pia, FREE_ONLY with PORT_FORWARD_ONLY=off.
  */
-import { accept, addEnv, ICE, NL, QB, reject, setEnv, setUpCommand, type Case } from '../cases.ts';
+import { accept, addEnv, FIRST, ICE, NL, QB, reject, SECOND, setEnv, setUpCommand, type Case } from '../cases.ts';
 import type { Fixture } from '../fixture.ts';
 
 const D = `${ICE}deployment.yaml`;
 const Q = `${QB}deployment.yaml`;
-const KEY_REF = '              valueFrom:\n                secretKeyRef:\n                  name: vpn-proxy-iceland-wireguard\n                  key: wireguard_private_key\n';
-/** The Iceland proxy over OpenVPN with private internet access, named the old way ("pia"). */
+const KEY_REF = `              valueFrom:\n                secretKeyRef:\n                  name: ${FIRST.name}-wireguard\n                  key: wireguard_private_key\n`;
+/** The first proxy over OpenVPN with private internet access, named the old way ("pia"). */
 const pia = (f: Fixture) => {
   setEnv(f, D, 'VPN_SERVICE_PROVIDER', 'protonvpn', 'pia');
   setEnv(f, D, 'VPN_TYPE', 'wireguard', 'openvpn');
@@ -32,7 +32,7 @@ export const GLUETUN_ENV_CASES: Case[] = [
   accept('gluetun/old-name-wins', 'COUNTRY alone (only deprecated)', (f) => f.replace(D, 'name: SERVER_COUNTRIES', 'name: COUNTRY'), ['gluetun/deprecated-env']),
   reject('gluetun/ignored-env', 'FIREWALL=off', D, (f) => addEnv(f, D, 'FIREWALL', 'off')),
   accept('gluetun/ignored-env', 'the firewall setting under its real name', (f) => addEnv(f, D, 'FIREWALL_ENABLED_DISABLING_IT_SHOOTS_YOU_IN_YOUR_FOOT', 'on')),
-  reject('gluetun/csv-spaces', 'a space after a comma', D, (f) => setEnv(f, D, 'SERVER_COUNTRIES', 'Iceland', '"Iceland, Netherlands"')),
+  reject('gluetun/csv-spaces', 'a space after a comma', D, (f) => setEnv(f, D, 'SERVER_COUNTRIES', FIRST.country, `"${FIRST.country}, ${SECOND.country === FIRST.country ? 'Japan' : SECOND.country}"`)),
   accept('gluetun/csv-spaces', 'a list without spaces', (f) => addEnv(f, D, 'DNS_UNBLOCK_HOSTNAMES', 'irc.example.org,example.com')),
   reject('gluetun/boolean-value', 'HTTPPROXY=1', D, (f) => setEnv(f, D, 'HTTPPROXY', '"on"', '"1"')),
   reject('gluetun/boolean-value', 'HTTPPROXY_LOG=info (a boolean under its current name)', D, (f) => addEnv(f, D, 'HTTPPROXY_LOG', 'info'), /HTTPPROXY_LOG="info": not a boolean/),

@@ -1,5 +1,5 @@
 /** Kubernetes rules (kubernetes.ts, k8s-refs.ts): a manifest kubectl or the cluster refuses, and one it takes. */
-import { accept, addEnv, ICE, MAR, NL, QB, reject, type Case } from '../cases.ts';
+import { accept, addEnv, BOT, FIRST, ICE, MAR, NL, QB, reject, SECOND, type Case } from '../cases.ts';
 import type { Fixture } from '../fixture.ts';
 
 const CONFIGMAP = `# yaml-language-server: $schema=https://raw.githubusercontent.com/yannh/kubernetes-json-schema/master/v1.33.0-standalone-strict/configmap-v1.json
@@ -47,10 +47,9 @@ export const K8S_CASES: Case[] = [
   accept('k8s/recommended-labels', 'an extra recommended label', (f) => f.replace(`${ICE}service.yaml`, '    app.kubernetes.io/part-of: avalanche-network\n', '    app.kubernetes.io/part-of: avalanche-network\n    app.kubernetes.io/version: v3.41.1\n')),
   reject('k8s/duplicate-object', 'the same PVC twice', `${QB}persistentvolumeclaim.yaml`, (f) => f.append(`${QB}persistentvolumeclaim.yaml`, `---\n${f.read(`${QB}persistentvolumeclaim.yaml`).split('---\n')[1]}`)),
   accept('k8s/duplicate-object', 'a third PVC with its own name', (f) => f.append(`${QB}persistentvolumeclaim.yaml`, secondClaim('qbittorrent-watch'))),
-  reject('k8s/namespace-consistent', 'one app bundling a different Namespace', `${QB}namespace.yaml`, (f) => f.replace(`${QB}namespace.yaml`, 'warn: privileged', 'warn: baseline')),
-  accept('k8s/namespace-consistent', 'every app bundling the same changed Namespace', (f) => {
-    for (const app of [ICE, NL, QB, MAR]) f.replace(`${app}namespace.yaml`, 'warn: privileged', 'warn: privileged\n    pod-security.kubernetes.io/audit: privileged');
-  }),
+  // One Namespace file (manifests/namespace, included as ../namespace); an app that bundles its own copy must match it.
+  reject('k8s/namespace-consistent', 'one app bundling a different Namespace', `${QB}namespace.yaml`, (f) => { f.write(`${QB}namespace.yaml`, f.read('manifests/namespace/namespace.yaml').replace('warn: privileged', 'warn: baseline')); f.replace(`${QB}kustomization.yaml`, '  - ../namespace\n', '  - namespace.yaml\n'); }),
+  accept('k8s/namespace-consistent', 'the shared Namespace changed once, for every app', (f) => f.replace('manifests/namespace/namespace.yaml', 'warn: privileged', 'warn: privileged\n    pod-security.kubernetes.io/audit: privileged'), ['inventory/generated']),
   reject('k8s/image-pinned', 'an image on latest', `${QB}deployment.yaml`, (f) => f.replace(`${QB}deployment.yaml`, 'qbittorrent:5.2.3_v2.0.13-ls469', 'qbittorrent:latest')),
   accept('k8s/image-pinned', 'an image pinned by digest', (f) => f.replace(`${QB}deployment.yaml`, 'qbittorrent:5.2.3_v2.0.13-ls469', `qbittorrent@sha256:${'0'.repeat(64)}`)),
   reject('k8s/placeholder-image', 'a placeholder image without its annotation', `${MAR}deployment.yaml`, (f) => f.replace(`${MAR}deployment.yaml`, '  annotations:\n    avalanche.network/placeholder-image: "registry.invalid/avalanche/marmithon:replace-me"\n', '')),
@@ -62,24 +61,24 @@ export const K8S_CASES: Case[] = [
   accept('k8s/env-var-reference', 'an escaped $$(NAME), left as text by the kubelet', (f) => f.replace(`${QB}deployment.yaml`, '            - name: TZ\n              value: Etc/UTC\n', '            - name: TZ\n              value: Etc/UTC\n            - name: EXAMPLE\n              value: "$$(NOT_EXPANDED)"\n')),
   reject('k8s/ambiguous-scalar', 'an unquoted on', `${ICE}deployment.yaml`, (f) => f.replace(`${ICE}deployment.yaml`, 'value: "on"', 'value: on')),
   accept('k8s/ambiguous-scalar', 'on in single quotes', (f) => f.replace(`${ICE}deployment.yaml`, 'value: "on"', "value: 'on'")),
-  reject('k8s/selector-template', 'a selector that misses the template', `${ICE}deployment.yaml`, (f) => f.replace(`${ICE}deployment.yaml`, '      app.kubernetes.io/name: vpn-proxy-iceland\n  template:', '      app.kubernetes.io/name: vpn-proxy-icelan\n  template:')),
-  accept('k8s/selector-template', 'a selector with a second label the template has', (f) => f.replace(`${ICE}deployment.yaml`, '      app.kubernetes.io/name: vpn-proxy-iceland\n  template:', '      app.kubernetes.io/name: vpn-proxy-iceland\n      app.kubernetes.io/component: vpn-proxy\n  template:')),
-  reject('k8s/service-selector', 'a Service selecting nothing', `${ICE}service.yaml`, (f) => f.replace(`${ICE}service.yaml`, '  selector:\n    app.kubernetes.io/name: vpn-proxy-iceland', '  selector:\n    app.kubernetes.io/name: vpn-proxy-icelnd')),
-  accept('k8s/service-selector', 'a Service selecting on two labels the pods have', (f) => f.replace(`${ICE}service.yaml`, '  selector:\n    app.kubernetes.io/name: vpn-proxy-iceland', '  selector:\n    app.kubernetes.io/name: vpn-proxy-iceland\n    app.kubernetes.io/component: vpn-proxy')),
+  reject('k8s/selector-template', 'a selector that misses the template', `${ICE}deployment.yaml`, (f) => f.replace(`${ICE}deployment.yaml`, `      app.kubernetes.io/name: ${FIRST.name}\n  template:`, '      app.kubernetes.io/name: vpn-proxy-icelan\n  template:')),
+  accept('k8s/selector-template', 'a selector with a second label the template has', (f) => f.replace(`${ICE}deployment.yaml`, `      app.kubernetes.io/name: ${FIRST.name}\n  template:`, `      app.kubernetes.io/name: ${FIRST.name}\n      app.kubernetes.io/component: vpn-proxy\n  template:`)),
+  reject('k8s/service-selector', 'a Service selecting nothing', `${ICE}service.yaml`, (f) => f.replace(`${ICE}service.yaml`, `  selector:\n    app.kubernetes.io/name: ${FIRST.name}`, '  selector:\n    app.kubernetes.io/name: vpn-proxy-icelnd')),
+  accept('k8s/service-selector', 'a Service selecting on two labels the pods have', (f) => f.replace(`${ICE}service.yaml`, `  selector:\n    app.kubernetes.io/name: ${FIRST.name}`, `  selector:\n    app.kubernetes.io/name: ${FIRST.name}\n    app.kubernetes.io/component: vpn-proxy`)),
   reject('k8s/service-target-port', 'a targetPort no container has', `${ICE}service.yaml`, (f) => f.replace(`${ICE}service.yaml`, 'targetPort: http-proxy', 'targetPort: proxy')),
   accept('k8s/service-target-port', 'the targetPort by number', (f) => f.replace(`${ICE}service.yaml`, 'targetPort: http-proxy', 'targetPort: 8888')),
-  reject('k8s/networkpolicy-selector', 'an egress peer matching nothing', `${MAR}networkpolicy.yaml`, (f) => f.replace(`${MAR}networkpolicy.yaml`, 'app.kubernetes.io/name: vpn-proxy-iceland', 'app.kubernetes.io/name: vpn-proxy-island')),
-  reject('k8s/networkpolicy-selector', 'a policy selecting no pod', `${NL}networkpolicy.yaml`, (f) => f.replace(`${NL}networkpolicy.yaml`, '  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: vpn-proxy-netherlands', '  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: vpn-proxy-holland')),
-  accept('k8s/networkpolicy-selector', 'a policy selecting on two labels the pod has', (f) => f.replace(`${NL}networkpolicy.yaml`, '  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: vpn-proxy-netherlands', '  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: vpn-proxy-netherlands\n      app.kubernetes.io/component: vpn-proxy')),
+  reject('k8s/networkpolicy-selector', 'an egress peer matching nothing', `${MAR}networkpolicy.yaml`, (f) => f.replace(`${MAR}networkpolicy.yaml`, `app.kubernetes.io/name: ${BOT.egress}`, 'app.kubernetes.io/name: vpn-proxy-island')),
+  reject('k8s/networkpolicy-selector', 'a policy selecting no pod', `${NL}networkpolicy.yaml`, (f) => f.replace(`${NL}networkpolicy.yaml`, `  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: ${SECOND.name}`, '  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: vpn-proxy-holland')),
+  accept('k8s/networkpolicy-selector', 'a policy selecting on two labels the pod has', (f) => f.replace(`${NL}networkpolicy.yaml`, `  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: ${SECOND.name}`, `  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: ${SECOND.name}\n      app.kubernetes.io/component: vpn-proxy`)),
   reject('k8s/networkpolicy-port', 'a port the pod does not declare', `${ICE}networkpolicy.yaml`, (f) => f.replace(`${ICE}networkpolicy.yaml`, 'port: 8888', 'port: 8889')),
   accept('k8s/networkpolicy-port', 'the port by name', (f) => f.replace(`${ICE}networkpolicy.yaml`, 'port: 8888', 'port: http-proxy')),
   reject('k8s/probe-port', 'a probe on an undeclared port', `${QB}deployment.yaml`, (f) => f.replace(`${QB}deployment.yaml`, 'port: webui', 'port: web')),
   accept('k8s/probe-port', 'the probe port by number', (f) => f.replace(`${QB}deployment.yaml`, 'port: webui', 'port: 8080')),
-  reject('k8s/secret-ref', 'a Secret neither bundled nor declared', `${ICE}deployment.yaml`, (f) => f.replace(`${ICE}deployment.yaml`, 'name: vpn-proxy-iceland-wireguard', 'name: vpn-proxy-iceland-wg')),
+  reject('k8s/secret-ref', 'a Secret neither bundled nor declared', `${ICE}deployment.yaml`, (f) => f.replace(`${ICE}deployment.yaml`, `name: ${FIRST.name}-wireguard`, `name: ${FIRST.name}-wg`)),
   reject('k8s/secret-ref', 'a key the declaration lacks', `${ICE}deployment.yaml`, (f) => f.replace(`${ICE}deployment.yaml`, 'key: wireguard_private_key', 'key: private_key')),
   accept('k8s/secret-ref', 'a second key, declared', (f) => {
     f.replace(`${ICE}runbook-secrets.yaml`, 'keys: [wireguard_private_key]', 'keys: [wireguard_private_key, wireguard_preshared_key]');
-    f.replace(`${ICE}deployment.yaml`, '            # One country', '            - name: WIREGUARD_PRESHARED_KEY\n              valueFrom:\n                secretKeyRef:\n                  name: vpn-proxy-iceland-wireguard\n                  key: wireguard_preshared_key\n            # One country');
+    f.replace(`${ICE}deployment.yaml`, '            # One country', `            - name: WIREGUARD_PRESHARED_KEY\n              valueFrom:\n                secretKeyRef:\n                  name: ${FIRST.name}-wireguard\n                  key: wireguard_preshared_key\n            # One country`);
   }),
   reject('k8s/configmap-ref', 'a ConfigMap that is not bundled', `${MAR}deployment.yaml`, (f) => f.replace(`${MAR}deployment.yaml`, '          # region:proxy-env\n', '          envFrom:\n            - configMapRef:\n                name: marmithon-config\n          # region:proxy-env\n')),
   accept('k8s/configmap-ref', 'a ConfigMap the app bundles', (f) => {
@@ -95,7 +94,7 @@ export const K8S_CASES: Case[] = [
   accept('k8s/runbook-secrets', 'a Secret created by hand', (f) => f.replace(`${ICE}runbook-secrets.yaml`, 'created_by: phase2-deploy-proxy.mjs', 'created_by: manual')),
   reject('k8s/runbook-secret-unused', 'a declared Secret nobody uses', `${NL}runbook-secrets.yaml`, (f) => f.append(`${NL}runbook-secrets.yaml`, '  - name: leftover\n    keys: [x]\n    created_by: manual\n    description: Not used.\n')),
   accept('k8s/runbook-secret-unused', 'a declared Secret a container uses', (f) => {
-    f.append(`${NL}runbook-secrets.yaml`, '  - name: vpn-proxy-netherlands-httpproxy\n    keys: [password]\n    created_by: manual\n    description: HTTP proxy password.\n');
-    f.replace(`${NL}deployment.yaml`, '            # One country', '            - name: HTTPPROXY_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: vpn-proxy-netherlands-httpproxy\n                  key: password\n            # One country');
+    f.append(`${NL}runbook-secrets.yaml`, `  - name: ${SECOND.name}-httpproxy\n    keys: [password]\n    created_by: manual\n    description: HTTP proxy password.\n`);
+    f.replace(`${NL}deployment.yaml`, '            # One country', `            - name: HTTPPROXY_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: ${SECOND.name}-httpproxy\n                  key: password\n            # One country`);
   }),
 ];

@@ -2,9 +2,14 @@
  * Tailnet policy rules (tailscale.ts) and routy's rules (routy.ts): a policy or setting Tailscale refuses or
  * that breaks routing, and a valid one near it (defaultSrcPosture, attrConfig and IPv6 routes among them).
  */
-import { accept, addIPv6Route, POLICY, reject, ROUTY, type Case } from '../cases.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_ROOT } from '../../../src/lib/inventory/manifests.ts';
+import { accept, addIPv6Route, LAN, lanHost, POLICY, reject, ROUTY, WIDER_LAN, type Case } from '../cases.ts';
 import type { Fixture } from '../fixture.ts';
 
+/** The policy test's LAN addresses (a service on 443, the router on 22), as the bundled policy writes them. */
+const LAN_TESTS = /"[\d.]+:443", "[\d.]+:22"/.exec(readFileSync(join(DEFAULT_ROOT, POLICY), 'utf8'))?.[0] ?? '(no LAN test in the policy)';
 const SETTINGS = `${ROUTY}tailscale-settings.yaml`;
 const SYSCTL = `${ROUTY}99-tailscale.conf`;
 const exitNodesAllowed = (f: Fixture) => {
@@ -22,12 +27,12 @@ export const TAILSCALE_ROUTY_CASES: Case[] = [
   reject('tailscale/undefined-name', 'an undefined host alias', POLICY, (f) => f.replace(POLICY, '"dst": ["home-lan"]', '"dst": ["home-lans"]')),
   reject('tailscale/undefined-name', 'an undefined group', POLICY, (f) => f.replace(POLICY, '"src": ["group:operators"]', '"src": ["group:admins"]')),
   accept('tailscale/undefined-name', 'a new host alias, defined and granted', (f) => {
-    f.replace(POLICY, '"hosts": {', '"hosts": {\n    "nas": "10.1.0.20",');
+    f.replace(POLICY, '"hosts": {', `"hosts": {\n    "nas": "${lanHost(20)}",`);
     f.replace(POLICY, '"dst": ["tag:router"],', '"dst": ["tag:router", "nas"],');
   }),
-  reject('tailscale/auto-approver-route', 'a wider approved route', POLICY, (f) => f.replace(POLICY, '"10.1.0.0/24": ["tag:router"]', '"10.1.0.0/16": ["tag:router"]')),
-  reject('tailscale/auto-approver-route', 'the route approved for a user, not the router tag', POLICY, (f) => f.replace(POLICY, '"10.1.0.0/24": ["tag:router"]', '"10.1.0.0/24": ["operator@example.com"]')),
-  reject('tailscale/auto-approver-route', 'a route with host bits set', POLICY, (f) => f.replace(POLICY, '"10.1.0.0/24": ["tag:router"],', '"10.1.0.0/24": ["tag:router"],\n      "fd00:a:1::1/64": ["tag:router"],'), /host bits/),
+  reject('tailscale/auto-approver-route', 'a wider approved route', POLICY, (f) => f.replace(POLICY, `"${LAN}": ["tag:router"]`, `"${WIDER_LAN}": ["tag:router"]`)),
+  reject('tailscale/auto-approver-route', 'the route approved for a user, not the router tag', POLICY, (f) => f.replace(POLICY, `"${LAN}": ["tag:router"]`, `"${LAN}": ["operator@example.com"]`)),
+  reject('tailscale/auto-approver-route', 'a route with host bits set', POLICY, (f) => f.replace(POLICY, `"${LAN}": ["tag:router"],`, `"${LAN}": ["tag:router"],\n      "fd00:a:1::1/64": ["tag:router"],`), /host bits/),
   accept('tailscale/auto-approver-route', 'an IPv6 route approved, advertised and forwarded', (f) => addIPv6Route(f)),
   reject('tailscale/exit-node-approver', 'an exit-node auto-approver', POLICY, (f) => f.replace(POLICY, '"routes": {', '"exitNode": ["tag:router"],\n    "routes": {')),
   accept('tailscale/exit-node-approver', 'an exit-node auto-approver where the inventory allows exit nodes', (f) => { exitNodesAllowed(f); f.replace(POLICY, '"routes": {', '"exitNode": ["tag:router"],\n    "routes": {'); }),
@@ -37,8 +42,8 @@ export const TAILSCALE_ROUTY_CASES: Case[] = [
     f.replace(POLICY, '"tag:router": ["autogroup:admin"],', '"tag:router": ["autogroup:admin"],\n    "tag:traveller": ["group:operators"],');
     f.replace(POLICY, '"grants": [', '"grants": [\n    { "src": ["tag:traveller"], "dst": ["autogroup:internet"], "ip": ["*"] },');
   }),
-  reject('tailscale/test-format', 'a CIDR in a test', POLICY, (f) => f.replace(POLICY, '"10.1.0.10:443", "10.1.0.254:22"', '"10.1.0.0/24:443", "10.1.0.254:22"')),
-  accept('tailscale/test-format', 'another single LAN address in a test', (f) => f.replace(POLICY, '"10.1.0.10:443", "10.1.0.254:22"', '"10.1.0.10:443", "10.1.0.20:8080", "10.1.0.254:22"')),
+  reject('tailscale/test-format', 'a CIDR in a test', POLICY, (f) => f.replace(POLICY, LAN_TESTS, LAN_TESTS.replace(/"[\d.]+:443"/, `"${LAN}:443"`))),
+  accept('tailscale/test-format', 'another single LAN address in a test', (f) => f.replace(POLICY, LAN_TESTS, LAN_TESTS.replace(/(:443", )/, `$1"${lanHost(20)}:8080", `))),
   reject('tailscale/test-failed', 'a grant change that cuts members off the LAN', POLICY, (f) => f.replace(POLICY, '"dst": ["home-lan"]', '"dst": ["lan-dns"]')),
   reject('tailscale/test-failed', 'routy reachable on every port of its tailnet address', POLICY, (f) => f.replace(POLICY, '"ip": ["tcp:22"]', '"ip": ["*"]')),
   accept('tailscale/test-failed', 'the LAN grant narrowed to what the tests need', (f) => f.replace(POLICY, '"dst": ["home-lan"],\n      "ip": ["*"],', '"dst": ["home-lan"],\n      "ip": ["tcp:443", "tcp:22", "tcp:53", "udp:53"],')),
@@ -56,9 +61,9 @@ export const TAILSCALE_ROUTY_CASES: Case[] = [
   reject('routy/unknown-flag', 'advertise-tags as a set flag', SETTINGS, (f) => f.replace(SETTINGS, '  ssh: false', '  ssh: false\n  advertise-tags: [tag:router]')),
   accept('routy/unknown-flag', 'webclient, a real set flag', (f) => f.replace(SETTINGS, '  ssh: false', '  ssh: false\n  webclient: false')),
   reject('routy/flag-value', 'a string for a boolean flag', SETTINGS, (f) => f.replace(SETTINGS, '  ssh: false', '  ssh: "no"')),
-  reject('routy/flag-value', 'a route with host bits set', SETTINGS, (f) => f.replace(SETTINGS, 'advertise-routes: [10.1.0.0/24]', 'advertise-routes: [10.1.0.1/24]'), /non-address bits set; expected 10\.1\.0\.0\/24/),
+  reject('routy/flag-value', 'a route with host bits set', SETTINGS, (f) => f.replace(SETTINGS, `advertise-routes: [${LAN}]`, `advertise-routes: [${lanHost(1)}/${LAN.split('/')[1]}]`), new RegExp(`non-address bits set; expected ${LAN.replace(/[./]/g, '\\$&')}`)),
   accept('routy/flag-value', 'netfilter-mode nodivert', (f) => f.replace(SETTINGS, '  ssh: false', '  ssh: false\n  netfilter-mode: nodivert')),
-  reject('routy/advertise-routes', 'a route other than the LAN', SETTINGS, (f) => f.replace(SETTINGS, 'advertise-routes: [10.1.0.0/24]', 'advertise-routes: [10.1.0.0/16]')),
+  reject('routy/advertise-routes', 'a route other than the LAN', SETTINGS, (f) => f.replace(SETTINGS, `advertise-routes: [${LAN}]`, `advertise-routes: [${WIDER_LAN}]`)),
   accept('routy/advertise-routes', 'IPv6 routes on routy', (f) => addIPv6Route(f)),
   reject('routy/exit-node', 'an exit node advertised', SETTINGS, (f) => f.replace(SETTINGS, 'advertise-exit-node: false', 'advertise-exit-node: true')),
   accept('routy/exit-node', 'an exit node where the inventory allows them', (f) => { exitNodesAllowed(f); f.replace(SETTINGS, 'advertise-exit-node: false', 'advertise-exit-node: true'); }),

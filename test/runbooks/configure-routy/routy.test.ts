@@ -5,6 +5,13 @@ import { describe, expect, test } from 'vitest';
 import { DataFileError, InputError } from '../../../src/lib/core/errors.ts';
 import { flagDiffs, groAdvice, loadRoutyBundle, parseEthtoolFeatures, parseSysctlConf, sameFileText, setArgs } from '../../../runbooks/configure-routy/routy.ts';
 import { parsePrefs } from '../../../src/lib/clients/tailscale-status.ts';
+import { loadInventory, subnetRouter } from '../../../src/lib/inventory/inventory.ts';
+import { DEFAULT_ROOT } from '../../../src/lib/inventory/manifests.ts';
+import { BUNDLE_ENV, BUNDLE_ROOT } from '../../fakes/runbook-bundle.ts';
+
+// The bundled router and LAN, from the inventory: a renamed router or another LAN changes them here too.
+const inv = loadInventory();
+const ROUTER = subnetRouter(inv);
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/tailscale/${name}`, import.meta.url), 'utf8');
 const prefs = (patch: Record<string, unknown> = {}) => parsePrefs(JSON.stringify({ ...JSON.parse(fixture('debug-prefs-routy.json')), ...patch }));
@@ -22,9 +29,9 @@ function bundleRoot(settings: string): string {
 
 describe('loadRoutyBundle()', () => {
   test('reads the bundled settings, sysctl file and policy of this repository', () => {
-    const bundle = loadRoutyBundle();
-    expect(bundle.settings.host).toBe('routy');
-    expect(bundle.settings.set['advertise-routes']).toEqual(['10.1.0.0/24']);
+    const bundle = loadRoutyBundle(DEFAULT_ROOT, ROUTER.name);
+    expect(bundle.settings.host).toBe(ROUTER.name);
+    expect(bundle.settings.set['advertise-routes']).toEqual(ROUTER.advertise_routes);
     expect(bundle.sysctl.target).toBe('/etc/sysctl.d/99-tailscale.conf');
     expect(bundle.sysctl.keys['net.ipv4.ip_forward']).toBe('1');
     expect(bundle.policy.text).toContain('autoApprovers');
@@ -32,14 +39,14 @@ describe('loadRoutyBundle()', () => {
 
   test('refuses a flag it cannot read back from routy', () => {
     const root = bundleRoot('host: routy\nset:\n  exit-node-allow-lan-access: true\n');
-    expect(() => loadRoutyBundle(root)).toThrow(InputError);
-    expect(() => loadRoutyBundle(root)).toThrow(/--exit-node-allow-lan-access.*supported flags: advertise-routes/);
+    expect(() => loadRoutyBundle(root, 'routy')).toThrow(InputError);
+    expect(() => loadRoutyBundle(root, 'routy')).toThrow(/--exit-node-allow-lan-access.*supported flags: advertise-routes/);
   });
 
   test('reports an unknown key with its file and line', () => {
     const root = bundleRoot('host: routy\nset: {}\ncolour: blue\n');
-    expect(() => loadRoutyBundle(root)).toThrow(DataFileError);
-    expect(() => loadRoutyBundle(root)).toThrow(/tailscale-settings\.yaml:3/);
+    expect(() => loadRoutyBundle(root, 'routy')).toThrow(DataFileError);
+    expect(() => loadRoutyBundle(root, 'routy')).toThrow(/tailscale-settings\.yaml:3/);
   });
 });
 
@@ -59,7 +66,8 @@ describe('sameFileText()', () => {
 });
 
 describe('flagDiffs()', () => {
-  const settings = loadRoutyBundle().settings;
+  // Compared with the recorded prefs (test/fixtures/tailscale), so read from the frozen bundle they describe.
+  const settings = loadRoutyBundle(BUNDLE_ROOT, subnetRouter(loadInventory(BUNDLE_ENV.AVALANCHE_INVENTORY)).name).settings;
   test('finds nothing to change on a configured router', () => {
     expect(flagDiffs(settings, prefs())).toEqual([]);
   });
