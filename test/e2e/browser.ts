@@ -9,6 +9,8 @@ import { inject } from 'vitest';
 import { pageUrl, walk, toUrlPath } from '../../src/lib/checks/site.ts';
 
 export const PHONE = { width: 390, height: 844 };
+/** How long no request may be in flight before a page counts as settled. */
+const QUIET_MS = 150;
 export const DESKTOP = { width: 1280, height: 900 };
 export type Theme = 'light' | 'dark';
 
@@ -65,6 +67,20 @@ export async function siteContext(browser: Browser, { theme, viewport, base = si
     return route.abort('blockedbyclient');
   });
   const page = await context.newPage();
+  // Requests in flight, for open({ settle }): quiet means none for QUIET_MS.
+  let inflight = 0;
+  let lastActivity = Date.now();
+  const started = () => {
+    inflight += 1;
+    lastActivity = Date.now();
+  };
+  const ended = () => {
+    inflight = Math.max(0, inflight - 1);
+    lastActivity = Date.now();
+  };
+  page.on('request', started);
+  page.on('requestfinished', ended);
+  page.on('requestfailed', ended);
   page.on('console', (msg) => {
     if (msg.type() === 'error') log.errors.push(`console: ${msg.text()}`);
   });
@@ -81,9 +97,29 @@ export async function siteContext(browser: Browser, { theme, viewport, base = si
       const res = await page.goto(base + path, { waitUntil: 'load' });
       if (!res || (res.status() >= 400 && !path.endsWith('404.html'))) throw new Error(`${path}: HTTP ${res?.status()}`);
       await page.evaluate(() => document.fonts.ready);
-      if (settle) await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+      // Playwright's 'networkidle' waits for 500 ms without a request; a static page is quiet once
+      // nothing is in flight, and a late load (the favicon, a lazy script) starts within a frame or two.
+      if (settle) {
+        const deadline = Date.now() + 5_000;
+        while (Date.now() < deadline && (inflight > 0 || Date.now() - lastActivity < QUIET_MS)) await new Promise((r) => setTimeout(r, 20));
+      }
     },
   };
+}
+
+/**
+ * Switches a loaded page to a theme the way Starlight's theme picker does at run time
+ * (ThemeSelect.astro: data-theme on <html>, remembered in localStorage), with the media preference
+ * to match, then waits for two frames: the CSS restyles in place, so one load checks both themes.
+ * The context's init script sets its own theme again on the next load.
+ */
+export async function switchTheme(site: SiteContext, theme: Theme): Promise<void> {
+  await site.page.emulateMedia({ colorScheme: theme });
+  await site.page.evaluate((t) => {
+    document.documentElement.dataset.theme = t;
+    localStorage.setItem('starlight-theme', t);
+    return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  }, theme);
 }
 
 /** The outermost elements that stick out to the right of the viewport without a scrolling or clipping parent. */

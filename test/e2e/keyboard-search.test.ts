@@ -1,12 +1,15 @@
 /**
  * Keyboard use and offline search, on the desktop layout (1280x900) and the phone layout:
  * Tab reaches the sidebar's links and the search button; Pagefind's index (served from the site
- * itself, never another host) finds "routy", "Iceland" and "split DNS", and "troubleshoot", "phone"
- * and "dns" find the phone troubleshooting page.
+ * itself, never another host) finds the subnet router, a proxy's country and "split DNS" (from the
+ * inventory), and "troubleshoot", "phone" and "dns" find the phone troubleshooting page.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DEFAULT_INVENTORY, loadInventory, sharedProxies, subnetRouter } from '../../src/lib/inventory/inventory.ts';
 import { connectBrowser, DESKTOP, PHONE, siteContext, type SiteContext } from './browser.ts';
+
+const INV = loadInventory(DEFAULT_INVENTORY);
 
 /** Presses Tab up to `max` times and describes where the focus went each time. */
 async function tabWalk(site: SiteContext, max = 60) {
@@ -91,12 +94,13 @@ describe('offline search (Pagefind)', () => {
     await browser?.close();
   });
 
-  test.each(['routy', 'Iceland', 'split DNS'])('finds "%s"', async (query) => {
+  // Queries from the bundled inventory (the subnet router's name, a proxy's country) and a feature's
+  // name: each must be found and shown in a result's excerpt.
+  test.each([subnetRouter(INV).name, sharedProxies(INV)[0]!.country, 'split DNS'])('finds "%s"', async (query) => {
     await search(query);
-    const titles = await site.page.locator('#starlight__search .pagefind-ui__result-link').allTextContents();
-    expect(titles.length, `no results for "${query}"`).toBeGreaterThan(0);
-    const excerpts = (await site.page.locator('#starlight__search .pagefind-ui__result-excerpt').allTextContents()).join(' ');
-    expect(excerpts.toLowerCase(), `results for "${query}" do not show it: ${titles.join(', ')}`).toContain(query.split(' ')[0]!.toLowerCase());
+    const word = query.split(' ')[0]!.toLowerCase();
+    const excerpts = async () => (await site.page.locator('#starlight__search .pagefind-ui__result-excerpt').allTextContents()).join(' ').toLowerCase();
+    await expect.poll(excerpts, { timeout: 20_000, message: `results for "${query}" do not show it` }).toContain(word);
     expect(site.log.outside).toEqual([]);
     expect(site.log.errors).toEqual([]);
   });
@@ -110,28 +114,36 @@ describe('offline search (Pagefind)', () => {
     expect(site.log.outside).toEqual([]);
   });
 
-  /** Opens the search dialog on the home page and types the query; waits for a filled-in result. */
+  /**
+   * Types the query into the search dialog of the home page (opened on the first search, then reused, as
+   * a reader searching again would) and waits until Pagefind has answered this query: a filled-in result.
+   */
   async function search(query: string): Promise<void> {
     site.log.reset();
-    await site.page.bringToFront();
-    await site.open('/');
-    await site.page.click('site-search button[data-open-modal]');
-    await site.page.waitForSelector('site-search dialog[open]', { timeout: 15_000 });
-    // Pagefind's UI (a lazily imported chunk) comes soon after load: wait long on a busy machine,
-    // and say what the dialog holds if it never comes.
     const input = site.page.locator('#starlight__search input[type="search"], #starlight__search .pagefind-ui__search-input').first();
-    await input.waitFor({ state: 'visible', timeout: 60_000 }).catch(async (err: Error) => {
-      const state = await site.page.evaluate(() => ({
-        dialogOpen: Boolean(document.querySelector('site-search dialog[open]')),
-        pagefindUi: Boolean(document.querySelector('#starlight__search .pagefind-ui')),
-        content: document.querySelector('#starlight__search')?.innerHTML.slice(0, 200),
-      }));
-      throw new Error(`${err.message.split('\n')[0]}; search dialog: ${JSON.stringify(state)}; requests to other hosts: ${site.log.outside.join(', ') || 'none'}; unfinished requests: ${[...pending].join(', ') || 'none'}; errors: ${site.log.errors.join('; ') || 'none'}`);
-    });
+    if (!(await site.page.locator('site-search dialog[open]').count())) {
+      await site.page.bringToFront();
+      await site.open('/');
+      await site.page.click('site-search button[data-open-modal]');
+      await site.page.waitForSelector('site-search dialog[open]', { timeout: 15_000 });
+      // Pagefind's UI (a lazily imported chunk) comes soon after load: wait long on a busy machine,
+      // and say what the dialog holds if it never comes.
+      await input.waitFor({ state: 'visible', timeout: 60_000 }).catch(async (err: Error) => {
+        const state = await site.page.evaluate(() => ({
+          dialogOpen: Boolean(document.querySelector('site-search dialog[open]')),
+          pagefindUi: Boolean(document.querySelector('#starlight__search .pagefind-ui')),
+          content: document.querySelector('#starlight__search')?.innerHTML.slice(0, 200),
+        }));
+        throw new Error(`${err.message.split('\n')[0]}; search dialog: ${JSON.stringify(state)}; requests to other hosts: ${site.log.outside.join(', ') || 'none'}; unfinished requests: ${[...pending].join(', ') || 'none'}; errors: ${site.log.errors.join('; ') || 'none'}`);
+      });
+    }
+    // Clear the previous query's results first, so what is read below answers this query only.
+    const links = site.page.locator('#starlight__search .pagefind-ui__result-link');
+    await input.fill('');
+    await expect.poll(() => links.count(), { timeout: 10_000, message: 'the previous results did not clear' }).toBe(0);
     await input.fill(query);
     // Pagefind first draws placeholder results, then fills in each link once its fragment has loaded:
     // wait for a filled-in link, not just a result box (the box alone made this flaky under load).
-    const links = site.page.locator('#starlight__search .pagefind-ui__result-link');
     await links.first().waitFor({ state: 'visible', timeout: 30_000 });
   }
 });

@@ -11,26 +11,43 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { copyBlockProblems } from '../../src/lib/site/commands.ts';
 import { MIN_DIAGRAM_TEXT_PX } from '../../src/lib/site/diagram-size.ts';
-import { runbookHelp } from '../../src/lib/site/runbook-help.ts';
-import { connectBrowser, diagramBoxes, diagramLegibility, overflowingElements, PHONE, sitePages, siteContext, type SiteContext } from './browser.ts';
+import { listRunbooks } from '../../src/lib/checks/runbooks.ts';
+import type { HelpJson } from '../../src/lib/harness/help.ts';
+import { declaredHelp } from '../support/runbook-help.ts';
+import { connectBrowser, diagramBoxes, diagramLegibility, overflowingElements, PHONE, sitePages, siteContext, switchTheme, type SiteContext } from './browser.ts';
 import { brokenCommandWords, copyBlocks, diagramTextSizes, hiddenContent } from './phone-checks.ts';
 import { ROOT } from './site-build.ts';
 
 const pages = sitePages(inject('siteDir'));
-const runbook = (name: string) => {
-  try {
-    return runbookHelp(name, ROOT);
-  } catch {
-    return undefined;
-  }
-};
+// Each runbook's declaration, for the copy checks (which command is a dry run, what a change does).
+const helps = new Map<string, HelpJson>();
+for (const name of listRunbooks(ROOT)) {
+  const help = await declaredHelp(name);
+  if (help) helps.set(name, help);
+}
+const runbook = (name: string) => helps.get(name);
 
+type Theme = SiteContext['theme'];
+
+/** Loads a page once in the context's theme, checks it, switches to the other theme and checks again. */
 async function checkPage(site: SiteContext, path: string): Promise<void> {
-  const where = `${path} (${site.theme})`;
   site.log.reset();
   await site.open(path, { settle: true });
-  expect(await site.page.evaluate(() => document.documentElement.dataset.theme), `${where}: theme`).toBe(site.theme);
+  expect(await site.page.evaluate(() => document.documentElement.dataset.theme), `${path} (${site.theme}): theme after load`).toBe(site.theme);
+  const other: Theme = site.theme === 'light' ? 'dark' : 'light';
+  await checkTheme(site, path, site.theme);
+  // The context's init script sets its own theme again on the next load.
+  await switchTheme(site, other);
+  await checkTheme(site, path, other);
+  // Safe copying (the same in both themes: checked once).
+  expect(copyBlockProblems(await copyBlocks(site.page), runbook), `${path}: copy blocks`).toEqual([]);
+  expect(await brokenCommandWords(site.page), `${path}: command words broken across lines (wrap between flags, not inside them)`).toEqual([]);
+  expect(site.log.outside, `${path} requested another host`).toEqual([]);
+  expect(site.log.errors, `${path} logged errors`).toEqual([]);
+}
 
+async function checkTheme(site: SiteContext, path: string, theme: Theme): Promise<void> {
+  const where = `${path} (${theme})`;
   const { scrollWidth, innerWidth, culprits } = await overflowingElements(site.page);
   expect(scrollWidth, `${where} scrolls sideways (${scrollWidth}px > ${innerWidth}px); too wide: ${culprits.join('; ')}`).toBeLessThanOrEqual(innerWidth);
 
@@ -53,32 +70,40 @@ async function checkPage(site: SiteContext, path: string): Promise<void> {
   for (const d of await diagramTextSizes(site.page)) {
     expect(d.smallest, `${where} diagram "${d.caption}": text "${d.label}" is drawn at ${d.smallest.toFixed(1)} px`).toBeGreaterThanOrEqual(MIN_DIAGRAM_TEXT_PX - 0.05);
   }
-  // Safe copying (the same in both themes: checked once).
-  if (site.theme === 'light') {
-    expect(copyBlockProblems(await copyBlocks(site.page), runbook), `${where}: copy blocks`).toEqual([]);
-    expect(await brokenCommandWords(site.page), `${where}: command words broken across lines (wrap between flags, not inside them)`).toEqual([]);
-  }
-  expect(site.log.outside, `${where} requested another host`).toEqual([]);
-  expect(site.log.errors, `${where} logged errors`).toEqual([]);
 }
 
-describe('every page at 390x844, light and dark', () => {
+// Pages checked at once: most of a check waits on the browser, so three pages side by side keep both
+// cores busy. Each page is loaded once and checked in both themes; the contexts alternate the theme a
+// page loads in, so both first paints (Starlight's theme script) are exercised too. pages.test.ts:
+// 50 s with one page at a time and a load per theme -> about 20 s on this 2-core machine.
+const AT_ONCE = 3;
+
+describe.concurrent('every page at 390x844, light and dark', () => {
   let browser: Browser;
-  let contexts: SiteContext[];
+  /** Free contexts; a page check takes one and gives it back. */
+  let free: SiteContext[];
+  const waiting: Array<(site: SiteContext) => void> = [];
+  const take = () => (free.length ? Promise.resolve(free.pop()!) : new Promise<SiteContext>((r) => waiting.push(r)));
+  const give = (site: SiteContext) => (waiting.length ? waiting.shift()!(site) : free.push(site));
   beforeAll(async () => {
     browser = await connectBrowser();
-    contexts = [await siteContext(browser, { theme: 'light', viewport: PHONE }), await siteContext(browser, { theme: 'dark', viewport: PHONE })];
+    free = [];
+    for (let i = 0; i < AT_ONCE; i++) free.push(await siteContext(browser, { theme: i % 2 ? 'dark' : 'light', viewport: PHONE }));
   });
   afterAll(async () => {
     await browser?.close();
   });
 
   test('runbook pages show commands to copy (so the copy checks below check something)', async () => {
-    const site = contexts[0]!;
     const runbookPages = pages.filter((p) => p.startsWith('/runbooks/'));
     expect(runbookPages.length, 'no runbook pages').toBeGreaterThan(0);
-    await site.open(runbookPages[0]!);
-    expect((await copyBlocks(site.page)).filter((b) => b.lang === 'sh').length, `${runbookPages[0]}: no command blocks`).toBeGreaterThan(0);
+    const site = await take();
+    try {
+      await site.open(runbookPages[0]!);
+      expect((await copyBlocks(site.page)).filter((b) => b.lang === 'sh').length, `${runbookPages[0]}: no command blocks`).toBeGreaterThan(0);
+    } finally {
+      give(site);
+    }
   });
 
   test('the build has the pages the site promises', () => {
@@ -88,7 +113,11 @@ describe('every page at 390x844, light and dark', () => {
   });
 
   test.each(pages)('%s', async (path) => {
-    // Light and dark side by side: most of a page check is waiting (network idle, fonts).
-    await Promise.all(contexts.map((site) => checkPage(site, path)));
+    const site = await take();
+    try {
+      await checkPage(site, path);
+    } finally {
+      give(site);
+    }
   });
 });

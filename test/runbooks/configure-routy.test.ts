@@ -61,7 +61,6 @@ async function run(setup: Setup = {}): Promise<RunResult & { sent: string[]; api
 describe('configure-routy', () => {
   test('fresh router: installs forwarding, advertises the route, waits for the auto-approver, sets split DNS', async () => {
     const r = await run({
-      subprocess: true,
       before: FRESH,
       device: { advertisedRoutes: [], enabledRoutes: [] },
       splitDns: {},

@@ -66,7 +66,7 @@ const noKeyAnywhere = (r: { stdout: string; stderr: string; calls: FakeCall[] })
 
 describe('phase2-deploy-proxy.mjs', () => {
   test('--help --json declares the contract steps, what the apply step changes and how to undo it, and --rollback', async () => {
-    const r = await runRunbook('phase2-deploy-proxy', ['--help', '--json'], { tools: [], subprocess: true });
+    const r = await runRunbook('phase2-deploy-proxy', ['--help', '--json'], { tools: [] });
     expect(r.code).toBe(0);
     const help = JSON.parse(r.stdout);
     expect(help.steps.map((s: { kind: string }) => s.kind)).toEqual(['config', 'preflight', 'plan', 'confirm', 'apply', 'verify', 'summary']);
@@ -93,7 +93,7 @@ describe('phase2-deploy-proxy.mjs', () => {
   });
 
   test('happy path: applies exactly the bundled folder plus the two Secrets (key on stdin only), rolls out, verifies', async () => {
-    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes', '--json'], { scenario: fresh(), env: ENV, subprocess: true });
+    const r = await runRunbook('phase2-deploy-proxy', [...ARGS, '--yes', '--json'], { scenario: fresh(), env: ENV });
     expect(r.stderr).not.toContain('✗');
     expect(r.code).toBe(0);
     const w = writes(r.calls);

@@ -29,13 +29,30 @@ export function syntaxOf(file: ManifestFile): CST.Token[] | undefined {
   return syntax.get(file);
 }
 
+interface Parsed {
+  tokens: CST.Token[];
+  docs: Document[];
+  counter: LineCounter;
+}
+// Parses by text: a folder loaded again (the linter after an edit to one file, a runbook's second run)
+// parses only what changed. The parse is never mutated (values leave it through toJS(), fresh each
+// time). Bounded: the bundle is a few dozen files.
+const parsed = new Map<string, Parsed>();
+const PARSED_MAX = 512;
+
 /** Parses every document of a YAML file once, keeping the syntax tree for syntaxOf(). */
 export function parseYaml(file: ManifestFile): { docs: Document[]; counter: LineCounter } {
-  const counter = new LineCounter();
-  const tokens = [...new Parser(counter.addNewLine).parse(file.text)];
-  syntax.set(file, tokens);
-  const docs = [...new Composer({ uniqueKeys: true }).compose(tokens, true, file.text.length)] as Document[];
-  return { docs, counter };
+  let hit = parsed.get(file.text);
+  if (!hit) {
+    const counter = new LineCounter();
+    const tokens = [...new Parser(counter.addNewLine).parse(file.text)];
+    const docs = [...new Composer({ uniqueKeys: true }).compose(tokens, true, file.text.length)] as Document[];
+    hit = { tokens, docs, counter };
+    if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+    parsed.set(file.text, hit);
+  }
+  syntax.set(file, hit.tokens);
+  return { docs: hit.docs, counter: hit.counter };
 }
 
 export function parseOne(file: ManifestFile): { doc: Document; counter: LineCounter } {

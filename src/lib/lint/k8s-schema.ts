@@ -29,11 +29,26 @@ export async function prepareModels(kinds: Kind[]): Promise<void> {
   if (missing.length) for (const [key, model] of await loadModels(missing)) models.set(key, model);
 }
 
+// Results by object: the same object validated again (a lint run after an edit to another file) costs a
+// lookup. Bounded: the bundle holds a few dozen objects.
+const validated = new Map<string, SchemaProblem[]>();
+const VALIDATED_MAX = 1024;
+
 /** undefined when the kind is unknown; otherwise the schema problems (empty when valid). */
 export async function validateObject(apiVersion: string, kind: string, data: Record<string, unknown>): Promise<SchemaProblem[] | undefined> {
   await prepareModels([{ apiVersion, kind }]);
   const Model = models.get(`${apiVersion}/${kind}`);
   if (!Model) return undefined;
+  const key = `${apiVersion}/${kind}\n${JSON.stringify(data)}`;
+  const known = validated.get(key);
+  if (known) return known.map((p) => ({ path: [...p.path], message: p.message }));
+  const problems = validateWith(Model, data);
+  if (validated.size >= VALIDATED_MAX) validated.delete(validated.keys().next().value!);
+  validated.set(key, problems);
+  return problems.map((p) => ({ path: [...p.path], message: p.message }));
+}
+
+function validateWith(Model: Model, data: Record<string, unknown>): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   try {
     new Model(data).validate();

@@ -117,6 +117,17 @@ const YAML11_NUMBER = /^[-+]?(0[0-7_]+|[0-9][0-9_]*(:[0-5]?[0-9])+|[0-9]+(_[0-9]
  * Works on yaml's concrete syntax tree (no schema resolution), which is all it needs and cheap.
  */
 export function ambiguousScalars(text: string, tokens?: Iterable<CST.Token>): { line: number; message: string }[] {
+  // A pure function of the text: a file linted again unchanged costs a lookup.
+  const known = ambiguous.get(text);
+  if (known) return known.map((x) => ({ ...x }));
+  const out = scanAmbiguous(text, tokens);
+  if (ambiguous.size >= 512) ambiguous.delete(ambiguous.keys().next().value!);
+  ambiguous.set(text, out);
+  return out.map((x) => ({ ...x }));
+}
+const ambiguous = new Map<string, { line: number; message: string }[]>();
+
+function scanAmbiguous(text: string, tokens?: Iterable<CST.Token>): { line: number; message: string }[] {
   const out: { line: number; message: string }[] = [];
   const counter = new LineCounter();
   // Reuse the loader's syntax tree when given; line positions come from the text either way.
