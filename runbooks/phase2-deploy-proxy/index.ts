@@ -65,7 +65,7 @@ export default defineRunbook<State, Args>('phase2-deploy-proxy', (setup) => {
       'Run it again at any time: when everything matches it changes nothing and says so.',
     prerequisites: [
       'kubectl, with a context for the cluster (src/data/network.yaml: kubernetes.context, or --context)',
-      'A cluster whose network plugin enforces NetworkPolicy (Calico, Cilium, ...), and that admits privileged pods in the namespace',
+      'A cluster whose network plugin enforces NetworkPolicy (Calico, Cilium, ...), and whose Pod Security admission lets the namespace use the "privileged" level (NET_ADMIN; no container runs privileged)',
       'A ProtonVPN WireGuard private key per region (ProtonVPN > Downloads > WireGuard configuration: the PrivateKey line)',
     ],
     flags: flags(inv),
