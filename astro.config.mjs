@@ -23,7 +23,10 @@ export default defineConfig({
   server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
   // Astro 7's default Markdown processor (Sätteri) runs no rehype plugins; Mermaid needs unified.
   markdown: {
-    processor: unified({ remarkPlugins: [remarkInventoryDiagrams, ...diagrams.remarkPlugins], rehypePlugins: diagrams.rehypePlugins }),
+    processor: unified({
+      remarkPlugins: [remarkInventoryDiagrams, ...diagrams.remarkPlugins],
+      rehypePlugins: diagrams.rehypePlugins,
+    }),
   },
   // Only known noise is filtered (site-config.ts says which and why); any other warning still shows.
   vite: { build: { rolldownOptions: { onwarn: quietKnownWarnings } } },
@@ -36,7 +39,13 @@ export default defineConfig({
       routeMiddleware: './src/lib/site/route-data.ts',
       // The manifest pages are a dynamic route (src/pages/manifests/[app].astro), which the validator cannot
       // see; npm run check:links checks links to them in the built site.
-      plugins: [starlightLinksValidator({ errorOnInvalidHashes: true, errorOnLocalLinks: true, exclude: manifestSidebar().map((l) => l.link) })],
+      plugins: [
+        starlightLinksValidator({
+          errorOnInvalidHashes: true,
+          errorOnLocalLinks: true,
+          exclude: manifestSidebar().map((l) => l.link),
+        }),
+      ],
       // The date of each page's last commit (git log at build time).
       lastUpdated: true,
       ...(editBase ? { editLink: { baseUrl: editBase } } : {}),
@@ -47,7 +56,11 @@ export default defineConfig({
         { label: 'Migration', items: [{ autogenerate: { directory: 'migration' } }] },
         { label: 'Use cases', items: [{ autogenerate: { directory: 'use-cases' } }] },
         { label: 'Runbooks', collapsed: true, items: [{ autogenerate: { directory: 'runbooks' } }] },
-        { label: 'Manifests', collapsed: true, items: [...manifestSidebar(), { autogenerate: { directory: 'manifests' } }] },
+        {
+          label: 'Manifests',
+          collapsed: true,
+          items: [...manifestSidebar(), { autogenerate: { directory: 'manifests' } }],
+        },
         { label: 'Reference', items: [{ autogenerate: { directory: 'reference' } }] },
       ],
     }),

@@ -45,7 +45,17 @@ export default defineConfig({
       },
       // `npm run screenshots`: the key pages at phone and desktop size, light and dark, into screenshots/.
       ...(process.env.AVALANCHE_SCREENSHOTS
-        ? [{ test: { name: 'screenshots', include: ['test/e2e/screenshots.test.ts'], globalSetup: ['test/e2e/global-setup.ts'], testTimeout: 120_000, hookTimeout: 300_000 } }]
+        ? [
+            {
+              test: {
+                name: 'screenshots',
+                include: ['test/e2e/screenshots.test.ts'],
+                globalSetup: ['test/e2e/global-setup.ts'],
+                testTimeout: 120_000,
+                hookTimeout: 300_000,
+              },
+            },
+          ]
         : []),
     ],
   },

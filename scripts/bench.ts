@@ -26,7 +26,9 @@ import { serveStatic } from '../src/lib/checks/static-server.ts';
 import { median, pageWeights } from '../src/lib/checks/weight.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '2' }, quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '2' }, quick: { type: 'boolean', default: false } },
+});
 const RUNS = Math.max(1, Number(values.runs));
 const bin = (pkg: string, path: string) => join(ROOT, 'node_modules', pkg, path);
 
@@ -44,11 +46,25 @@ const add = (r: Row) => {
   rows.push(r);
   console.error(`  ${r.measure}: ${fmt(r.value, r.unit)}${r.note ? ` (${r.note})` : ''}`);
 };
-const fmt = (v: number | null, unit: Row['unit']) => (v === null ? 'n/a' : unit === 's' ? `${v.toFixed(1)} s` : unit === 'KB' ? `${v.toFixed(1)} KB` : `${Math.round(v)} ${unit}`);
+const fmt = (v: number | null, unit: Row['unit']) =>
+  v === null
+    ? 'n/a'
+    : unit === 's'
+      ? `${v.toFixed(1)} s`
+      : unit === 'KB'
+        ? `${v.toFixed(1)} KB`
+        : `${Math.round(v)} ${unit}`;
 
-async function time(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; code: number | null; out: string }> {
+async function time(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ ms: number; code: number | null; out: string }> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, FORCE_COLOR: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -66,7 +82,10 @@ async function repeat(n: number, args: string[], env?: NodeJS.ProcessEnv) {
 async function cleanBuild(env: NodeJS.ProcessEnv): Promise<{ ms: number; dist: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'avalanche-bench-'));
   const config = join(dir, 'bench.config.mjs');
-  writeFileSync(config, `import config from ${JSON.stringify(join(ROOT, 'astro.config.mjs'))};\nexport default { ...config, cacheDir: ${JSON.stringify(join(dir, 'cache/'))}, outDir: ${JSON.stringify(join(dir, 'dist/'))} };\n`);
+  writeFileSync(
+    config,
+    `import config from ${JSON.stringify(join(ROOT, 'astro.config.mjs'))};\nexport default { ...config, cacheDir: ${JSON.stringify(join(dir, 'cache/'))}, outDir: ${JSON.stringify(join(dir, 'dist/'))} };\n`,
+  );
   // Astro joins --config to the project root, so it must be relative to it.
   const r = await time([bin('astro', 'bin/astro.mjs'), 'build', '--config', relative(ROOT, config)], env);
   if (r.code !== 0) throw new Error(`astro build failed (exit ${r.code}):\n${r.out.slice(-3000)}`);
@@ -76,18 +95,31 @@ async function cleanBuild(env: NodeJS.ProcessEnv): Promise<{ ms: number; dist: s
 /** Per-file durations from vitest's default reporter ("✓  unit  test/x.test.ts (12 tests) 3456ms"). */
 function suiteFiles(out: string): Array<{ project: string; file: string; ms: number }> {
   const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
-  return [...plain.matchAll(/^\s*[✓❯×]\s+(\S+)\s+(\S+\.test\.ts)\s+\([^)]*\)\s+(\d+)ms$/gm)].map((m) => ({ project: m[1]!, file: m[2]!, ms: Number(m[3]) }));
+  return [...plain.matchAll(/^\s*[✓❯×]\s+(\S+)\s+(\S+\.test\.ts)\s+\([^)]*\)\s+(\d+)ms$/gm)].map((m) => ({
+    project: m[1]!,
+    file: m[2]!,
+    ms: Number(m[3]),
+  }));
 }
 
 /** Tests in vitest's JSON report, and how many of them are runbook scenarios (files under test/runbooks/). */
 function testCounts(file: string): { tests: number; scenarios: number } {
   if (!existsSync(file)) return { tests: 0, scenarios: 0 };
-  const report = JSON.parse(readFileSync(file, 'utf8')) as { testResults: Array<{ name: string; assertionResults: unknown[] }> };
-  const count = (pick: (name: string) => boolean) => report.testResults.filter((f) => pick(f.name)).reduce((n, f) => n + f.assertionResults.length, 0);
-  return { tests: count(() => true), scenarios: count((name) => name.includes('/test/runbooks/') && !/\/test\/runbooks\/[^/]+\//.test(name)) };
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    testResults: Array<{ name: string; assertionResults: unknown[] }>;
+  };
+  const count = (pick: (name: string) => boolean) =>
+    report.testResults.filter((f) => pick(f.name)).reduce((n, f) => n + f.assertionResults.length, 0);
+  return {
+    tests: count(() => true),
+    scenarios: count((name) => name.includes('/test/runbooks/') && !/\/test\/runbooks\/[^/]+\//.test(name)),
+  };
 }
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const loadStart = load();
 const temp: string[] = [];
 console.error(`bench: ${cpus().length} CPUs, load average ${loadStart}, Node ${process.version}`);
@@ -106,34 +138,84 @@ for (let i = 0; i < RUNS; i++) {
   dist = a.dist;
   distNone = b.dist;
 }
-add({ measure: `clean build, diagrams at build time (median of ${RUNS})`, value: median(withChromium) / 1000, unit: 's', budget: 30 });
-add({ measure: `clean build, AVALANCHE_CHROMIUM=none (median of ${RUNS})`, value: median(without) / 1000, unit: 's', budget: 30 });
+add({
+  measure: `clean build, diagrams at build time (median of ${RUNS})`,
+  value: median(withChromium) / 1000,
+  unit: 's',
+  budget: 30,
+});
+add({
+  measure: `clean build, AVALANCHE_CHROMIUM=none (median of ${RUNS})`,
+  value: median(without) / 1000,
+  unit: 's',
+  budget: 30,
+});
 
 // 2. Page weight.
 const site = loadSite(dist);
 const weights = pageWeights(site);
 const totals = weights.map((w) => w.total / 1000);
 const heaviest = weights.reduce((a, b) => (b.total > a.total ? b : a));
-add({ measure: `first load per page, max (${weights.length} pages, gzip)`, value: Math.max(...totals), unit: 'KB', budget: 80, note: heaviest.page });
+add({
+  measure: `first load per page, max (${weights.length} pages, gzip)`,
+  value: Math.max(...totals),
+  unit: 'KB',
+  budget: 80,
+  note: heaviest.page,
+});
 add({ measure: 'first load per page, median (gzip)', value: median(totals), unit: 'KB', budget: 80 });
-add({ measure: 'diagram JavaScript shipped, with Chromium', value: Math.max(0, ...weights.map((w) => w.diagramJs)), unit: 'B', budget: 0 });
+add({
+  measure: 'diagram JavaScript shipped, with Chromium',
+  value: Math.max(0, ...weights.map((w) => w.diagramJs)),
+  unit: 'B',
+  budget: 0,
+});
 const noneWeights = pageWeights(loadSite(distNone));
-add({ measure: 'diagram JavaScript on a diagram page, without Chromium (fallback)', value: Math.max(0, ...noneWeights.map((w) => w.diagramJs)) / 1000, unit: 'KB', note: 'for information: Mermaid loaded in the browser' });
+add({
+  measure: 'diagram JavaScript on a diagram page, without Chromium (fallback)',
+  value: Math.max(0, ...noneWeights.map((w) => w.diagramJs)) / 1000,
+  unit: 'KB',
+  note: 'for information: Mermaid loaded in the browser',
+});
 
 // 3. Link checks.
 const ours = await repeat(5, [join(ROOT, 'scripts/check-links.ts'), '--dist', dist, '--quiet']);
-add({ measure: 'link check, whole site (median of 5, incl. Node start)', value: ours.ms, unit: 'ms', budget: 1000, note: ours.last.out.trim().split('\n').pop() });
+add({
+  measure: 'link check, whole site (median of 5, incl. Node start)',
+  value: ours.ms,
+  unit: 'ms',
+  budget: 1000,
+  note: ours.last.out.trim().split('\n').pop(),
+});
 const server = await serveStatic(dist);
 const skip = `^(?!${server.url.replace(/[.]/g, '\\.')})`;
-const linkinator = await repeat(3, [bin('linkinator', 'build/src/cli.js'), `${server.url}/`, '--recurse', '--check-fragments', '--skip', skip]);
+const linkinator = await repeat(3, [
+  bin('linkinator', 'build/src/cli.js'),
+  `${server.url}/`,
+  '--recurse',
+  '--check-fragments',
+  '--skip',
+  skip,
+]);
 await server.close();
-add({ measure: 'linkinator, same build on 127.0.0.1 (median of 3)', value: linkinator.ms, unit: 'ms', note: `exit ${linkinator.last.code}; --recurse --check-fragments, externals skipped` });
+add({
+  measure: 'linkinator, same build on 127.0.0.1 (median of 3)',
+  value: linkinator.ms,
+  unit: 'ms',
+  note: `exit ${linkinator.last.code}; --recurse --check-fragments, externals skipped`,
+});
 
 // 4. Lint and runbook dry runs.
 const lintCli = join(ROOT, 'src/lib/lint/cli.ts');
 if (existsSync(lintCli)) {
   const lint = await repeat(3, [lintCli]);
-  add({ measure: 'npm run lint (median of 3)', value: lint.ms, unit: 'ms', budget: 1000, note: `exit ${lint.last.code}` });
+  add({
+    measure: 'npm run lint (median of 3)',
+    value: lint.ms,
+    unit: 'ms',
+    budget: 1000,
+    note: `exit ${lint.last.code}`,
+  });
 } else add({ measure: 'npm run lint', value: null, unit: 'ms', budget: 1000, note: 'src/lib/lint/cli.ts not found' });
 
 const runbooks: Record<string, number> = {};
@@ -147,10 +229,17 @@ for (const name of listRunbooks(ROOT)) {
     code = r.code;
   }
   runbooks[name] = median(times);
-  add({ measure: `${name}.mjs --dry-run (median of 3)`, value: median(times), unit: 'ms', budget: 1500, note: code === 0 ? undefined : `exit ${code}` });
+  add({
+    measure: `${name}.mjs --dry-run (median of 3)`,
+    value: median(times),
+    unit: 'ms',
+    budget: 1500,
+    note: code === 0 ? undefined : `exit ${code}`,
+  });
 }
 await sandbox.close();
-if (!Object.keys(runbooks).length) add({ measure: 'runbook --dry-run', value: null, unit: 'ms', budget: 1500, note: 'no runbooks/*.mjs' });
+if (!Object.keys(runbooks).length)
+  add({ measure: 'runbook --dry-run', value: null, unit: 'ms', budget: 1500, note: 'no runbooks/*.mjs' });
 
 // 5. Suites and the .ci/run-equivalent.
 if (!values.quick) {
@@ -160,17 +249,40 @@ if (!values.quick) {
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   // The suite a developer runs between edits: the unit project alone, with what it holds.
   const unitJson = join(ROOT, 'bench-results/unit.json');
-  const unit = await time([vitest, 'run', '--project', 'unit', '--reporter=default', '--reporter=json', `--outputFile.json=${unitJson}`]);
+  const unit = await time([
+    vitest,
+    'run',
+    '--project',
+    'unit',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${unitJson}`,
+  ]);
   writeFileSync(join(ROOT, 'bench-results/test-unit.log'), unit.out);
   const counts = testCounts(unitJson);
-  add({ measure: 'npm run test:unit', value: unit.ms / 1000, unit: 's', budget: 30, note: `exit ${unit.code}; ${counts.tests} tests, ${counts.scenarios} runbook scenarios (test/runbooks/)` });
+  add({
+    measure: 'npm run test:unit',
+    value: unit.ms / 1000,
+    unit: 's',
+    budget: 30,
+    note: `exit ${unit.code}; ${counts.tests} tests, ${counts.scenarios} runbook scenarios (test/runbooks/)`,
+  });
   const steps: Array<[string, string, string[], NodeJS.ProcessEnv?, number?]> = [
     ['astro check', 'astro-check', [bin('astro', 'bin/astro.mjs'), 'check']],
-    ['npm test: unit, then browser (as .ci/run; goal 60 s)', 'tests', [vitest, 'run'], { AVALANCHE_E2E_DIST: dist }, 90],
+    [
+      'npm test: unit, then browser (as .ci/run; goal 60 s)',
+      'tests',
+      [vitest, 'run'],
+      { AVALANCHE_E2E_DIST: dist },
+      90,
+    ],
     ['check:runbooks', 'check-runbooks', [join(ROOT, 'scripts/check-runbooks.ts'), '--dist', dist]],
     ['scan:secrets', 'scan-secrets', [join(ROOT, 'scripts/scan-secrets.ts'), '--dist', dist]],
   ];
-  let ci = median(withChromium) / 1000 + ours.ms / 1000 + (rows.find((r) => r.measure.startsWith('npm run lint'))?.value ?? 0) / 1000;
+  let ci =
+    median(withChromium) / 1000 +
+    ours.ms / 1000 +
+    (rows.find((r) => r.measure.startsWith('npm run lint'))?.value ?? 0) / 1000;
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   for (const [name, slug, args, env, budget] of steps) {
     const r = await time(args, env);
@@ -193,14 +305,20 @@ if (!values.quick) {
       }
     }
   }
-  add({ measure: '.ci/run-equivalent (check, lint, build, tests, checks; not npm ci)', value: ci, unit: 's', budget: 600 });
+  add({
+    measure: '.ci/run-equivalent (check, lint, build, tests, checks; not npm ci)',
+    value: ci,
+    unit: 's',
+    budget: 600,
+  });
 }
 
 for (const dir of temp) rmSync(dir, { recursive: true, force: true });
 
 // The table.
 const width = Math.max(...rows.map((r) => r.measure.length));
-const line = (a: string, b: string, c: string, d: string) => `${a.padEnd(width)}  ${b.padStart(10)}  ${c.padStart(10)}  ${d}`;
+const line = (a: string, b: string, c: string, d: string) =>
+  `${a.padEnd(width)}  ${b.padStart(10)}  ${c.padStart(10)}  ${d}`;
 console.log(line('measure', 'value', 'budget', 'result'));
 console.log('-'.repeat(width + 34));
 for (const r of rows) {
@@ -212,7 +330,17 @@ console.log(`\n${cpus().length} CPUs; load average at start ${loadStart}, at end
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
 writeFileSync(
   join(ROOT, 'bench-results/bench.json'),
-  JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, loadStart, loadEnd: load(), node: process.version }, rows, pages: weights.map(({ files: _f, ...w }) => w), runbooks }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, loadStart, loadEnd: load(), node: process.version },
+      rows,
+      pages: weights.map(({ files: _f, ...w }) => w),
+      runbooks,
+    },
+    null,
+    2,
+  ) + '\n',
 );
 console.log('written: bench-results/bench.json');
 process.exit(rows.some((r) => r.pass === false) ? 1 : 0);

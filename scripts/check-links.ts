@@ -1,5 +1,6 @@
 /**
- * `npm run check:links [-- --dist DIR] [--external] [--json] [--quiet] [--root DIR]`: checks every internal link, #fragment
+ * `npm run check:links [-- --dist DIR] [--external] [--json] [--quiet] [--root DIR]`: checks every internal link,
+ * #fragment
  * and repository-file link of the built site (see src/lib/checks/links.ts for the convention), lists
  * external links with the pages that use them, and fetches them only with --external.
  * Exit 0 all good, 1 broken links, 2 bad input (no build).
@@ -25,7 +26,9 @@ const { values } = parseArgs({
 const repoRoot = resolve(values.root ?? resolve(import.meta.dirname, '..'));
 const dist = resolve(values.dist!);
 if (!existsSync(resolve(dist, 'index.html'))) {
-  console.error(`check:links: no built site in ${dist} (no index.html); expected the output of \`npm run build\`. Run \`npm run build\` first, or pass --dist DIR.`);
+  console.error(
+    `check:links: no built site in ${dist} (no index.html); expected the output of \`npm run build\`. Run \`npm run build\` first, or pass --dist DIR.`,
+  );
   process.exit(2);
 }
 const pkgFile = resolve(repoRoot, 'package.json');
@@ -42,7 +45,20 @@ const ms = Math.round(performance.now() - started);
 
 if (values.json) {
   const toObj = (m: Map<string, Set<string>>) => Object.fromEntries([...m].map(([k, v]) => [k, [...v].sort()]));
-  console.log(JSON.stringify({ ms, pages: report.pages, links: report.links, problems: report.problems, external: toObj(report.external), repoLinks: toObj(report.repoLinks) }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        ms,
+        pages: report.pages,
+        links: report.links,
+        problems: report.problems,
+        external: toObj(report.external),
+        repoLinks: toObj(report.repoLinks),
+      },
+      null,
+      2,
+    ),
+  );
 } else {
   // One line per broken link; a link broken the same way on many pages (a layout link) is one line.
   const groups = new Map<string, string[]>();
@@ -52,14 +68,20 @@ if (values.json) {
     groups.set(key, [...(groups.get(key) ?? []), `${p.page}${src ? ` (${src})` : ''}`]);
   }
   for (const [key, pages] of groups) {
-    const on = pages.length > 3 ? `${pages.slice(0, 3).join(', ')} and ${pages.length - 3} more pages` : pages.join(', ');
+    const on =
+      pages.length > 3 ? `${pages.slice(0, 3).join(', ')} and ${pages.length - 3} more pages` : pages.join(', ');
     console.error(`${on}: ${key}`);
   }
   if (!values.quiet && report.external.size) {
-    console.log(`External links (not fetched${values.external ? ' here; see below' : '; pass --external to fetch them'}):`);
-    for (const [url, pages] of [...report.external].sort()) console.log(`  ${url}\n      on ${[...pages].sort().join(', ')}`);
+    console.log(
+      `External links (not fetched${values.external ? ' here; see below' : '; pass --external to fetch them'}):`,
+    );
+    for (const [url, pages] of [...report.external].sort())
+      console.log(`  ${url}\n      on ${[...pages].sort().join(', ')}`);
   }
-  console.log(`check:links: ${report.pages} pages, ${report.links} links, ${report.external.size} external, ${report.repoLinks.size} repository files, ${report.problems.length} broken, in ${ms} ms`);
+  console.log(
+    `check:links: ${report.pages} pages, ${report.links} links, ${report.external.size} external, ${report.repoLinks.size} repository files, ${report.problems.length} broken, in ${ms} ms`,
+  );
 }
 
 let failed = report.problems.length > 0;
@@ -67,7 +89,9 @@ if (values.external) {
   const results = await fetchExternal([...report.external.keys()]);
   for (const r of results) {
     if (!r.ok) failed = true;
-    console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.status} ${r.url}${r.ok ? '' : `  (on ${[...(report.external.get(r.url) ?? [])].join(', ')})`}`);
+    console.log(
+      `${r.ok ? 'ok  ' : 'FAIL'} ${r.status} ${r.url}${r.ok ? '' : `  (on ${[...(report.external.get(r.url) ?? [])].join(', ')})`}`,
+    );
   }
 }
 process.exit(failed ? 1 : 0);

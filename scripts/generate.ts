@@ -26,7 +26,9 @@ function main(argv: string[], root = REPO_ROOT): number {
     const before = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
     if (before === f.text) continue;
     changed++;
-    process.stdout.write(`${check ? 'would ' : ''}${before === undefined ? 'write' : 'update'} ${f.path} (from ${f.template})\n`);
+    process.stdout.write(
+      `${check ? 'would ' : ''}${before === undefined ? 'write' : 'update'} ${f.path} (from ${f.template})\n`,
+    );
     if (!check) {
       mkdirSync(dirname(abs), { recursive: true });
       writeFileSync(abs, f.text);
@@ -37,7 +39,9 @@ function main(argv: string[], root = REPO_ROOT): number {
     process.stdout.write(`${check ? 'would ' : ''}remove ${folder}/ (its region is no longer in the inventory)\n`);
     if (!check) rmSync(join(root, folder), { recursive: true });
   }
-  process.stdout.write(`generate: ${changed ? `${changed} change(s)${check ? ' pending: run npm run generate' : ''}` : 'up to date'} (${files.length} files in ${folders.size} folders)\n`);
+  process.stdout.write(
+    `generate: ${changed ? `${changed} change(s)${check ? ' pending: run npm run generate' : ''}` : 'up to date'} (${files.length} files in ${folders.size} folders)\n`,
+  );
   return check && changed ? 1 : 0;
 }
 

@@ -37,7 +37,9 @@ export function loadRoutyBundle(root: string, router: string): RoutyBundle {
   const { data: settings } = loadYamlFile(join(root, settingsFile), settingsSchema);
   for (const flag of Object.keys(settings.set)) {
     if (!(flag in SET_FLAGS)) {
-      throw new InputError(`${settingsFile}: set.${flag}: configure-routy cannot read the current value of --${flag} back from the router; supported flags: ${Object.keys(SET_FLAGS).join(', ')}.`);
+      throw new InputError(
+        `${settingsFile}: set.${flag}: configure-routy cannot read the current value of --${flag} back from the router; supported flags: ${Object.keys(SET_FLAGS).join(', ')}.`,
+      );
     }
   }
   const sysctlFile = `manifests/${router}/99-tailscale.conf`;
@@ -46,7 +48,12 @@ export function loadRoutyBundle(root: string, router: string): RoutyBundle {
   return {
     settingsFile,
     settings,
-    sysctl: { file: sysctlFile, target: `/etc/sysctl.d/${basename(sysctlFile)}`, text: sysctlText, keys: parseSysctlConf(sysctlText) },
+    sysctl: {
+      file: sysctlFile,
+      target: `/etc/sysctl.d/${basename(sysctlFile)}`,
+      text: sysctlText,
+      keys: parseSysctlConf(sysctlText),
+    },
     policy: { file: policyFile, text: readFileSync(join(root, policyFile), 'utf8') },
   };
 }
@@ -94,12 +101,17 @@ export interface FlagDiff {
   desired: boolean | string | string[];
 }
 
-const norm = (v: boolean | string | string[] | undefined) => (Array.isArray(v) ? [...v].sort().join(',') : typeof v === 'string' ? v.split(',').sort().join(',') : v);
+const norm = (v: boolean | string | string[] | undefined) =>
+  Array.isArray(v) ? [...v].sort().join(',') : typeof v === 'string' ? v.split(',').sort().join(',') : v;
 
 /** The flags whose current value differs from the settings file (unknown counts as different). */
 export function flagDiffs(settings: RoutySettings, prefs: TailscalePrefs): FlagDiff[] {
   return Object.entries(settings.set)
-    .map(([flag, desired]) => ({ flag, desired, current: SET_FLAGS[flag](prefs as TailscalePrefs & Record<string, unknown>) }))
+    .map(([flag, desired]) => ({
+      flag,
+      desired,
+      current: SET_FLAGS[flag](prefs as TailscalePrefs & Record<string, unknown>),
+    }))
     .filter((d) => norm(d.current) !== norm(d.desired));
 }
 
@@ -124,10 +136,14 @@ export function parseEthtoolFeatures(text: string): Record<string, { on: boolean
  * What is wrong with UDP GRO forwarding on the LAN interface, with the fix, or undefined when it is right.
  * Tailscale wants rx-udp-gro-forwarding on and rx-gro-list off (kernel >= 6.2; netkernelconf_linux.go).
  */
-export function groAdvice(iface: string, features: Record<string, { on: boolean; fixed: boolean }>): string | undefined {
+export function groAdvice(
+  iface: string,
+  features: Record<string, { on: boolean; fixed: boolean }>,
+): string | undefined {
   const fwd = features['rx-udp-gro-forwarding'];
   const list = features['rx-gro-list'];
-  if (!fwd) return `${iface} has no rx-udp-gro-forwarding feature (kernel older than 6.2?): subnet routing works, with lower UDP throughput.`;
+  if (!fwd)
+    return `${iface} has no rx-udp-gro-forwarding feature (kernel older than 6.2?): subnet routing works, with lower UDP throughput.`;
   if (fwd.on && !list?.on) return undefined;
   return (
     `UDP GRO forwarding is suboptimal on ${iface} (rx-udp-gro-forwarding ${fwd.on ? 'on' : 'off'}, rx-gro-list ${list?.on ? 'on' : 'off'}): ` +

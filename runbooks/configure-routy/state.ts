@@ -8,8 +8,20 @@ import type { ApiDevice, DeviceRoutes, PolicyFile, SplitDns } from '../../src/li
 import type { FlagDiff, RoutyBundle } from './routy.ts';
 
 export const flags = [
-  { name: 'policy', type: 'boolean', description: 'Also validate manifests/tailscale/policy.hujson through the API, show the diff against the live policy and apply it with the ETag read (a concurrent edit makes it fail rather than be overwritten).' },
-  { name: 'approval-wait', type: 'string', valueName: 'SECONDS', default: '10', description: 'How long to wait for the control plane (auto-approval, primary route) before approving through the API or failing the check.' },
+  {
+    name: 'policy',
+    type: 'boolean',
+    description:
+      'Also validate manifests/tailscale/policy.hujson through the API, show the diff against the live policy and apply it with the ETag read (a concurrent edit makes it fail rather than be overwritten).',
+  },
+  {
+    name: 'approval-wait',
+    type: 'string',
+    valueName: 'SECONDS',
+    default: '10',
+    description:
+      'How long to wait for the control plane (auto-approval, primary route) before approving through the API or failing the check.',
+  },
 ] as const;
 export type Args = ArgsOf<typeof flags>;
 

@@ -6,7 +6,16 @@
  */
 import { AvalancheError } from '../../src/lib/core/errors.ts';
 import { CommandError } from '../../src/lib/core/exec.ts';
-import { type Kube, type KubeJson, type ObjectRef, applyAdvice, appliedObjects, diffObjects, reapplyable, refName } from '../../src/lib/clients/kube.ts';
+import {
+  type Kube,
+  type KubeJson,
+  type ObjectRef,
+  applyAdvice,
+  appliedObjects,
+  diffObjects,
+  reapplyable,
+  refName,
+} from '../../src/lib/clients/kube.ts';
 import type { StepContext } from '../../src/lib/harness/index.ts';
 import type { Secret } from '../../src/lib/core/secrets.ts';
 import { newApiKey, secretManifest, secretValue, type ProxyTarget } from '../../src/lib/steps/vpn-proxy.ts';
@@ -31,9 +40,15 @@ export interface ProxyPlan {
   changes: number;
 }
 
-const same = (a: ObjectRef, b: ObjectRef) => a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
+const same = (a: ObjectRef, b: ObjectRef) =>
+  a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
 
-export async function planProxy(ctx: StepContext<unknown, unknown>, kube: Kube, t: ProxyTarget, o: { nsExists: boolean | undefined; key: Secret | undefined; labels: Record<string, string> }): Promise<ProxyPlan> {
+export async function planProxy(
+  ctx: StepContext<unknown, unknown>,
+  kube: Kube,
+  t: ProxyTarget,
+  o: { nsExists: boolean | undefined; key: Secret | undefined; labels: Record<string, string> },
+): Promise<ProxyPlan> {
   const wgRef: ObjectRef = { apiVersion: 'v1', kind: 'Secret', name: t.wireguardSecret.name, namespace: t.namespace };
   const ctlRef: ObjectRef = { apiVersion: 'v1', kind: 'Secret', name: t.controlSecret.name, namespace: t.namespace };
   const read = async (ref: ObjectRef) => (o.nsExists ? kube.get(ref) : o.nsExists === false ? null : undefined);
@@ -42,7 +57,8 @@ export async function planProxy(ctx: StepContext<unknown, unknown>, kube: Kube, 
     const live = await read(ref);
     before.set(refName(ref), live);
     // A live Secret holds key material (perhaps an older key): hide every value it carries.
-    if (live && ref.kind === 'Secret') for (const v of Object.keys((live.data as object) ?? {})) ctx.mask(secretValue(live, v) ?? '', '[secret]');
+    if (live && ref.kind === 'Secret')
+      for (const v of Object.keys((live.data as object) ?? {})) ctx.mask(secretValue(live, v) ?? '', '[secret]');
   }
   // The control-server API key is ours to make: reuse the live one so a second run changes nothing.
   let apiKey = secretValue(before.get(refName(ctlRef)), t.controlSecret.key);
@@ -63,11 +79,17 @@ export async function planProxy(ctx: StepContext<unknown, unknown>, kube: Kube, 
     const s = await kube.diff({ stdin: secretsDoc });
     if (k && s) {
       changed = [];
-      for (const [d, refs, what] of [[k, t.objects, t.app.dir], [s, [wgRef, ctlRef], 'the Secrets']] as const) {
+      for (const [d, refs, what] of [
+        [k, t.objects, t.app.dir],
+        [s, [wgRef, ctlRef], 'the Secrets'],
+      ] as const) {
         // The exit status says whether anything differs; the output (the diff tool's) may say what.
         if (!d.changed) continue;
         const named = diffObjects(d.text);
-        if (!named.length) ctx.log(`kubectl diff found differences in ${what} (exit 1), and its output names no object (KUBECTL_EXTERNAL_DIFF=${ctx.env.KUBECTL_EXTERNAL_DIFF ?? ''}): every object there is applied`);
+        if (!named.length)
+          ctx.log(
+            `kubectl diff found differences in ${what} (exit 1), and its output names no object (KUBECTL_EXTERNAL_DIFF=${ctx.env.KUBECTL_EXTERNAL_DIFF ?? ''}): every object there is applied`,
+          );
         changed.push(...(named.length ? named : refs));
       }
       const text = `${k.text}${s.text}`.trim();
@@ -76,20 +98,39 @@ export async function planProxy(ctx: StepContext<unknown, unknown>, kube: Kube, 
   }
   const plan = (ref: ObjectRef): PlannedObject => {
     const was = before.get(refName(ref));
-    const action: Action = was === null ? 'create' : changed === undefined ? 'unknown' : changed.some((c) => same(c, ref)) ? 'update' : 'unchanged';
+    const action: Action =
+      was === null
+        ? 'create'
+        : changed === undefined
+          ? 'unknown'
+          : changed.some((c) => same(c, ref))
+            ? 'update'
+            : 'unchanged';
     return { ref, action, before: was };
   };
   const nsRef = createNs ? t.objects.find((r) => r.kind === 'Namespace') : undefined;
   const objects = t.objects.filter((r) => r !== nsRef).map(plan);
   const secrets = [...(nsRef ? [nsRef] : []), wgRef, ctlRef].map(plan);
   const all = [...objects, ...secrets];
-  for (const p of all) ctx.log(`${{ create: '+ create', update: '~ update', unchanged: '= unchanged', unknown: '? apply' }[p.action]} ${refName(p.ref)}`);
+  for (const p of all)
+    ctx.log(
+      `${{ create: '+ create', update: '~ update', unchanged: '= unchanged', unknown: '? apply' }[p.action]} ${refName(p.ref)}`,
+    );
   const namespaceDoc = createNs ? JSON.stringify(stripLocation(nsObject)) : undefined;
-  return { target: t, secretsDoc, secrets, objects, namespaceDoc, changes: all.filter((p) => p.action !== 'unchanged').length };
+  return {
+    target: t,
+    secretsDoc,
+    secrets,
+    objects,
+    namespaceDoc,
+    changes: all.filter((p) => p.action !== 'unchanged').length,
+  };
 }
 
-const verbOf = (p: PlannedObject) => (p.action === 'create' ? 'created' : p.action === 'update' ? 'updated' : 'applied');
-const summaryOf = (p: PlannedObject) => `${verbOf(p)} ${refName(p.ref)}${p.ref.kind === 'Namespace' ? ' (kept by --rollback: it is shared)' : ''}`;
+const verbOf = (p: PlannedObject) =>
+  p.action === 'create' ? 'created' : p.action === 'update' ? 'updated' : 'applied';
+const summaryOf = (p: PlannedObject) =>
+  `${verbOf(p)} ${refName(p.ref)}${p.ref.kind === 'Namespace' ? ' (kept by --rollback: it is shared)' : ''}`;
 
 function stripLocation(o: { file?: string; line?: number; doc?: number } & Record<string, unknown>): KubeJson {
   const { file: _f, line: _l, doc: _d, ...rest } = o;
@@ -112,7 +153,13 @@ export function undoFor(kube: Kube, p: PlannedObject): (() => Promise<void>) | u
  * fails part-way, the objects it printed as applied are marked done and the others stay "attempted"
  * (perhaps applied: a dropped connection hides what the server did); all are undone on a rollback.
  */
-async function applyObjects(ctx: StepContext<unknown, unknown>, kube: Kube, what: string, source: { kustomize: string } | { stdin: string }, list: PlannedObject[]): Promise<void> {
+async function applyObjects(
+  ctx: StepContext<unknown, unknown>,
+  kube: Kube,
+  what: string,
+  source: { kustomize: string } | { stdin: string },
+  list: PlannedObject[],
+): Promise<void> {
   const changing = list.filter((x) => x.action !== 'unchanged');
   await ctx.change(
     changing.map((p) => ({ summary: summaryOf(p), undo: undoFor(kube, p) })),
@@ -126,7 +173,12 @@ async function applyObjects(ctx: StepContext<unknown, unknown>, kube: Kube, what
           const p = changing.find((x) => x.ref.kind.toLowerCase() === a.kind && x.ref.name === a.name);
           if (p) done(summaryOf(p));
         }
-        ctx.fail({ code: 'E_APPLY_REJECTED', expected: `the API server to accept ${what}`, found: err.message, next: `${applyAdvice(err.message)}; what was applied before the failure is listed below` });
+        ctx.fail({
+          code: 'E_APPLY_REJECTED',
+          expected: `the API server to accept ${what}`,
+          found: err.message,
+          next: `${applyAdvice(err.message)}; what was applied before the failure is listed below`,
+        });
       }
     },
   );
@@ -145,12 +197,19 @@ async function checkProxy(ctx: StepContext<unknown, unknown>, kube: Kube, plan: 
       if (r.ran && r.stdout.trim()) ctx.log(r.stdout.trim().split('\n').join('; '));
     } catch (err) {
       if (!(err instanceof AvalancheError)) throw err;
-      ctx.fail({ code: 'E_APPLY_REJECTED', expected: `the API server to accept ${what}`, found: err.message, next: applyAdvice(err.message) });
+      ctx.fail({
+        code: 'E_APPLY_REJECTED',
+        expected: `the API server to accept ${what}`,
+        found: err.message,
+        next: applyAdvice(err.message),
+      });
     }
   };
   if (plan.namespaceDoc) {
     await check(`the Namespace ${t.namespace}`, { stdin: plan.namespaceDoc });
-    ctx.log(`namespace ${t.namespace} does not exist yet, so the server cannot validate the objects in it without creating it; a real run creates it first. They were checked offline (npm run lint).`);
+    ctx.log(
+      `namespace ${t.namespace} does not exist yet, so the server cannot validate the objects in it without creating it; a real run creates it first. They were checked offline (npm run lint).`,
+    );
     return;
   }
   await check(`the Secrets of ${t.name}`, { stdin: plan.secretsDoc });
@@ -158,7 +217,12 @@ async function checkProxy(ctx: StepContext<unknown, unknown>, kube: Kube, plan: 
   ctx.log('the API server accepted every object (server-side dry run); nothing was persisted');
 }
 
-export async function applyProxy(ctx: StepContext<unknown, unknown>, kube: Kube, plan: ProxyPlan, o: { rolloutTimeoutS: number }): Promise<void> {
+export async function applyProxy(
+  ctx: StepContext<unknown, unknown>,
+  kube: Kube,
+  plan: ProxyPlan,
+  o: { rolloutTimeoutS: number },
+): Promise<void> {
   const t = plan.target;
   if (ctx.dryRun === 'server') return checkProxy(ctx, kube, plan);
   await applyObjects(ctx, kube, `the Secrets of ${t.name}`, { stdin: plan.secretsDoc }, plan.secrets);
@@ -169,7 +233,9 @@ export async function applyProxy(ctx: StepContext<unknown, unknown>, kube: Kube,
     await ctx.change(`restarted ${refName(t.deployment)} to load the new key`, () => kube.rolloutRestart(t.deployment));
   }
   try {
-    await ctx.wait(`rollout of ${t.name} (up to ${o.rolloutTimeoutS} s)`, () => kube.rolloutStatus(t.deployment, o.rolloutTimeoutS));
+    await ctx.wait(`rollout of ${t.name} (up to ${o.rolloutTimeoutS} s)`, () =>
+      kube.rolloutStatus(t.deployment, o.rolloutTimeoutS),
+    );
   } catch (err) {
     if (!(err instanceof AvalancheError)) throw err;
     ctx.fail({

@@ -13,8 +13,20 @@ import type { ProxyPlan } from './deploy.ts';
 export const flags = (inv: Inventory) =>
   [
     ...proxyFlags(inv, { echoUrl: ECHO_URL, probeImage: PROBE_IMAGE }),
-    { name: 'rollout-timeout', type: 'string', valueName: 'SECONDS', default: '300', description: 'How long to wait for each Deployment to roll out (gluetun may take minutes to connect the first time).' },
-    { name: 'force', type: 'boolean', description: 'With --rollback: delete a proxy even while pods still use it (their connections through it then fail).' },
+    {
+      name: 'rollout-timeout',
+      type: 'string',
+      valueName: 'SECONDS',
+      default: '300',
+      description:
+        'How long to wait for each Deployment to roll out (gluetun may take minutes to connect the first time).',
+    },
+    {
+      name: 'force',
+      type: 'boolean',
+      description:
+        'With --rollback: delete a proxy even while pods still use it (their connections through it then fail).',
+    },
   ] as const;
 
 export type Args = ArgsOf<ReturnType<typeof flags>>;

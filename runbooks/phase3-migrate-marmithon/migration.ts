@@ -7,10 +7,19 @@ import { z } from 'zod';
 import { InputError } from '../../src/lib/core/errors.ts';
 import type { Inventory } from '../../src/lib/inventory/inventory.ts';
 import { reapplyable, refName, type KubeJson, type ObjectRef } from '../../src/lib/clients/kube.ts';
-import { appliedFiles, loadApp, toManifest, type KubeObject, type LoadedApp } from '../../src/lib/inventory/manifests.ts';
+import {
+  appliedFiles,
+  loadApp,
+  toManifest,
+  type KubeObject,
+  type LoadedApp,
+} from '../../src/lib/inventory/manifests.ts';
 import { proxyTarget, type ProxyTarget } from '../../src/lib/steps/vpn-proxy.ts';
 
-/** Set on the bundled Deployment while its image is a placeholder that can never be pulled (manifests/marmithon/deployment.yaml). */
+/**
+ * Set on the bundled Deployment while its image is a placeholder that can never be pulled
+ * (manifests/marmithon/deployment.yaml).
+ */
 export const PLACEHOLDER_ANNOTATION = 'avalanche.network/placeholder-image';
 /** kubectl's client-side apply keeps a full copy of the object here; it is noise in a record and in the plan. */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -36,14 +45,25 @@ export interface MarmithonConfig {
 
 export const RUNBOOK = 'phase3-migrate-marmithon';
 
-const ref = (o: KubeObject): ObjectRef => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
+const ref = (o: KubeObject): ObjectRef => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
+  name: o.metadata.name,
+  namespace: o.metadata.namespace,
+});
 
 /** The shared proxy the inventory names for the workload (workloads[].egress), as the inventory states it. */
 export function egressProxy(inv: Inventory, workload = WORKLOAD): { name: string; region: string; country: string } {
   const w = inv.workloads.find((x) => x.name === workload);
-  if (!w) throw new InputError(`the inventory has no workload "${workload}" (workloads[].name); expected it with its egress proxy.`);
+  if (!w)
+    throw new InputError(
+      `the inventory has no workload "${workload}" (workloads[].name); expected it with its egress proxy.`,
+    );
   const proxy = inv.vpn.deployments.find((d) => d.name === w.egress);
-  if (!proxy?.region || proxy.pattern !== 'shared-proxy') throw new InputError(`workload ${workload}: egress "${w.egress}" is not a shared proxy with a region in the inventory (vpn.deployments).`);
+  if (!proxy?.region || proxy.pattern !== 'shared-proxy')
+    throw new InputError(
+      `workload ${workload}: egress "${w.egress}" is not a shared proxy with a region in the inventory (vpn.deployments).`,
+    );
   return { name: proxy.name, region: proxy.region, country: proxy.country };
 }
 
@@ -54,8 +74,11 @@ export function marmithonConfig(inv: Inventory, root: string, workload = WORKLOA
   const proxy = egressProxy(inv, workload);
   const app = loadApp(workload, root);
   const deployment = app.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === workload);
-  if (!deployment) throw new InputError(`manifests/${workload} must bundle a Deployment named ${workload}; run \`npm run lint\`.`);
-  const containers = (deployment.spec as { template?: { spec?: { containers?: Array<{ name: string }> } } })?.template?.spec?.containers ?? [];
+  if (!deployment)
+    throw new InputError(`manifests/${workload} must bundle a Deployment named ${workload}; run \`npm run lint\`.`);
+  const containers =
+    (deployment.spec as { template?: { spec?: { containers?: Array<{ name: string }> } } })?.template?.spec
+      ?.containers ?? [];
   // Exactly what `kubectl apply -k manifests/<workload>` applies, the shared Namespace it includes too.
   const resources = appliedFiles(app, root);
   return {
@@ -73,8 +96,17 @@ export function marmithonConfig(inv: Inventory, root: string, workload = WORKLOA
 
 // ---- the record -------------------------------------------------------------------------------------
 
-const refSchema = z.strictObject({ apiVersion: z.string().optional(), kind: z.string().min(1), name: z.string().min(1), namespace: z.string().optional() });
-const liveSchema = z.looseObject({ apiVersion: z.string(), kind: z.string(), metadata: z.looseObject({ name: z.string() }) });
+const refSchema = z.strictObject({
+  apiVersion: z.string().optional(),
+  kind: z.string().min(1),
+  name: z.string().min(1),
+  namespace: z.string().optional(),
+});
+const liveSchema = z.looseObject({
+  apiVersion: z.string(),
+  kind: z.string(),
+  metadata: z.looseObject({ name: z.string() }),
+});
 export const marmithonRecord = z.strictObject({
   context: z.string().min(1),
   objects: z.array(z.strictObject({ ref: refSchema, live: liveSchema.nullable() })),
@@ -82,7 +114,10 @@ export const marmithonRecord = z.strictObject({
 export type MarmithonRecord = z.infer<typeof marmithonRecord>;
 export type RecordedObject = MarmithonRecord['objects'][number];
 
-/** A live object as recorded: fit to put back with `kubectl replace` (server-set fields and the last-applied copy removed). */
+/**
+ * A live object as recorded: fit to put back with `kubectl replace` (server-set fields and the last-applied copy
+ * removed).
+ */
 export function recordable(live: KubeJson): KubeJson {
   const obj = reapplyable(live);
   const annotations = { ...(obj.metadata.annotations as Record<string, string> | undefined) };
@@ -95,7 +130,10 @@ export function recordable(live: KubeJson): KubeJson {
   return { ...obj, metadata } as KubeJson;
 }
 
-type PodSpecEnv = { containers?: Array<{ env?: Array<{ name: string; value?: string }> }>; initContainers?: Array<{ env?: Array<{ name: string; value?: string }> }> };
+type PodSpecEnv = {
+  containers?: Array<{ env?: Array<{ name: string; value?: string }> }>;
+  initContainers?: Array<{ env?: Array<{ name: string; value?: string }> }>;
+};
 const envEntries = (obj: KubeJson) => {
   const pod = (obj.spec as { template?: { spec?: PodSpecEnv } } | undefined)?.template?.spec;
   return [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])].flatMap((c) => c.env ?? []);
@@ -103,7 +141,11 @@ const envEntries = (obj: KubeJson) => {
 
 /** Inline values of private-looking environment variables (IRC_PASSWORD...): masked in all output and reports. */
 export function privateValues(obj: KubeJson | null | undefined): string[] {
-  return obj ? envEntries(obj).filter((e) => e.value !== undefined && PRIVATE_ENV.test(e.name)).map((e) => e.value!) : [];
+  return obj
+    ? envEntries(obj)
+        .filter((e) => e.value !== undefined && PRIVATE_ENV.test(e.name))
+        .map((e) => e.value!)
+    : [];
 }
 
 /** The recorded object as the plan shows it: private-looking environment values replaced by a note. */
@@ -116,7 +158,17 @@ export function forDisplay(obj: KubeJson): KubeJson {
 /** Field managers other than ours and kubectl's own: a GitOps controller or Helm would revert the change. */
 export function otherManagers(live: KubeJson | null | undefined, ours: string): string[] {
   const fields = (live?.metadata.managedFields as Array<{ manager?: string }> | undefined) ?? [];
-  const mine = new Set([ours, 'kubectl', 'kubectl-client-side-apply', 'kubectl-edit', 'kubectl-replace', 'kubectl-create', 'kubectl-rollout', 'kube-controller-manager', 'before-first-apply']);
+  const mine = new Set([
+    ours,
+    'kubectl',
+    'kubectl-client-side-apply',
+    'kubectl-edit',
+    'kubectl-replace',
+    'kubectl-create',
+    'kubectl-rollout',
+    'kube-controller-manager',
+    'before-first-apply',
+  ]);
   return [...new Set(fields.map((f) => f.manager ?? '').filter((m) => m && !mine.has(m)))];
 }
 
@@ -125,20 +177,31 @@ export function selectorConflict(live: KubeJson | null | undefined, bundled: Kub
   if (!live) return undefined;
   const a = canonical((live.spec as { selector?: unknown })?.selector);
   const b = canonical((bundled.spec as { selector?: unknown })?.selector);
-  return a === b ? undefined : `the live Deployment selects ${a}, the bundled one ${b}; spec.selector cannot change in place`;
+  return a === b
+    ? undefined
+    : `the live Deployment selects ${a}, the bundled one ${b}; spec.selector cannot change in place`;
 }
 
-export type RestoreOp = { op: 'replace'; ref: ObjectRef; object: KubeJson } | { op: 'delete'; ref: ObjectRef } | { op: 'keep'; ref: ObjectRef };
+export type RestoreOp =
+  | { op: 'replace'; ref: ObjectRef; object: KubeJson }
+  | { op: 'delete'; ref: ObjectRef }
+  | { op: 'keep'; ref: ObjectRef };
 
 /**
  * What --rollback does for each recorded object, given what is live now (undefined: not read, under --dry-run).
  * `redact` is the run's redactor: live objects were read through it, so the record is compared as it would read.
  */
-export function restoreOps(record: MarmithonRecord, live: Map<string, KubeJson | null | undefined>, redact: (text: string) => string = (t) => t): RestoreOp[] {
+export function restoreOps(
+  record: MarmithonRecord,
+  live: Map<string, KubeJson | null | undefined>,
+  redact: (text: string) => string = (t) => t,
+): RestoreOp[] {
   return [...record.objects].reverse().map(({ ref: r, live: before }) => {
     const now = live.get(refName(r));
     if (before === null) return now === null ? { op: 'keep', ref: r } : { op: 'delete', ref: r };
-    return now !== undefined && now !== null && sameConfig(now, asRead(before as KubeJson, redact)) ? { op: 'keep', ref: r } : { op: 'replace', ref: r, object: before as KubeJson };
+    return now !== undefined && now !== null && sameConfig(now, asRead(before as KubeJson, redact))
+      ? { op: 'keep', ref: r }
+      : { op: 'replace', ref: r, object: before as KubeJson };
   });
 }
 
@@ -151,7 +214,11 @@ export function asRead(obj: KubeJson, redact: (text: string) => string): KubeJso
 export function sameConfig(live: KubeJson, recorded: KubeJson): boolean {
   const view = (o: KubeJson) => {
     const r = recordable(o);
-    return canonical({ labels: r.metadata.labels ?? {}, annotations: r.metadata.annotations ?? {}, spec: r.spec ?? null });
+    return canonical({
+      labels: r.metadata.labels ?? {},
+      annotations: r.metadata.annotations ?? {},
+      spec: r.spec ?? null,
+    });
   };
   return view(live) === view(recorded);
 }
@@ -159,7 +226,11 @@ export function sameConfig(live: KubeJson, recorded: KubeJson): boolean {
 /** JSON with sorted keys, so two servers' field orders compare equal. */
 export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v ?? null);
 }
 

@@ -9,10 +9,34 @@ import { ECHO_URL, PROBE_IMAGE, type EgressOptions } from '../../src/lib/steps/e
 import type { MarmithonConfig, MarmithonRecord, RestoreOp } from './migration.ts';
 
 export const flags = [
-  { name: 'echo-url', type: 'string', valueName: 'URL', default: ECHO_URL, description: "An IP-echo endpoint fetched from the pod (it answers with the caller's IP as plain text)." },
-  { name: 'probe-image', type: 'string', valueName: 'IMAGE', default: PROBE_IMAGE, description: 'Image of the throwaway probe pods of the proxy check and of the home-IP measurement (needs curl).' },
-  { name: 'settle', type: 'string', valueName: 'SECONDS', default: '60', description: 'How long to wait for gluetun to report the VPN running and a public IP.' },
-  { name: 'rollout-timeout', type: 'string', valueName: 'SECONDS', default: '180', description: 'How long to wait for marmithon to roll out.' },
+  {
+    name: 'echo-url',
+    type: 'string',
+    valueName: 'URL',
+    default: ECHO_URL,
+    description: "An IP-echo endpoint fetched from the pod (it answers with the caller's IP as plain text).",
+  },
+  {
+    name: 'probe-image',
+    type: 'string',
+    valueName: 'IMAGE',
+    default: PROBE_IMAGE,
+    description: 'Image of the throwaway probe pods of the proxy check and of the home-IP measurement (needs curl).',
+  },
+  {
+    name: 'settle',
+    type: 'string',
+    valueName: 'SECONDS',
+    default: '60',
+    description: 'How long to wait for gluetun to report the VPN running and a public IP.',
+  },
+  {
+    name: 'rollout-timeout',
+    type: 'string',
+    valueName: 'SECONDS',
+    default: '180',
+    description: 'How long to wait for marmithon to roll out.',
+  },
 ] as const;
 export type Args = ArgsOf<typeof flags>;
 

@@ -40,22 +40,53 @@ export interface ExitNode {
   enabledRoutes: string[];
 }
 
-export const hasExitRoute = (routes: readonly string[] | undefined) => (routes ?? []).some((r) => EXIT_ROUTES.includes(r));
+export const hasExitRoute = (routes: readonly string[] | undefined) =>
+  (routes ?? []).some((r) => EXIT_ROUTES.includes(r));
 export const withoutExitRoutes = (routes: readonly string[]) => routes.filter((r) => !EXIT_ROUTES.includes(r));
 
-/** Every node that offers, advertises or still has an approval for an exit route, from the CLI's status and the API's devices. */
+/**
+ * Every node that offers, advertises or still has an approval for an exit route, from the CLI's status and the API's
+ * devices.
+ */
 export function findExitNodes(status: TailscaleStatus | undefined, devices: ApiDevice[] | undefined): ExitNode[] {
   const nodes = new Map<string, ExitNode>();
-  const peers = status ? [...(status.Self ? [{ p: status.Self, self: true }] : []), ...Object.values(status.Peer).map((p) => ({ p, self: false }))] : [];
+  const peers = status
+    ? [
+        ...(status.Self ? [{ p: status.Self, self: true }] : []),
+        ...Object.values(status.Peer).map((p) => ({ p, self: false })),
+      ]
+    : [];
   for (const { p, self } of peers) {
     const fqdn = dnsName(p) || undefined;
-    nodes.set(p.ID || fqdn || p.HostName, { nodeId: p.ID, name: fqdn?.split('.')[0] || p.HostName, fqdn, os: p.OS, online: self || p.Online, self, offered: offersExitNode(p), approvedExit: [], enabledRoutes: [] });
+    nodes.set(p.ID || fqdn || p.HostName, {
+      nodeId: p.ID,
+      name: fqdn?.split('.')[0] || p.HostName,
+      fqdn,
+      os: p.OS,
+      online: self || p.Online,
+      self,
+      offered: offersExitNode(p),
+      approvedExit: [],
+      enabledRoutes: [],
+    });
   }
   for (const d of devices ?? []) {
-    const key = [...nodes.keys()].find((k) => k === d.nodeId) ?? [...nodes.values()].find((n) => n.fqdn && n.fqdn === d.name)?.nodeId;
+    const key =
+      [...nodes.keys()].find((k) => k === d.nodeId) ??
+      [...nodes.values()].find((n) => n.fqdn && n.fqdn === d.name)?.nodeId;
     const known = key !== undefined ? nodes.get(key) : undefined;
     const enabled = d.enabledRoutes ?? [];
-    const merged: ExitNode = known ?? { nodeId: d.nodeId, name: d.name?.split('.')[0] || d.hostname, fqdn: d.name || undefined, os: d.os ?? '', online: Boolean(d.connectedToControl), self: false, offered: false, approvedExit: [], enabledRoutes: [] };
+    const merged: ExitNode = known ?? {
+      nodeId: d.nodeId,
+      name: d.name?.split('.')[0] || d.hostname,
+      fqdn: d.name || undefined,
+      os: d.os ?? '',
+      online: Boolean(d.connectedToControl),
+      self: false,
+      offered: false,
+      approvedExit: [],
+      enabledRoutes: [],
+    };
     merged.nodeId = d.nodeId;
     merged.advertised = hasExitRoute(d.advertisedRoutes);
     merged.approvedExit = enabled.filter((r) => EXIT_ROUTES.includes(r));
@@ -63,13 +94,17 @@ export function findExitNodes(status: TailscaleStatus | undefined, devices: ApiD
     nodes.delete(key ?? d.nodeId);
     nodes.set(d.nodeId, merged);
   }
-  return [...nodes.values()].filter((n) => n.offered || n.advertised || n.approvedExit.length).sort((a, b) => a.name.localeCompare(b.name));
+  return [...nodes.values()]
+    .filter((n) => n.offered || n.advertised || n.approvedExit.length)
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Does the node still advertise (as far as we can tell)? */
 export const advertises = (n: ExitNode) => n.advertised ?? n.offered;
 
-/** Operating systems where `tailscale` is a CLI we can run over ssh (phones and desktop apps are switched off by hand). */
+/**
+ * Operating systems where `tailscale` is a CLI we can run over ssh (phones and desktop apps are switched off by hand).
+ */
 const SSH_OS = ['linux', 'freebsd', 'openbsd', 'illumos'];
 
 export interface Reach {
@@ -79,11 +114,19 @@ export interface Reach {
   why: string;
 }
 
-/** How to stop a node advertising: this machine, ssh (alias: --ssh-alias, else the inventory's, else the MagicDNS name), or by hand. */
+/**
+ * How to stop a node advertising: this machine, ssh (alias: --ssh-alias, else the inventory's, else the MagicDNS name),
+ * or by hand.
+ */
 export function reachFor(n: ExitNode, inv: Inventory, aliases: Record<string, string>): Reach {
   if (n.self) return { via: 'local', why: 'this machine' };
-  if (!SSH_OS.includes(n.os.toLowerCase())) return { via: 'manual', why: `${n.os || 'unknown OS'}: turn off "Run as exit node" in its Tailscale app` };
-  if (!n.online) return { via: 'manual', why: 'offline: run `sudo tailscale set --advertise-exit-node=false` on it when it is back (its approval is withdrawn now)' };
+  if (!SSH_OS.includes(n.os.toLowerCase()))
+    return { via: 'manual', why: `${n.os || 'unknown OS'}: turn off "Run as exit node" in its Tailscale app` };
+  if (!n.online)
+    return {
+      via: 'manual',
+      why: 'offline: run `sudo tailscale set --advertise-exit-node=false` on it when it is back (its approval is withdrawn now)',
+    };
   const alias = aliases[n.name] ?? inv.tailnet.hosts.find((h) => h.name === n.name)?.ssh_alias ?? n.fqdn ?? n.name;
   return { via: 'ssh', alias, why: `ssh ${alias}` };
 }
@@ -93,7 +136,10 @@ export function parseAliases(values: string[] | undefined): Record<string, strin
   const out: Record<string, string> = {};
   for (const v of values ?? []) {
     const m = /^([a-z0-9][a-z0-9-]*)=([A-Za-z0-9_][A-Za-z0-9_.@-]*)$/.exec(v);
-    if (!m) throw new InputError(`--ssh-alias ${v}: expected NODE=ALIAS, e.g. --ssh-alias vps=vps.example.net (the node's MagicDNS label, then a host name or ~/.ssh/config Host).`);
+    if (!m)
+      throw new InputError(
+        `--ssh-alias ${v}: expected NODE=ALIAS, e.g. --ssh-alias vps=vps.example.net (the node's MagicDNS label, then a host name or ~/.ssh/config Host).`,
+      );
     out[m[1]] = m[2];
   }
   return out;
@@ -124,7 +170,13 @@ export type RecordedNode = ExitNodesRecord['nodes'][number];
 /** Adds or updates one node's entry (a node changed by an earlier run keeps what that run did). */
 export function upsertNode(rec: ExitNodesRecord, entry: RecordedNode): ExitNodesRecord {
   const old = rec.nodes.find((n) => n.nodeId === entry.nodeId);
-  const merged: RecordedNode = old ? { ...entry, unadvertised: old.unadvertised || entry.unadvertised, removedApprovals: [...new Set([...old.removedApprovals, ...entry.removedApprovals])] } : entry;
+  const merged: RecordedNode = old
+    ? {
+        ...entry,
+        unadvertised: old.unadvertised || entry.unadvertised,
+        removedApprovals: [...new Set([...old.removedApprovals, ...entry.removedApprovals])],
+      }
+    : entry;
   return { nodes: [...rec.nodes.filter((n) => n.nodeId !== entry.nodeId), merged] };
 }
 

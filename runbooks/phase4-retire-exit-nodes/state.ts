@@ -11,10 +11,31 @@ import type { TailscaleStatus } from '../../src/lib/clients/tailscale-status.ts'
 import type { ExitNode, ExitNodesRecord, Reach, RecordedNode } from './exit-nodes.ts';
 
 export const flags = [
-  { name: 'ssh-alias', type: 'string', multiple: true, valueName: 'NODE=ALIAS', description: 'How to reach a node over ssh, by its MagicDNS label (repeat for several), e.g. vps=vps.example.net.' },
-  { name: 'vps-done', type: 'boolean', description: 'You did the VPS checklist by hand (nothing depends on it, data copied off, cancelled, node removed): needed without a terminal or with --yes.' },
-  { name: 'skip-vps', type: 'boolean', description: 'Retire only the exit nodes now; leave the VPS checklist for another run.' },
-  { name: 'settle', type: 'string', valueName: 'SECONDS', default: '30', description: 'How long to wait for the tailnet to show the change before the verification fails.' },
+  {
+    name: 'ssh-alias',
+    type: 'string',
+    multiple: true,
+    valueName: 'NODE=ALIAS',
+    description: 'How to reach a node over ssh, by its MagicDNS label (repeat for several), e.g. vps=vps.example.net.',
+  },
+  {
+    name: 'vps-done',
+    type: 'boolean',
+    description:
+      'You did the VPS checklist by hand (nothing depends on it, data copied off, cancelled, node removed): needed without a terminal or with --yes.',
+  },
+  {
+    name: 'skip-vps',
+    type: 'boolean',
+    description: 'Retire only the exit nodes now; leave the VPS checklist for another run.',
+  },
+  {
+    name: 'settle',
+    type: 'string',
+    valueName: 'SECONDS',
+    default: '30',
+    description: 'How long to wait for the tailnet to show the change before the verification fails.',
+  },
 ] as const;
 export type Args = ArgsOf<typeof flags>;
 

@@ -5,7 +5,21 @@
  */
 import { AvalancheError } from '../../src/lib/core/errors.ts';
 import { CommandError } from '../../src/lib/core/exec.ts';
-import { advertises, exitNodesRecord, findExitNodes, hasExitRoute, parseAliases, reachFor, SET_FALSE, SET_TRUE, upsertNode, withoutExitRoutes, type ExitNode, type ExitNodesRecord, type Reach } from './exit-nodes.ts';
+import {
+  advertises,
+  exitNodesRecord,
+  findExitNodes,
+  hasExitRoute,
+  parseAliases,
+  reachFor,
+  SET_FALSE,
+  SET_TRUE,
+  upsertNode,
+  withoutExitRoutes,
+  type ExitNode,
+  type ExitNodesRecord,
+  type Reach,
+} from './exit-nodes.ts';
 import { rmSync } from 'node:fs';
 import { nextRecord, readRecord, recordPath, writeRecord } from '../../src/lib/harness/records.ts';
 import type { Ctx, State } from './state.ts';
@@ -14,18 +28,35 @@ import { apiCall, apiFor, loadApiKey, remote } from '../../src/lib/steps/tailsca
 
 export const RUNBOOK = 'phase4-retire-exit-nodes';
 
-
-
 /** config: the inventory (refuse while a workload depends on an exit node), flags, the API key, the record. */
 export async function loadPhase4(ctx: Ctx): Promise<void> {
   const inv = ctx.setup.inventory;
   const settleS = Number(ctx.args.settle);
-  if (!Number.isInteger(settleS) || settleS < 0) ctx.fail({ code: 'E_FLAG', expected: '--settle in whole seconds (0 or more)', found: String(ctx.args.settle), next: 'e.g. --settle 30' });
+  if (!Number.isInteger(settleS) || settleS < 0)
+    ctx.fail({
+      code: 'E_FLAG',
+      expected: '--settle in whole seconds (0 or more)',
+      found: String(ctx.args.settle),
+      next: 'e.g. --settle 30',
+    });
   const recordFile = recordPath(RUNBOOK, ctx.env);
-  const init: Omit<State, 'key' | 'api' | 'status' | 'previous' | 'vpsRetired'> = { inv, aliases: parseAliases(ctx.args.sshAlias), settleS, recordFile, nodes: [], reach: new Map(), unadvertise: [], withdraw: [], readvertised: [], reapproved: [] };
+  const init: Omit<State, 'key' | 'api' | 'status' | 'previous' | 'vpsRetired'> = {
+    inv,
+    aliases: parseAliases(ctx.args.sshAlias),
+    settleS,
+    recordFile,
+    nodes: [],
+    reach: new Map(),
+    unadvertise: [],
+    withdraw: [],
+    readvertised: [],
+    reapproved: [],
+  };
   const s = Object.assign(ctx.state, init, { previous: readRecord(recordFile, exitNodesRecord) });
   if (ctx.setup.inventoryOverridden) ctx.log(`inventory from ${ctx.setup.inventoryFile} (AVALANCHE_INVENTORY)`);
-  ctx.log(`record for --rollback: ${recordFile}${s.previous ? ` (exists: ${s.previous.status}, taken ${s.previous.recordedAt})` : ' (none yet)'}`);
+  ctx.log(
+    `record for --rollback: ${recordFile}${s.previous ? ` (exists: ${s.previous.status}, taken ${s.previous.recordedAt})` : ' (none yet)'}`,
+  );
   if (!ctx.flags.rollback) {
     const dependents = inv.workloads.filter((w) => w.depends_on_exit_node);
     if (dependents.length) {
@@ -51,7 +82,8 @@ export async function loadPhase4(ctx: Ctx): Promise<void> {
  */
 function checkVpsFlags(ctx: Ctx): void {
   const { vpsDone, skipVps } = ctx.args;
-  if (vpsDone && skipVps) ctx.fail({ code: 'E_FLAG', expected: 'at most one of --vps-done and --skip-vps', found: 'both', next: 'pick one' });
+  if (vpsDone && skipVps)
+    ctx.fail({ code: 'E_FLAG', expected: 'at most one of --vps-done and --skip-vps', found: 'both', next: 'pick one' });
   if (vpsDone || skipVps || ctx.dryRun) return;
   if (ctx.flags.yes || !ctx.isTTY) {
     ctx.fail({
@@ -74,15 +106,33 @@ export async function readTailnet(ctx: Ctx): Promise<void> {
   try {
     s.status = await readStatus(ctx);
   } catch (err) {
-    if ((err as AvalancheError).code === 'E_NOT_FOUND') ctx.fail({ code: 'E_NO_TAILSCALE', expected: 'tailscale on PATH, logged in to the tailnet', found: 'no tailscale', next: 'install it (https://tailscale.com/download) and run again' });
+    if ((err as AvalancheError).code === 'E_NOT_FOUND')
+      ctx.fail({
+        code: 'E_NO_TAILSCALE',
+        expected: 'tailscale on PATH, logged in to the tailnet',
+        found: 'no tailscale',
+        next: 'install it (https://tailscale.com/download) and run again',
+      });
     throw err;
   }
   const problem = s.status && backendProblem(s.status);
-  if (problem) ctx.fail({ code: 'E_NOT_RUNNING', expected: 'this machine logged in to the tailnet (BackendState Running)', found: problem, next: 'fix that here, then run again' });
+  if (problem)
+    ctx.fail({
+      code: 'E_NOT_RUNNING',
+      expected: 'this machine logged in to the tailnet (BackendState Running)',
+      found: problem,
+      next: 'fix that here, then run again',
+    });
   const devices = await apiCall(ctx, 'read', 'GET /api/v2/tailnet/-/devices?fields=all', () => s.api!.listDevices());
   s.nodes = findExitNodes(s.status, devices);
-  if (!s.status) return void ctx.log('every node that offers, advertises or still has an approved exit route is listed here in a real run');
-  for (const n of s.nodes) ctx.log(`${n.name} (${n.os || 'unknown OS'}, ${n.online ? 'online' : 'offline'}): ${[n.offered && 'offered as an exit node', advertises(n) && 'advertises 0.0.0.0/0 and ::/0', n.approvedExit.length && `approved ${n.approvedExit.join(', ')}`].filter(Boolean).join('; ')}`);
+  if (!s.status)
+    return void ctx.log(
+      'every node that offers, advertises or still has an approved exit route is listed here in a real run',
+    );
+  for (const n of s.nodes)
+    ctx.log(
+      `${n.name} (${n.os || 'unknown OS'}, ${n.online ? 'online' : 'offline'}): ${[n.offered && 'offered as an exit node', advertises(n) && 'advertises 0.0.0.0/0 and ::/0', n.approvedExit.length && `approved ${n.approvedExit.join(', ')}`].filter(Boolean).join('; ')}`,
+    );
   if (!s.nodes.length) ctx.log('no node offers or advertises an exit node, and no exit route is approved');
 }
 
@@ -108,14 +158,21 @@ export function planRetire(ctx: Ctx): void {
   const s = ctx.state;
   if (!s.status) {
     ctx.log(`for each node found: ${SET_FALSE.join(' ')} (over ssh, or here for this machine); keeps its other routes`);
-    ctx.log('then for each device with an exit route approved: POST /api/v2/device/<id>/routes with its approved routes minus 0.0.0.0/0 and ::/0');
+    ctx.log(
+      'then for each device with an exit route approved: POST /api/v2/device/<id>/routes with its approved routes minus 0.0.0.0/0 and ::/0',
+    );
     return;
   }
   s.unadvertise = s.nodes.filter((n) => advertises(n) && s.reach.get(n.nodeId)?.via !== 'manual');
   s.withdraw = s.nodes.filter((n) => n.approvedExit.length);
-  for (const n of s.unadvertise) ctx.log(`~ ${n.name}: stop advertising the exit routes (${s.reach.get(n.nodeId)!.why} -- ${SET_FALSE.join(' ')})`);
-  for (const n of s.withdraw) ctx.log(`~ ${n.name}: withdraw the approval of ${n.approvedExit.join(', ')}: POST /api/v2/device/${n.nodeId}/routes {"routes":${JSON.stringify(withoutExitRoutes(n.enabledRoutes))}}`);
-  for (const n of s.nodes.filter((x) => advertises(x) && s.reach.get(x.nodeId)?.via === 'manual')) ctx.warn(`${n.name}: by hand, ${s.reach.get(n.nodeId)!.why}`);
+  for (const n of s.unadvertise)
+    ctx.log(`~ ${n.name}: stop advertising the exit routes (${s.reach.get(n.nodeId)!.why} -- ${SET_FALSE.join(' ')})`);
+  for (const n of s.withdraw)
+    ctx.log(
+      `~ ${n.name}: withdraw the approval of ${n.approvedExit.join(', ')}: POST /api/v2/device/${n.nodeId}/routes {"routes":${JSON.stringify(withoutExitRoutes(n.enabledRoutes))}}`,
+    );
+  for (const n of s.nodes.filter((x) => advertises(x) && s.reach.get(x.nodeId)?.via === 'manual'))
+    ctx.warn(`${n.name}: by hand, ${s.reach.get(n.nodeId)!.why}`);
   if (!s.unadvertise.length && !s.withdraw.length) ctx.log('no exit node to retire: nothing to change');
 }
 
@@ -137,7 +194,14 @@ function remember(ctx: Ctx, n: ExitNode, done: { unadvertised?: boolean; removed
   const s = ctx.state;
   const r = s.reach.get(n.nodeId);
   const base = s.previous?.status === 'applied' ? s.previous.data : { nodes: [] };
-  const data = upsertNode(base, { nodeId: n.nodeId, name: n.name, via: r?.via ?? 'manual', ...(r?.alias ? { alias: r.alias } : {}), unadvertised: Boolean(done.unadvertised), removedApprovals: done.removedApprovals ?? [] });
+  const data = upsertNode(base, {
+    nodeId: n.nodeId,
+    name: n.name,
+    via: r?.via ?? 'manual',
+    ...(r?.alias ? { alias: r.alias } : {}),
+    unadvertised: Boolean(done.unadvertised),
+    removedApprovals: done.removedApprovals ?? [],
+  });
   s.previous = nextRecord(RUNBOOK, s.previous, data, 'applied');
   writeRecord(s.recordFile, s.previous);
 }
@@ -151,7 +215,11 @@ function restoreRecord(ctx: Ctx, before: State['previous']): void {
 }
 
 /** After an undo: the record no longer claims what was undone, so --rollback does only what is left. */
-export function patchRecord(ctx: Ctx, nodeId: string, patch: { unadvertised?: boolean; removedApprovals?: string[] }): void {
+export function patchRecord(
+  ctx: Ctx,
+  nodeId: string,
+  patch: { unadvertised?: boolean; removedApprovals?: string[] },
+): void {
   const s = ctx.state;
   if (ctx.dryRun || !s.previous) return;
   const nodes = s.previous.data.nodes.map((n) => (n.nodeId === nodeId ? { ...n, ...patch } : n));
@@ -166,7 +234,9 @@ export function patchRecord(ctx: Ctx, nodeId: string, patch: { unadvertised?: bo
  */
 export async function onNode(ctx: Ctx, via: 'ssh' | 'local', alias: string | undefined, argv: string[]) {
   try {
-    return await (via === 'local' ? ctx.run(argv, { mode: 'write', timeoutMs: 30_000 }) : remote(ctx, alias!)(argv, { mode: 'write', timeoutMs: 30_000 }));
+    return await (via === 'local'
+      ? ctx.run(argv, { mode: 'write', timeoutMs: 30_000 })
+      : remote(ctx, alias!)(argv, { mode: 'write', timeoutMs: 30_000 }));
   } catch (err) {
     if (err instanceof CommandError && (err.code === 'E_COMMAND' || err.code === 'E_REMOTE')) err.refused = true;
     throw err;
@@ -176,7 +246,8 @@ export async function onNode(ctx: Ctx, via: 'ssh' | 'local', alias: string | und
 export async function stopAdvertising(ctx: Ctx): Promise<void> {
   const s = ctx.state;
   if (s.status && !s.unadvertise.length) ctx.skip('no reachable node advertises an exit node');
-  if (!s.status) await ctx.change(`each node found stops advertising 0.0.0.0/0 and ::/0 (${SET_FALSE.join(' ')})`, () => undefined);
+  if (!s.status)
+    await ctx.change(`each node found stops advertising 0.0.0.0/0 and ::/0 (${SET_FALSE.join(' ')})`, () => undefined);
   for (const n of s.unadvertise) {
     const r = s.reach.get(n.nodeId)!;
     const undo = async () => {
@@ -184,21 +255,28 @@ export async function stopAdvertising(ctx: Ctx): Promise<void> {
       patchRecord(ctx, n.nodeId, { unadvertised: false });
     };
     const before = s.previous;
-    await ctx.change({ summary: `${n.name} stopped advertising 0.0.0.0/0 and ::/0`, undo }, () => onNode(ctx, r.via as 'ssh' | 'local', r.alias, SET_FALSE), {
-      record: () => remember(ctx, n, { unadvertised: true }),
-      forget: () => restoreRecord(ctx, before),
-    });
+    await ctx.change(
+      { summary: `${n.name} stopped advertising 0.0.0.0/0 and ::/0`, undo },
+      () => onNode(ctx, r.via as 'ssh' | 'local', r.alias, SET_FALSE),
+      {
+        record: () => remember(ctx, n, { unadvertised: true }),
+        forget: () => restoreRecord(ctx, before),
+      },
+    );
   }
 }
 
 export async function withdrawApprovals(ctx: Ctx): Promise<void> {
   const s = ctx.state;
   if (s.status && !s.withdraw.length) ctx.skip('no exit route is approved');
-  if (!s.status) await ctx.change('each exit-route approval is withdrawn (POST /api/v2/device/<id>/routes)', () => undefined);
+  if (!s.status)
+    await ctx.change('each exit-route approval is withdrawn (POST /api/v2/device/<id>/routes)', () => undefined);
   for (const n of s.withdraw) {
     // Read again just before the POST: it replaces the whole enabled set (POST /device/{deviceId}/routes,
     // https://tailscale.com/api#tag/devices/POST/device/{deviceId}/routes), so send the freshest one.
-    const now = (await apiCall(ctx, 'read', `GET /api/v2/device/${n.nodeId}/routes`, () => s.api!.getRoutes(n.nodeId))) ?? { advertisedRoutes: [], enabledRoutes: n.enabledRoutes };
+    const now = (await apiCall(ctx, 'read', `GET /api/v2/device/${n.nodeId}/routes`, () =>
+      s.api!.getRoutes(n.nodeId),
+    )) ?? { advertisedRoutes: [], enabledRoutes: n.enabledRoutes };
     const removed = now.enabledRoutes.filter((r) => hasExitRoute([r]));
     if (!removed.length) continue;
     const keep = withoutExitRoutes(now.enabledRoutes);
@@ -210,7 +288,10 @@ export async function withdrawApprovals(ctx: Ctx): Promise<void> {
     };
     await ctx.change(
       { summary: `${n.name}: approval of ${removed.join(', ')} withdrawn`, undo },
-      () => apiCall(ctx, 'write', `POST /api/v2/device/${n.nodeId}/routes {"routes":${JSON.stringify(keep)}}`, () => s.api!.setRoutes(n.nodeId, keep)),
+      () =>
+        apiCall(ctx, 'write', `POST /api/v2/device/${n.nodeId}/routes {"routes":${JSON.stringify(keep)}}`, () =>
+          s.api!.setRoutes(n.nodeId, keep),
+        ),
       { record: () => remember(ctx, n, { removedApprovals: removed }), forget: () => restoreRecord(ctx, before) },
     );
   }

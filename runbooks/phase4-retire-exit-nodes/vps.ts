@@ -15,7 +15,10 @@ export async function vpsChecklist(ctx: Ctx): Promise<void> {
   if (ctx.args.skipVps) ctx.skip('--skip-vps: the VPS checklist is left for another run');
   for (const [i, item] of VPS_CHECKLIST.entries()) {
     if (ctx.args.vpsDone) ctx.log(`✓ ${i + 1}. ${item} (--vps-done)`);
-    else if (!(await ctx.confirm(`${i + 1}. ${item}?`)) && !ctx.dryRun) ctx.skip(`not confirmed: "${item}". The VPS is not retired yet; when it is, run again (nothing else changes) and confirm, or pass --vps-done`);
+    else if (!(await ctx.confirm(`${i + 1}. ${item}?`)) && !ctx.dryRun)
+      ctx.skip(
+        `not confirmed: "${item}". The VPS is not retired yet; when it is, run again (nothing else changes) and confirm, or pass --vps-done`,
+      );
   }
   if (!ctx.dryRun) ctx.fact('vps.retired', (ctx.state.vpsRetired = true));
   ctx.fact('savingPerYear', `${formatMoney(yearlySavings(s.inv), s.inv.costs.currency)}`);
@@ -26,11 +29,20 @@ export function summarizeRetire(ctx: Ctx): void {
   const vpsRetired = Boolean(s.vpsRetired);
   const saving = formatMoney(yearlySavings(s.inv), s.inv.costs.currency);
   const vps = s.inv.costs.old.find((c) => /vps/i.test(c.item));
-  const basis = vps?.monthly !== undefined ? ` (${vps.item}, ${formatMoney(vps.monthly, s.inv.costs.currency)} a month, from src/data/network.yaml costs)` : '';
+  const basis =
+    vps?.monthly !== undefined
+      ? ` (${vps.item}, ${formatMoney(vps.monthly, s.inv.costs.currency)} a month, from src/data/network.yaml costs)`
+      : '';
   if (ctx.dryRun) return void ctx.log(`planned only (--dry-run). Retiring the VPS saves ${saving} a year${basis}.`);
   const n = s.unadvertise.length + s.withdraw.length;
-  ctx.log(n ? `exit nodes retired: ${n} change(s) made and verified.` : 'no exit node was left: nothing changed; verified.');
-  ctx.log(vpsRetired ? `VPS retired. Yearly saving: ${saving}${basis}.` : `The VPS is not retired yet: once it is cancelled, the saving is ${saving} a year${basis}.`);
-  if (vpsRetired) ctx.log('Next: in src/data/network.yaml set phase 4 to done with today\'s date.');
+  ctx.log(
+    n ? `exit nodes retired: ${n} change(s) made and verified.` : 'no exit node was left: nothing changed; verified.',
+  );
+  ctx.log(
+    vpsRetired
+      ? `VPS retired. Yearly saving: ${saving}${basis}.`
+      : `The VPS is not retired yet: once it is cancelled, the saving is ${saving} a year${basis}.`,
+  );
+  if (vpsRetired) ctx.log("Next: in src/data/network.yaml set phase 4 to done with today's date.");
   ctx.log(`Undo the exit-node part: npx zx runbooks/${RUNBOOK}.mjs --rollback (the VPS cannot be rolled back).`);
 }

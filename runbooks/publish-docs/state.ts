@@ -5,9 +5,28 @@ import type { HttpHandler } from '../../src/lib/clients/tailscale-cli.ts';
 export const flags = [
   { name: 'stop', type: 'boolean', description: 'Stop serving the docs (`tailscale serve --https=443 off`).' },
   { name: 'no-build', type: 'boolean', description: 'Serve the existing build without running `npm run build` first.' },
-  { name: 'dir', type: 'string', valueName: 'DIR', default: 'dist', description: 'Where the site is built and served from, relative to the repository (default dist). With --no-build it must already hold a built site.' },
-  { name: 'port', type: 'string', valueName: 'PORT', description: 'Proxy to a server already running on 127.0.0.1:PORT instead of serving the folder (for clients that cannot serve paths).' },
-  { name: 'wait', type: 'string', valueName: 'SECONDS', default: '60', description: 'How long to wait for the URL to answer (a first serve may be getting its certificate).' },
+  {
+    name: 'dir',
+    type: 'string',
+    valueName: 'DIR',
+    default: 'dist',
+    description:
+      'Where the site is built and served from, relative to the repository (default dist). With --no-build it must already hold a built site.',
+  },
+  {
+    name: 'port',
+    type: 'string',
+    valueName: 'PORT',
+    description:
+      'Proxy to a server already running on 127.0.0.1:PORT instead of serving the folder (for clients that cannot serve paths).',
+  },
+  {
+    name: 'wait',
+    type: 'string',
+    valueName: 'SECONDS',
+    default: '60',
+    description: 'How long to wait for the URL to answer (a first serve may be getting its certificate).',
+  },
 ] as const;
 export type Args = ArgsOf<typeof flags>;
 

@@ -15,7 +15,8 @@ export default defineRunbook<State, Args>('verify-proxy', (setup) => {
     name: 'verify-proxy',
     kubectl: true,
     title: 'Verify the shared VPN proxies',
-    summary: 'Checks each shared gluetun proxy end to end: VPN up, exit country, client pods through it, others refused.',
+    summary:
+      'Checks each shared gluetun proxy end to end: VPN up, exit country, client pods through it, others refused.',
     purpose:
       'Run it after deploying a proxy, after a cluster change, or whenever an app behind a proxy misbehaves. It changes nothing ' +
       'except throwaway probe pods, which it always deletes: it asks gluetun for its status and public IP, then starts a pod with ' +
@@ -36,7 +37,10 @@ export default defineRunbook<State, Args>('verify-proxy', (setup) => {
         run(ctx) {
           Object.assign(ctx.state, proxyConfig(setup, ctx.args, ctx.flags.context));
           ctx.state.kube = new Kube(ctx.run, ctx.state.context, ctx.state.managedBy);
-          for (const t of ctx.state.targets) ctx.log(`${t.name}: country ${t.country}, ${t.serviceUrl}, client label ${t.clientLabel.key}=${t.clientLabel.value}`);
+          for (const t of ctx.state.targets)
+            ctx.log(
+              `${t.name}: country ${t.country}, ${t.serviceUrl}, client label ${t.clientLabel.key}=${t.clientLabel.value}`,
+            );
         },
       },
       {
@@ -45,8 +49,18 @@ export default defineRunbook<State, Args>('verify-proxy', (setup) => {
         title: 'Check kubectl, the context, the cluster and the namespace',
         async run(ctx) {
           const s = ctx.state;
-          const ns = await kubePreflight(ctx, s.kube, { expectedContext: s.context, fromFlag: s.contextFromFlag, namespace: s.namespace });
-          if (ns === false) ctx.fail({ code: 'E_NOT_DEPLOYED', expected: `namespace ${s.namespace}`, found: 'it does not exist: nothing is deployed', next: 'deploy first: npx zx runbooks/phase2-deploy-proxy.mjs' });
+          const ns = await kubePreflight(ctx, s.kube, {
+            expectedContext: s.context,
+            fromFlag: s.contextFromFlag,
+            namespace: s.namespace,
+          });
+          if (ns === false)
+            ctx.fail({
+              code: 'E_NOT_DEPLOYED',
+              expected: `namespace ${s.namespace}`,
+              found: 'it does not exist: nothing is deployed',
+              next: 'deploy first: npx zx runbooks/phase2-deploy-proxy.mjs',
+            });
         },
       },
       {
@@ -63,7 +77,8 @@ export default defineRunbook<State, Args>('verify-proxy', (setup) => {
         kind: 'summary',
         title: 'Summary',
         run(ctx) {
-          for (const t of ctx.state.targets) ctx.log(`${t.name}: exit ${ctx.simulated ? '(not checked)' : `country ${t.country}`}`);
+          for (const t of ctx.state.targets)
+            ctx.log(`${t.name}: exit ${ctx.simulated ? '(not checked)' : `country ${t.country}`}`);
         },
       },
     ],

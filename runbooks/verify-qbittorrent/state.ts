@@ -8,9 +8,27 @@ import { ECHO_URL, PROBE_IMAGE, type EgressOptions } from '../../src/lib/steps/e
 export const APP = 'qbittorrent';
 
 export const flags = [
-  { name: 'echo-url', type: 'string', valueName: 'URL', default: ECHO_URL, description: "An IP-echo endpoint (answers with the caller's IP as plain text)." },
-  { name: 'probe-image', type: 'string', valueName: 'IMAGE', default: PROBE_IMAGE, description: 'Image of the throwaway pod that measures the home IP (needs curl).' },
-  { name: 'settle', type: 'string', valueName: 'SECONDS', default: '60', description: 'How long to wait for gluetun to report the VPN running and a public IP.' },
+  {
+    name: 'echo-url',
+    type: 'string',
+    valueName: 'URL',
+    default: ECHO_URL,
+    description: "An IP-echo endpoint (answers with the caller's IP as plain text).",
+  },
+  {
+    name: 'probe-image',
+    type: 'string',
+    valueName: 'IMAGE',
+    default: PROBE_IMAGE,
+    description: 'Image of the throwaway pod that measures the home IP (needs curl).',
+  },
+  {
+    name: 'settle',
+    type: 'string',
+    valueName: 'SECONDS',
+    default: '60',
+    description: 'How long to wait for gluetun to report the VPN running and a public IP.',
+  },
 ] as const;
 export type Args = ArgsOf<typeof flags>;
 

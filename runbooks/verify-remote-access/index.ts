@@ -20,13 +20,29 @@ export default defineRunbook<State, Args>('verify-remote-access', (setup) => {
       'A Tailscale API token with dns:read (or use --no-api to skip the tailnet split-DNS check).',
     ],
     flags: flags(inv),
-    secrets: [{ env: 'TAILSCALE_API_KEY', description: 'Tailscale API token, read-only use (dns:read). TAILSCALE_TAILNET names the tailnet (default "-").' }],
+    secrets: [
+      {
+        env: 'TAILSCALE_API_KEY',
+        description:
+          'Tailscale API token, read-only use (dns:read). TAILSCALE_TAILNET names the tailnet (default "-").',
+      },
+    ],
     examples: ['', ...inv.lan.services.slice(0, 1).map((x) => `--service ${x.name}`), '--json', '--no-api'],
     steps: [
-      { id: 'config', kind: 'config', title: 'Read the inventory: router, route, LAN services, split DNS', run: loadVerifyConfig },
+      {
+        id: 'config',
+        kind: 'config',
+        title: 'Read the inventory: router, route, LAN services, split DNS',
+        run: loadVerifyConfig,
+      },
       { id: 'client', kind: 'preflight', title: 'This machine is logged in to the tailnet', run: checkClient },
       { id: 'checks', kind: 'verify', title: 'Check remote access end to end', run: verifyRemoteAccess },
-      { id: 'summary', kind: 'summary', title: 'Summary', run: (ctx) => ctx.log(ctx.dryRun ? 'Every check above would run.' : 'Remote access works: every check passed.') },
+      {
+        id: 'summary',
+        kind: 'summary',
+        title: 'Summary',
+        run: (ctx) => ctx.log(ctx.dryRun ? 'Every check above would run.' : 'Remote access works: every check passed.'),
+      },
     ],
   };
 });

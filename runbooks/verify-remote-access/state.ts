@@ -6,8 +6,19 @@ import type { TailscaleStatus } from '../../src/lib/clients/tailscale-status.ts'
 
 export const flags = (inv: Inventory) =>
   [
-    { name: 'service', type: 'string', multiple: true, valueName: 'NAME', choices: inv.lan.services.map((s) => s.name), description: 'LAN service(s) from the inventory to resolve and connect to (default: all).' },
-    { name: 'no-api', type: 'boolean', description: 'Skip reading the tailnet split-DNS setting through the API (no API key needed).' },
+    {
+      name: 'service',
+      type: 'string',
+      multiple: true,
+      valueName: 'NAME',
+      choices: inv.lan.services.map((s) => s.name),
+      description: 'LAN service(s) from the inventory to resolve and connect to (default: all).',
+    },
+    {
+      name: 'no-api',
+      type: 'boolean',
+      description: 'Skip reading the tailnet split-DNS setting through the API (no API key needed).',
+    },
   ] as const;
 export type Args = ArgsOf<ReturnType<typeof flags>>;
 

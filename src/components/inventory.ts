@@ -9,7 +9,13 @@
  */
 import text from '../data/network.yaml?raw';
 import { assumptionFor, factAt } from '../lib/inventory/facts.ts';
-import { loadInventory, sharedProxies, subnetRouter, yearlySavings, type Inventory } from '../lib/inventory/inventory.ts';
+import {
+  loadInventory,
+  sharedProxies,
+  subnetRouter,
+  yearlySavings,
+  type Inventory,
+} from '../lib/inventory/inventory.ts';
 
 let cached: Inventory | undefined;
 
@@ -19,8 +25,28 @@ export function inventory(): Inventory {
 }
 
 export { sharedProxies, subnetRouter, yearlySavings };
-export { assumptionAnchor, assumptionFor, exampleProxy, factAt, hostOf, listOf, proxyOf, proxyUrl, regions, sidecarOf, workloadOf } from '../lib/inventory/facts.ts';
-export type { AccessPattern, Assumption, Host, Inventory, Phase, Status, VpnDeployment } from '../lib/inventory/inventory.ts';
+export {
+  assumptionAnchor,
+  assumptionFor,
+  exampleProxy,
+  factAt,
+  hostOf,
+  listOf,
+  proxyOf,
+  proxyUrl,
+  regions,
+  sidecarOf,
+  workloadOf,
+} from '../lib/inventory/facts.ts';
+export type {
+  AccessPattern,
+  Assumption,
+  Host,
+  Inventory,
+  Phase,
+  Status,
+  VpnDeployment,
+} from '../lib/inventory/inventory.ts';
 
 /** The site's base path without a trailing slash, for links built in components. */
 export const base = () => import.meta.env.BASE_URL.replace(/\/$/, '');
@@ -38,4 +64,3 @@ export function withAssumed(inv: Inventory, label: string, keys: string[]): stri
   if (!found.length) return undefined;
   return `${label}; uses assumed ${found.map((k) => `${String(factAt(inv, k))} (${k})`).join(', ')}: confirm on Reference > Assumptions to confirm`;
 }
-

@@ -26,7 +26,9 @@ function fixture(root: string) {
        <a href="file:///home/me/notes.md">file url</a>`,
       '<link rel="canonical" href="http://127.0.0.1:4321/">',
     ),
-    'dist/guide/index.html': page('<h2 id="setup">Setup</h2><h2 id="Ünïcode">U</h2><a href="/">home</a><a href="https://tailscale.com/kb/1019/subnets">again</a>'),
+    'dist/guide/index.html': page(
+      '<h2 id="setup">Setup</h2><h2 id="Ünïcode">U</h2><a href="/">home</a><a href="https://tailscale.com/kb/1019/subnets">again</a>',
+    ),
     'dist/404.html': page('<a href="/">home</a>', '<link rel="canonical" href="http://127.0.0.1:4321/404/">'),
     'dist/_astro/site.css': 'body{}',
     'dist/img/logo.svg': '<svg/>',
@@ -45,7 +47,12 @@ const reasonFor = (link: string) => report.problems.filter((p) => p.link === lin
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'linkcheck-'));
   fixture(root);
-  report = checkLinks({ dist: join(root, 'dist'), repoRoot: root, siteUrl: 'http://127.0.0.1:4321/', repoUrl: 'https://git.example.org/ops/avalanche' });
+  report = checkLinks({
+    dist: join(root, 'dist'),
+    repoRoot: root,
+    siteUrl: 'http://127.0.0.1:4321/',
+    repoUrl: 'https://git.example.org/ops/avalanche',
+  });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -54,12 +61,18 @@ describe('checkLinks()', () => {
     expect(report.pages).toBe(3);
   });
 
-  test.each(['/guide/', '/guide/#setup', 'guide/#Ünïcode', '#intro', '/img/logo.svg', '/_astro/site.css', 'http://127.0.0.1:4321/guide/#setup', 'mailto:ops@example.org'])(
-    'accepts the good link %s',
-    (link) => {
-      expect(reasonFor(link)).toEqual([]);
-    },
-  );
+  test.each([
+    '/guide/',
+    '/guide/#setup',
+    'guide/#Ünïcode',
+    '#intro',
+    '/img/logo.svg',
+    '/_astro/site.css',
+    'http://127.0.0.1:4321/guide/#setup',
+    'mailto:ops@example.org',
+  ])('accepts the good link %s', (link) => {
+    expect(reasonFor(link)).toEqual([]);
+  });
 
   test.each([
     ['/guide/#missing', 'no element with id "missing" on /guide/'],
@@ -114,18 +127,37 @@ describe('parseHtml()', () => {
         '<style>@import "https://f.example/y.css";</style><script>const s = "<img src=https://g.example/>";</script><svg><use href="#icon"/></svg>',
     );
     const loads = html.refs.filter((r) => r.kind === 'load').map((r) => r.url);
-    expect(loads).toEqual(['https://c.example/x.css', '/a.png', 'https://d.example/b.png', 'https://e.example/i.png', 'https://f.example/y.css', '#icon']);
-    expect(html.refs.filter((r) => r.kind === 'navigate').map((r) => r.url)).toEqual(['https://a.example/', 'https://b.example/']);
+    expect(loads).toEqual([
+      'https://c.example/x.css',
+      '/a.png',
+      'https://d.example/b.png',
+      'https://e.example/i.png',
+      'https://f.example/y.css',
+      '#icon',
+    ]);
+    expect(html.refs.filter((r) => r.kind === 'navigate').map((r) => r.url)).toEqual([
+      'https://a.example/',
+      'https://b.example/',
+    ]);
     expect(html.scripts).toEqual(['const s = "<img src=https://g.example/>";']);
   });
 
   test('tells the page content from the sidebar and header', () => {
-    const html = parseHtml('<nav class="sidebar"><a href="/a/">a</a></nav><div class="x sl-markdown-content"><img src="/i.png"><p><a href="/b/">b</a></p></div><footer><a href="/c/">c</a></footer>');
-    expect(html.refs.map((r) => [r.url, r.inContent])).toEqual([['/a/', false], ['/i.png', true], ['/b/', true], ['/c/', false]]);
+    const html = parseHtml(
+      '<nav class="sidebar"><a href="/a/">a</a></nav><div class="x sl-markdown-content"><img src="/i.png"><p><a href="/b/">b</a></p></div><footer><a href="/c/">c</a></footer>',
+    );
+    expect(html.refs.map((r) => [r.url, r.inContent])).toEqual([
+      ['/a/', false],
+      ['/i.png', true],
+      ['/b/', true],
+      ['/c/', false],
+    ]);
   });
 
   test('finds Astro directives that leaked into the HTML', () => {
-    const html = parseHtml('<svg><style set:html="#m{fill:red}"></style></svg><div class:list="a"></div><p data-x="set:html">ok</p>');
+    const html = parseHtml(
+      '<svg><style set:html="#m{fill:red}"></style></svg><div class:list="a"></div><p data-x="set:html">ok</p>',
+    );
     expect(html.directives).toEqual(['<style set:html>', '<div class:list>']);
   });
 });
@@ -133,7 +165,14 @@ describe('parseHtml()', () => {
 describe('scripts/check-links.ts', () => {
   const script = join(import.meta.dirname, '../../scripts/check-links.ts');
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, [script, '--root', root, ...args], { encoding: 'utf8', env: { ...process.env, AVALANCHE_SITE_URL: 'http://127.0.0.1:4321/', AVALANCHE_REPO_URL: 'https://git.example.org/ops/avalanche' } });
+    spawnSync(process.execPath, [script, '--root', root, ...args], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        AVALANCHE_SITE_URL: 'http://127.0.0.1:4321/',
+        AVALANCHE_REPO_URL: 'https://git.example.org/ops/avalanche',
+      },
+    });
 
   test('exits 1 and names page, link and reason for each broken link', () => {
     const r = run('--dist', join(root, 'dist'));

@@ -31,14 +31,26 @@ describe('scanOutsideLoads()', () => {
   });
 
   test.each([
-    ['index.html', '<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Inter">', 'https://fonts.googleapis.com/css2?family=Inter'],
+    [
+      'index.html',
+      '<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Inter">',
+      'https://fonts.googleapis.com/css2?family=Inter',
+    ],
     ['index.html', '<script src="//cdn.jsdelivr.net/npm/mermaid"></script>', '//cdn.jsdelivr.net/npm/mermaid'],
     ['index.html', '<img src="https://img.example/logo.png">', 'https://img.example/logo.png'],
     ['index.html', '<link rel="icon" href="https://cdn.example/favicon.ico">', 'https://cdn.example/favicon.ico'],
     ['index.html', '<style>@import "https://fonts.example/a.css";</style>', 'https://fonts.example/a.css'],
-    ['index.html', '<div style="background-image:url(https://img.example/bg.jpg)"></div>', 'https://img.example/bg.jpg'],
+    [
+      'index.html',
+      '<div style="background-image:url(https://img.example/bg.jpg)"></div>',
+      'https://img.example/bg.jpg',
+    ],
     ['index.html', '<script>fetch("https://api.example/x")</script>', 'https://api.example/x'],
-    ['a.css', '@font-face{src:url("https://fonts.gstatic.com/s/inter.woff2")}', 'https://fonts.gstatic.com/s/inter.woff2'],
+    [
+      'a.css',
+      '@font-face{src:url("https://fonts.gstatic.com/s/inter.woff2")}',
+      'https://fonts.gstatic.com/s/inter.woff2',
+    ],
     ['a.js', 'import x from"https://esm.sh/mermaid@11";', 'https://esm.sh/mermaid@11'],
     ['a.svg', '<svg><image href="https://img.example/p.png"/></svg>', 'https://img.example/p.png'],
   ])('finds the outside load in %s: %s', (file, text, url) => {

@@ -33,15 +33,19 @@ beforeAll(async () => {
     'runbooks/good.mjs': GOOD,
     'runbooks/bad.mjs': BAD,
     'src/content/docs/runbooks/good.mdx': '---\ntitle: good\n---\n',
-    'src/content/docs/migration/x.mdx': 'Run `runbooks/good.mjs`, not ghost.mjs; `scripts/start.mjs` and astro.config.mjs are not runbooks.',
+    'src/content/docs/migration/x.mdx':
+      'Run `runbooks/good.mjs`, not ghost.mjs; `scripts/start.mjs` and astro.config.mjs are not runbooks.',
     'README.md': 'See good.mjs.',
     'dist/index.html': html('<div class="sl-markdown-content"><a href="/runbooks/bad/">bad</a></div>'),
     // The sidebar links every runbook from every page: that does not count.
-    'dist/migration/x/index.html': html('<nav class="sidebar"><a href="/runbooks/bad/">bad</a></nav><main><div class="sl-markdown-content"><p><a href="../../runbooks/good/#steps">good</a><br></p></div></main>'),
+    'dist/migration/x/index.html': html(
+      '<nav class="sidebar"><a href="/runbooks/bad/">bad</a></nav><main><div class="sl-markdown-content"><p><a href="../../runbooks/good/#steps">good</a><br></p></div></main>',
+    ),
     'dist/reference/y/index.html': html('<div class="sl-markdown-content"><a href="/runbooks/bad/">bad</a></div>'),
     'dist/runbooks/good/index.html': html('good'),
     'manifests/app-a/kustomization.yaml': 'resources: [a.yaml]\n',
-    'manifests/app-b/kustomization.yaml': '# applied-by: hand — the operator pastes it into the router UI once\nresources: []\n',
+    'manifests/app-b/kustomization.yaml':
+      '# applied-by: hand — the operator pastes it into the router UI once\nresources: []\n',
     'manifests/app-c/kustomization.yaml': 'resources: []\n',
     'manifests/app-d/README.md': '<!-- applied-by: ghost.mjs -->\n',
     'manifests/app-e/kustomization.yaml': '# applied-by: later\n',
@@ -77,7 +81,9 @@ describe('checkRunbooks()', () => {
   });
 
   test('reports a runbook the docs mention but that does not exist', () => {
-    expect(reasons('src/content/docs/migration/x.mdx')).toEqual(['mentions ghost.mjs, but there is no runbooks/ghost.mjs']);
+    expect(reasons('src/content/docs/migration/x.mdx')).toEqual([
+      'mentions ghost.mjs, but there is no runbooks/ghost.mjs',
+    ]);
     expect(reasons('README.md')).toEqual([]);
   });
 

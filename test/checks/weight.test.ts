@@ -7,8 +7,10 @@ import { loadSite } from '../../src/lib/checks/site.ts';
 import { median, pageWeights, staticImports, type PageWeight } from '../../src/lib/checks/weight.ts';
 
 const files: Record<string, string> = {
-  'index.html': '<link rel="stylesheet" href="/_astro/a.css"><script type="module" src="/_astro/page.js"></script><a href="https://x.example/">x</a>',
-  'diagram/index.html': '<link rel="stylesheet" href="/_astro/a.css"><script type="module" src="/_mermaid/init.js"></script>',
+  'index.html':
+    '<link rel="stylesheet" href="/_astro/a.css"><script type="module" src="/_astro/page.js"></script><a href="https://x.example/">x</a>',
+  'diagram/index.html':
+    '<link rel="stylesheet" href="/_astro/a.css"><script type="module" src="/_mermaid/init.js"></script>',
   '_astro/a.css': 'body{color:red}'.repeat(50),
   '_astro/page.js': 'import{a}from"./chunk.js";import"./side.js";const s=()=>import("./lazy.js");',
   '_astro/chunk.js': 'export const a=1;export{b}from"./chunk.js";',

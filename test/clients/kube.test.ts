@@ -9,7 +9,14 @@ function fakeRun(answers: Record<string, Partial<CommandResult>> = {}, dry = fal
   const run = async (argv: string[], opts?: RunOptions): Promise<CommandResult> => {
     calls.push({ argv, opts });
     const a = answers[argv.join(' ')] ?? {};
-    return { argv, code: a.code ?? 0, stdout: dry ? (opts?.assume ?? '') : (a.stdout ?? ''), stderr: a.stderr ?? '', durationMs: 1, ran: !dry };
+    return {
+      argv,
+      code: a.code ?? 0,
+      stdout: dry ? (opts?.assume ?? '') : (a.stdout ?? ''),
+      stderr: a.stderr ?? '',
+      durationMs: 1,
+      ran: !dry,
+    };
   };
   return { run, calls };
 }
@@ -22,8 +29,14 @@ describe('Kube', () => {
     await k.apply({ stdin: '{}' }, { check: true });
     await k.diff({ kustomize: 'manifests/x' });
     expect(calls.map((c) => [c.argv.join(' '), c.opts?.mode])).toEqual([
-      ['kubectl --context avalanche apply --server-side --field-manager=avalanche-runbooks -k manifests/vpn-proxy-iceland', 'write'],
-      ['kubectl --context avalanche apply --server-side --field-manager=avalanche-runbooks --dry-run=server -f -', 'check'],
+      [
+        'kubectl --context avalanche apply --server-side --field-manager=avalanche-runbooks -k manifests/vpn-proxy-iceland',
+        'write',
+      ],
+      [
+        'kubectl --context avalanche apply --server-side --field-manager=avalanche-runbooks --dry-run=server -f -',
+        'check',
+      ],
       ['kubectl --context avalanche diff --server-side --field-manager=avalanche-runbooks -k manifests/x', 'read'],
     ]);
     expect(calls[1].opts?.input).toBe('{}');
@@ -41,8 +54,13 @@ describe('Kube', () => {
 
   test('diff() reports exit 1 as changed', async () => {
     const argv = 'kubectl --context c diff --server-side --field-manager=m -f -';
-    expect(await new Kube(fakeRun({ [argv]: { code: 1, stdout: 'diff ...' } }).run, 'c', 'm').diff({ stdin: 'x' })).toEqual({ changed: true, text: 'diff ...' });
-    expect(await new Kube(fakeRun({ [argv]: { code: 0 } }).run, 'c', 'm').diff({ stdin: 'x' })).toEqual({ changed: false, text: '' });
+    expect(
+      await new Kube(fakeRun({ [argv]: { code: 1, stdout: 'diff ...' } }).run, 'c', 'm').diff({ stdin: 'x' }),
+    ).toEqual({ changed: true, text: 'diff ...' });
+    expect(await new Kube(fakeRun({ [argv]: { code: 0 } }).run, 'c', 'm').diff({ stdin: 'x' })).toEqual({
+      changed: false,
+      text: '',
+    });
   });
 
   test('probe() runs a labelled pod with --rm and deletes it afterwards even when the run throws', async () => {
@@ -53,9 +71,48 @@ describe('Kube', () => {
       return { argv, code: 0, stdout: '', stderr: '', durationMs: 0, ran: true };
     };
     const k = new Kube(run, 'c', 'm');
-    await expect(k.probe({ name: 'p1', namespace: 'ns', image: 'img:1', labels: { a: 'b', c: 'd' }, command: ['curl', 'x'], timeoutS: 30 })).rejects.toThrow('interrupted');
-    expect(calls[0]).toEqual(['kubectl', '--context', 'c', 'run', 'p1', '-n', 'ns', '--image=img:1', '--restart=Never', '--rm', '-i', '--quiet', '--labels=a=b,c=d', '--pod-running-timeout=30s', '--command', '--', 'curl', 'x']);
-    expect(calls[1]).toEqual(['kubectl', '--context', 'c', 'delete', 'pod', 'p1', '-n', 'ns', '--ignore-not-found', '--wait=false']);
+    await expect(
+      k.probe({
+        name: 'p1',
+        namespace: 'ns',
+        image: 'img:1',
+        labels: { a: 'b', c: 'd' },
+        command: ['curl', 'x'],
+        timeoutS: 30,
+      }),
+    ).rejects.toThrow('interrupted');
+    expect(calls[0]).toEqual([
+      'kubectl',
+      '--context',
+      'c',
+      'run',
+      'p1',
+      '-n',
+      'ns',
+      '--image=img:1',
+      '--restart=Never',
+      '--rm',
+      '-i',
+      '--quiet',
+      '--labels=a=b,c=d',
+      '--pod-running-timeout=30s',
+      '--command',
+      '--',
+      'curl',
+      'x',
+    ]);
+    expect(calls[1]).toEqual([
+      'kubectl',
+      '--context',
+      'c',
+      'delete',
+      'pod',
+      'p1',
+      '-n',
+      'ns',
+      '--ignore-not-found',
+      '--wait=false',
+    ]);
   });
 });
 
@@ -67,7 +124,11 @@ describe('diffObjects()', () => {
       'diff -u -N /tmp/LIVE-2146837432/v1.Namespace..vpn-egress /tmp/MERGED-1193447719/v1.Namespace..vpn-egress',
       'diff -u -N /tmp/LIVE-1/networking.k8s.io.v1.NetworkPolicy.vpn-egress.vpn-proxy.v2 /tmp/MERGED-1/networking.k8s.io.v1.NetworkPolicy.vpn-egress.vpn-proxy.v2',
     ].join('\n');
-    expect(diffObjects(text).map(refName)).toEqual(['Deployment/vpn-egress/vpn-proxy-iceland', 'Namespace/vpn-egress', 'NetworkPolicy/vpn-egress/vpn-proxy.v2']);
+    expect(diffObjects(text).map(refName)).toEqual([
+      'Deployment/vpn-egress/vpn-proxy-iceland',
+      'Namespace/vpn-egress',
+      'NetworkPolicy/vpn-egress/vpn-proxy.v2',
+    ]);
   });
 });
 

@@ -18,7 +18,14 @@ function runnerAnswering(answer: { code: number; stdout?: string; stderr?: strin
 describe('sshArgv()', () => {
   test('uses batch mode, a connect timeout, the alias and -- before the remote command', () => {
     expect(sshArgv('routy', ['sysctl', '-n', 'net.ipv4.ip_forward'])).toEqual([
-      'ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', 'routy', '--', 'sysctl -n net.ipv4.ip_forward',
+      'ssh',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=10',
+      'routy',
+      '--',
+      'sysctl -n net.ipv4.ip_forward',
     ]);
   });
 
@@ -83,6 +90,8 @@ describe('sshRunner()', () => {
 
 describe('diagnoseSsh()', () => {
   test('suggests ssh -v for an unknown failure', () => {
-    expect(diagnoseSsh('routy', 'kex_exchange_identification: read: Connection reset by peer')).toMatch(/ssh -v routy true/);
+    expect(diagnoseSsh('routy', 'kex_exchange_identification: read: Connection reset by peer')).toMatch(
+      /ssh -v routy true/,
+    );
   });
 });

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { aRecords, CliOutputError, compareVersions, funnelHostPorts, parseDnsQuery, parseDnsStatus, parseServeStatus, parseVersion, webHandlers } from '../../src/lib/clients/tailscale-cli.ts';
+import {
+  aRecords,
+  CliOutputError,
+  compareVersions,
+  funnelHostPorts,
+  parseDnsQuery,
+  parseDnsStatus,
+  parseServeStatus,
+  parseVersion,
+  webHandlers,
+} from '../../src/lib/clients/tailscale-cli.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/tailscale/${name}`, import.meta.url), 'utf8');
 
@@ -35,7 +45,11 @@ describe('parseDnsStatus()', () => {
   });
 
   test('reads a device with Tailscale DNS off and no split DNS', () => {
-    expect(parseDnsStatus(fixture('dns-status-no-split.txt'))).toEqual({ tailscaleDns: false, magicDns: false, splitDnsRoutes: {} });
+    expect(parseDnsStatus(fixture('dns-status-no-split.txt'))).toEqual({
+      tailscaleDns: false,
+      magicDns: false,
+      splitDnsRoutes: {},
+    });
   });
 
   test('throws CliOutputError on other text', () => {
@@ -46,7 +60,11 @@ describe('parseDnsStatus()', () => {
 describe('parseDnsQuery()', () => {
   test('reads the resolver and the A answer', () => {
     const result = parseDnsQuery(fixture('dns-query-kanidm.txt'));
-    expect(result).toEqual({ responseCode: 'Success', resolvers: ['10.1.0.53'], answers: [{ name: 'kanidm.internal', ttl: 300, type: 'A', body: '10.1.0.20' }] });
+    expect(result).toEqual({
+      responseCode: 'Success',
+      resolvers: ['10.1.0.53'],
+      answers: [{ name: 'kanidm.internal', ttl: 300, type: 'A', body: '10.1.0.20' }],
+    });
     expect(aRecords(result)).toEqual(['10.1.0.20']);
   });
 
@@ -64,13 +82,17 @@ describe('parseDnsQuery()', () => {
 describe('parseServeStatus()', () => {
   test('reads the web handlers of host:443 and finds no funnel', () => {
     const config = parseServeStatus(fixture('serve-status.json'));
-    expect(webHandlers(config, 'calypso.tail1234.ts.net.', 443)).toEqual({ '/': { Path: '/home/alice/avalanche-docs/dist' } });
+    expect(webHandlers(config, 'calypso.tail1234.ts.net.', 443)).toEqual({
+      '/': { Path: '/home/alice/avalanche-docs/dist' },
+    });
     expect(webHandlers(config, 'calypso.tail1234.ts.net', 8443)).toEqual({});
     expect(funnelHostPorts(config)).toEqual([]);
   });
 
   test('lists host:ports open to the internet', () => {
-    const config = parseServeStatus(JSON.stringify({ AllowFunnel: { 'calypso.tail1234.ts.net:443': true, 'calypso.tail1234.ts.net:8443': false } }));
+    const config = parseServeStatus(
+      JSON.stringify({ AllowFunnel: { 'calypso.tail1234.ts.net:443': true, 'calypso.tail1234.ts.net:8443': false } }),
+    );
     expect(funnelHostPorts(config)).toEqual(['calypso.tail1234.ts.net:443']);
   });
 

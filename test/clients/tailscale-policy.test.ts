@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { DataFileError } from '../../src/lib/core/errors.ts';
-import { autoApproverFor, exitNodeApprovers, lineDiff, parsePolicy, prefixWithin, samePolicyText } from '../../src/lib/clients/tailscale-policy.ts';
+import {
+  autoApproverFor,
+  exitNodeApprovers,
+  lineDiff,
+  parsePolicy,
+  prefixWithin,
+  samePolicyText,
+} from '../../src/lib/clients/tailscale-policy.ts';
 
 const POLICY = `// home
 {
@@ -13,7 +20,9 @@ const POLICY = `// home
 
 describe('parsePolicy()', () => {
   test('reads HuJSON with comments and trailing commas', () => {
-    expect(parsePolicy(POLICY, 'policy.hujson').autoApprovers?.routes).toEqual({ '10.1.0.0/16': ['group:admins', 'tag:router'] });
+    expect(parsePolicy(POLICY, 'policy.hujson').autoApprovers?.routes).toEqual({
+      '10.1.0.0/16': ['group:admins', 'tag:router'],
+    });
   });
 
   test('throws a DataFileError with the line of a syntax error', () => {
@@ -74,6 +83,8 @@ describe('lineDiff()', () => {
   test('marks removed and added lines with context and elides far lines', () => {
     const before = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', 'old', '12'].join('\n');
     const after = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', 'new', '12'].join('\n');
-    expect(lineDiff(before, after, { before: 'live', after: 'bundled' }, 1)).toBe(['--- live', '+++ bundled', '  ...', '  10', '- old', '+ new', '  12', ''].join('\n'));
+    expect(lineDiff(before, after, { before: 'live', after: 'bundled' }, 1)).toBe(
+      ['--- live', '+++ bundled', '  ...', '  10', '- old', '+ new', '  12', ''].join('\n'),
+    );
   });
 });

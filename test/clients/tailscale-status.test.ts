@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { backendProblem, CliOutputError, dnsName, findNode, offersExitNode, parsePrefs, parseStatus } from '../../src/lib/clients/tailscale-status.ts';
+import {
+  backendProblem,
+  CliOutputError,
+  dnsName,
+  findNode,
+  offersExitNode,
+  parsePrefs,
+  parseStatus,
+} from '../../src/lib/clients/tailscale-status.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/tailscale/${name}`, import.meta.url), 'utf8');
 
@@ -11,7 +19,12 @@ describe('parseStatus()', () => {
     expect(dnsName(status.Self!)).toBe('calypso.tail1234.ts.net');
     expect(status.CurrentTailnet).toMatchObject({ MagicDNSSuffix: 'tail1234.ts.net', MagicDNSEnabled: true });
     const routy = findNode(status, 'routy')!;
-    expect(routy).toMatchObject({ ID: 'nRoutyCNTRL', Online: true, PrimaryRoutes: ['10.1.0.0/24'], Tags: ['tag:router'] });
+    expect(routy).toMatchObject({
+      ID: 'nRoutyCNTRL',
+      Online: true,
+      PrimaryRoutes: ['10.1.0.0/24'],
+      Tags: ['tag:router'],
+    });
     expect(offersExitNode(routy)).toBe(false);
   });
 
@@ -38,7 +51,12 @@ describe('findNode()', () => {
   test('matches the MagicDNS label before the OS hostname, and finds Self', () => {
     const status = parseStatus(fixture('status-calypso.json'));
     expect(findNode(status, 'calypso')?.ID).toBe('nCalypsoCNTRL');
-    const renamed = parseStatus(fixture('status-calypso.json').replace('"DNSName": "routy.tail1234.ts.net."', '"DNSName": "routy-1.tail1234.ts.net."'));
+    const renamed = parseStatus(
+      fixture('status-calypso.json').replace(
+        '"DNSName": "routy.tail1234.ts.net."',
+        '"DNSName": "routy-1.tail1234.ts.net."',
+      ),
+    );
     expect(findNode(renamed, 'routy')?.ID).toBe('nRoutyCNTRL');
     expect(findNode(status, 'mysecrets')).toBeUndefined();
   });
@@ -71,7 +89,12 @@ describe('backendProblem()', () => {
 
 describe('parsePrefs()', () => {
   test('reads RouteAll and CorpDNS from `tailscale debug prefs`', () => {
-    expect(parsePrefs(fixture('debug-prefs-calypso.json'))).toMatchObject({ RouteAll: true, CorpDNS: true, WantRunning: true, AdvertiseRoutes: [] });
+    expect(parsePrefs(fixture('debug-prefs-calypso.json'))).toMatchObject({
+      RouteAll: true,
+      CorpDNS: true,
+      WantRunning: true,
+      AdvertiseRoutes: [],
+    });
   });
 
   test('throws CliOutputError on non-JSON', () => {

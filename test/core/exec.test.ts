@@ -8,7 +8,10 @@ const env = { PATH: process.env.PATH ?? '' };
 describe('realExec()', () => {
   test('passes an argument array without shell interpretation', async () => {
     const tricky = ['$(echo pwned)', "it's", 'a b', '`x`', '*', '\n'];
-    const r = await realExec([node, '-e', 'console.log(JSON.stringify(process.argv.slice(1)))', ...tricky], { timeoutMs: 10_000, env });
+    const r = await realExec([node, '-e', 'console.log(JSON.stringify(process.argv.slice(1)))', ...tricky], {
+      timeoutMs: 10_000,
+      env,
+    });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(tricky);
   });
@@ -28,7 +31,10 @@ describe('realExec()', () => {
     expect(r.notFound).toBe(true);
   });
   test('does not call a program missing when only a command it ran is missing (ssh exits 127 for the remote side)', async () => {
-    const r = await realExec(['bash', '-c', 'echo "bash: line 1: tailscale: command not found" >&2; exit 127'], { timeoutMs: 10_000, env });
+    const r = await realExec(['bash', '-c', 'echo "bash: line 1: tailscale: command not found" >&2; exit 127'], {
+      timeoutMs: 10_000,
+      env,
+    });
     expect(r.code).toBe(127);
     expect(r.notFound).toBe(false);
   });
@@ -39,7 +45,13 @@ describe('CommandRunner.childEnv()', () => {
     const redactor = new Redactor();
     redactor.add('loaded-secret-value-123', '[secret X]');
     const runner = new CommandRunner({
-      env: { PATH: env.PATH, TAILSCALE_API_KEY: 'tskey-api-fake', PROTONVPN_WG_KEY_ICELAND: 'k', OTHER: 'loaded-secret-value-123', HOME: '/root' },
+      env: {
+        PATH: env.PATH,
+        TAILSCALE_API_KEY: 'tskey-api-fake',
+        PROTONVPN_WG_KEY_ICELAND: 'k',
+        OTHER: 'loaded-secret-value-123',
+        HOME: '/root',
+      },
       redactor,
     });
     runner.withhold(/^TAILSCALE_API_KEY$/);
@@ -54,12 +66,23 @@ describe('CommandRunner.childEnv()', () => {
 });
 
 describe('CommandRunner.run()', () => {
-  const fakeExec = (answers: Record<string, { code?: number; stdout?: string; stderr?: string; timedOut?: boolean; notFound?: boolean }>) => {
+  const fakeExec = (
+    answers: Record<
+      string,
+      { code?: number; stdout?: string; stderr?: string; timedOut?: boolean; notFound?: boolean }
+    >,
+  ) => {
     const seen: Array<{ argv: string[]; input?: string }> = [];
     const exec = async (argv: string[], o: { input?: string }) => {
       seen.push({ argv, input: o.input });
       const a = answers[argv.join(' ')] ?? {};
-      return { code: a.code ?? 0, stdout: a.stdout ?? '', stderr: a.stderr ?? '', timedOut: a.timedOut, notFound: a.notFound };
+      return {
+        code: a.code ?? 0,
+        stdout: a.stdout ?? '',
+        stderr: a.stderr ?? '',
+        timedOut: a.timedOut,
+        notFound: a.notFound,
+      };
     };
     return { exec, seen };
   };
@@ -69,7 +92,17 @@ describe('CommandRunner.run()', () => {
     const r = new CommandRunner({ exec, env: {} });
     r.step = 'preflight';
     await r.run(['kubectl', 'get', 'ns']);
-    expect(r.calls).toEqual([{ step: 'preflight', argv: ['kubectl', 'get', 'ns'], mode: 'read', ran: true, code: 0, durationMs: expect.any(Number), timeoutMs: 30_000 }]);
+    expect(r.calls).toEqual([
+      {
+        step: 'preflight',
+        argv: ['kubectl', 'get', 'ns'],
+        mode: 'read',
+        ran: true,
+        code: 0,
+        durationMs: expect.any(Number),
+        timeoutMs: 30_000,
+      },
+    ]);
   });
 
   test.each([
@@ -77,19 +110,30 @@ describe('CommandRunner.run()', () => {
     ['read-only', { read: true, check: true, write: false }],
     ['all', { read: true, check: true, write: true }],
   ] as const)('under policy %s runs exactly %o, returning `assume` for the rest', async (policy, expected) => {
-    const { exec, seen } = fakeExec({ 'x read': { stdout: 'real' }, 'x check': { stdout: 'real' }, 'x write': { stdout: 'real' } });
+    const { exec, seen } = fakeExec({
+      'x read': { stdout: 'real' },
+      'x check': { stdout: 'real' },
+      'x write': { stdout: 'real' },
+    });
     const r = new CommandRunner({ exec, env: {}, policy });
     for (const mode of ['read', 'check', 'write'] as const) {
       const res = await r.run(['x', mode], { mode, assume: 'assumed' });
       expect(res.ran).toBe(expected[mode]);
       expect(res.stdout).toBe(expected[mode] ? 'real' : 'assumed');
     }
-    expect(seen.map((s) => s.argv[1])).toEqual(Object.entries(expected).filter(([, v]) => v).map(([k]) => k));
+    expect(seen.map((s) => s.argv[1])).toEqual(
+      Object.entries(expected)
+        .filter(([, v]) => v)
+        .map(([k]) => k),
+    );
     expect(r.calls.map((c) => c.ran)).toEqual(Object.values(expected));
   });
 
   test('throws CommandError with the exit code and the end of stderr, unless the code is in okCodes', async () => {
-    const { exec } = fakeExec({ 'kubectl diff': { code: 1, stdout: 'diff' }, 'kubectl apply': { code: 1, stderr: 'line1\nerror: rejected' } });
+    const { exec } = fakeExec({
+      'kubectl diff': { code: 1, stdout: 'diff' },
+      'kubectl apply': { code: 1, stderr: 'line1\nerror: rejected' },
+    });
     const r = new CommandRunner({ exec, env: {} });
     expect((await r.run(['kubectl', 'diff'], { okCodes: [0, 1] })).code).toBe(1);
     const err = await r.run(['kubectl', 'apply'], { mode: 'write' }).catch((e) => e);
@@ -98,11 +142,17 @@ describe('CommandRunner.run()', () => {
   });
 
   test.each([
-    ['E_NOT_FOUND', { notFound: true, code: 127 }, /kubectl was not found on PATH; expected it installed \(https:\/\/kubernetes\.io/],
+    [
+      'E_NOT_FOUND',
+      { notFound: true, code: 127 },
+      /kubectl was not found on PATH; expected it installed \(https:\/\/kubernetes\.io/,
+    ],
     ['E_TIMEOUT', { timedOut: true, code: 143 }, /did not finish within 2 s/],
   ])('throws %s', async (code, answer, message) => {
     const { exec } = fakeExec({ 'kubectl rollout': answer });
-    const err = await new CommandRunner({ exec, env: {} }).run(['kubectl', 'rollout'], { timeoutMs: 2000 }).catch((e) => e);
+    const err = await new CommandRunner({ exec, env: {} })
+      .run(['kubectl', 'rollout'], { timeoutMs: 2000 })
+      .catch((e) => e);
     expect(err.code).toBe(code);
     expect(err.message).toMatch(message);
   });
@@ -111,7 +161,9 @@ describe('CommandRunner.run()', () => {
     const redactor = new Redactor();
     const secret = new Secret('wg', 'very-secret-value', '$WG');
     redactor.add(secret.reveal(), '[secret WG]');
-    const { exec, seen } = fakeExec({ 'kubectl apply -f -': { stdout: 'echo very-secret-value', stderr: 'very-secret-value' } });
+    const { exec, seen } = fakeExec({
+      'kubectl apply -f -': { stdout: 'echo very-secret-value', stderr: 'very-secret-value' },
+    });
     const r = new CommandRunner({ exec, env: {}, redactor });
     const res = await r.run(['kubectl', 'apply', '-f', '-'], { mode: 'write', input: secret });
     expect(seen[0].input).toBe('very-secret-value');
@@ -124,7 +176,9 @@ describe('CommandRunner.run()', () => {
     const redactor = new Redactor();
     redactor.add('very-secret-value', '[secret WG]');
     const { exec, seen } = fakeExec({});
-    const err = await new CommandRunner({ exec, env: {}, redactor }).run(['curl', '-H', 'X-API-Key: very-secret-value']).catch((e) => e);
+    const err = await new CommandRunner({ exec, env: {}, redactor })
+      .run(['curl', '-H', 'X-API-Key: very-secret-value'])
+      .catch((e) => e);
     expect(err.code).toBe('E_SECRET_IN_ARGV');
     expect(err.message).not.toContain('very-secret-value');
     expect(seen).toEqual([]);
@@ -133,7 +187,11 @@ describe('CommandRunner.run()', () => {
 
 describe('formatCommand()', () => {
   test('quotes arguments for display and notes stdin', () => {
-    expect(formatCommand({ argv: ['kubectl', 'exec', '--', 'sh', '-c', "read -r k; echo 'x'"] })).toBe(`kubectl exec -- sh -c 'read -r k; echo '\\''x'\\'''`);
-    expect(formatCommand({ argv: ['kubectl', 'apply', '-f', '-'], stdin: '[secret wg]' })).toBe('kubectl apply -f -  < [secret wg]');
+    expect(formatCommand({ argv: ['kubectl', 'exec', '--', 'sh', '-c', "read -r k; echo 'x'"] })).toBe(
+      `kubectl exec -- sh -c 'read -r k; echo '\\''x'\\'''`,
+    );
+    expect(formatCommand({ argv: ['kubectl', 'apply', '-f', '-'], stdin: '[secret wg]' })).toBe(
+      'kubectl apply -f -  < [secret wg]',
+    );
   });
 });

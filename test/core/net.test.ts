@@ -2,7 +2,12 @@ import { describe, expect, test } from 'vitest';
 import { cidrContains, cidrsOverlap, maskIp, parseCidr, parseIPv4 } from '../../src/lib/core/net.ts';
 
 describe('parseIPv4()', () => {
-  test.each([['10.1.0.53', true], ['256.1.1.1', false], ['10.1.0', false], ['a.b.c.d', false]])('%s valid: %s', (ip, ok) => {
+  test.each([
+    ['10.1.0.53', true],
+    ['256.1.1.1', false],
+    ['10.1.0', false],
+    ['a.b.c.d', false],
+  ])('%s valid: %s', (ip, ok) => {
     expect(parseIPv4(ip) !== undefined).toBe(ok);
   });
 });

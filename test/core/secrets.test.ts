@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { InputError } from '../../src/lib/core/errors.ts';
-import { describeSecretSource, loadSecret, Redactor, Secret, validateWireguardKey } from '../../src/lib/core/secrets.ts';
+import {
+  describeSecretSource,
+  loadSecret,
+  Redactor,
+  Secret,
+  validateWireguardKey,
+} from '../../src/lib/core/secrets.ts';
 
 // A syntactically valid WireGuard key made for these tests (32 bytes of 0x2a), not anyone's real key.
 const KEY = Buffer.alloc(32, 42).toString('base64');
@@ -29,7 +35,11 @@ describe('Redactor', () => {
   test('redactDeep() copies nested data with every string redacted', () => {
     const r = new Redactor();
     r.add('203.0.113.77', '203.0.x.x');
-    expect(r.redactDeep({ a: ['ip 203.0.113.77'], b: { c: '203.0.113.77' }, n: 3 })).toEqual({ a: ['ip 203.0.x.x'], b: { c: '203.0.x.x' }, n: 3 });
+    expect(r.redactDeep({ a: ['ip 203.0.113.77'], b: { c: '203.0.113.77' }, n: 3 })).toEqual({
+      a: ['ip 203.0.x.x'],
+      b: { c: '203.0.x.x' },
+      n: 3,
+    });
   });
 });
 
@@ -77,18 +87,26 @@ describe('loadSecret()', () => {
     const err = await loadSecret(spec, { env: {}, redactor: new Redactor(), command: noCommand }).catch((e) => e);
     expect(err).toBeInstanceOf(InputError);
     expect(err.code).toBe('E_SECRET_MISSING');
-    expect(err.message).toMatch(/\$WG_KEY_ICELAND, a file named by \$WG_KEY_ICELAND_FILE, or a command in \$WG_KEY_ICELAND_COMMAND/);
+    expect(err.message).toMatch(
+      /\$WG_KEY_ICELAND, a file named by \$WG_KEY_ICELAND_FILE, or a command in \$WG_KEY_ICELAND_COMMAND/,
+    );
     expect(err.message).toContain("WG_KEY_ICELAND_COMMAND='pass show protonvpn/wg-iceland'");
   });
 
   test('throws E_SECRET_MISSING when the file cannot be read', async () => {
-    const err = await loadSecret(spec, { env: { WG_KEY_ICELAND_FILE: join(dir, 'nope') }, redactor: new Redactor(), command: noCommand }).catch((e) => e);
+    const err = await loadSecret(spec, {
+      env: { WG_KEY_ICELAND_FILE: join(dir, 'nope') },
+      redactor: new Redactor(),
+      command: noCommand,
+    }).catch((e) => e);
     expect(err.code).toBe('E_SECRET_MISSING');
     expect(err.message).toMatch(/cannot read .*nope .*ENOENT/);
   });
 
   test('describeSecretSource() names the source without reading it', () => {
-    expect(describeSecretSource(spec, { WG_KEY_ICELAND_COMMAND: 'pass show x' })).toBe('command "pass show x" ($WG_KEY_ICELAND_COMMAND)');
+    expect(describeSecretSource(spec, { WG_KEY_ICELAND_COMMAND: 'pass show x' })).toBe(
+      'command "pass show x" ($WG_KEY_ICELAND_COMMAND)',
+    );
     expect(describeSecretSource(spec, {})).toBeUndefined();
   });
 });

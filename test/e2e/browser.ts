@@ -47,8 +47,16 @@ export function sitePages(dir: string): string[] {
     .sort();
 }
 
-export async function siteContext(browser: Browser, { theme, viewport, base = siteUrl() }: { theme: Theme; viewport: { width: number; height: number }; base?: string }): Promise<SiteContext> {
-  const context = await browser.newContext({ viewport, colorScheme: theme, deviceScaleFactor: 1, reducedMotion: 'reduce' });
+export async function siteContext(
+  browser: Browser,
+  { theme, viewport, base = siteUrl() }: { theme: Theme; viewport: { width: number; height: number }; base?: string },
+): Promise<SiteContext> {
+  const context = await browser.newContext({
+    viewport,
+    colorScheme: theme,
+    deviceScaleFactor: 1,
+    reducedMotion: 'reduce',
+  });
   // Starlight's theme script reads this key before the first paint (ThemeProvider.astro).
   await context.addInitScript((t) => localStorage.setItem('starlight-theme', t), theme);
   const log: PageLog = {
@@ -86,7 +94,8 @@ export async function siteContext(browser: Browser, { theme, viewport, base = si
   });
   page.on('pageerror', (err) => log.errors.push(`uncaught: ${err.message}`));
   page.on('response', (res) => {
-    if (res.status() >= 400 && new URL(res.url()).hostname === '127.0.0.1') log.errors.push(`HTTP ${res.status()} for ${res.url()}`);
+    if (res.status() >= 400 && new URL(res.url()).hostname === '127.0.0.1')
+      log.errors.push(`HTTP ${res.status()} for ${res.url()}`);
   });
   return {
     context,
@@ -95,13 +104,15 @@ export async function siteContext(browser: Browser, { theme, viewport, base = si
     theme,
     async open(path, { settle = false } = {}) {
       const res = await page.goto(base + path, { waitUntil: 'load' });
-      if (!res || (res.status() >= 400 && !path.endsWith('404.html'))) throw new Error(`${path}: HTTP ${res?.status()}`);
+      if (!res || (res.status() >= 400 && !path.endsWith('404.html')))
+        throw new Error(`${path}: HTTP ${res?.status()}`);
       await page.evaluate(() => document.fonts.ready);
       // Playwright's 'networkidle' waits for 500 ms without a request; a static page is quiet once
       // nothing is in flight, and a late load (the favicon, a lazy script) starts within a frame or two.
       if (settle) {
         const deadline = Date.now() + 5_000;
-        while (Date.now() < deadline && (inflight > 0 || Date.now() - lastActivity < QUIET_MS)) await new Promise((r) => setTimeout(r, 20));
+        while (Date.now() < deadline && (inflight > 0 || Date.now() - lastActivity < QUIET_MS))
+          await new Promise((r) => setTimeout(r, 20));
       }
     },
   };
@@ -123,13 +134,18 @@ export async function switchTheme(site: SiteContext, theme: Theme): Promise<void
 }
 
 /** The outermost elements that stick out to the right of the viewport without a scrolling or clipping parent. */
-export function overflowingElements(page: Page): Promise<{ scrollWidth: number; innerWidth: number; culprits: string[] }> {
+export function overflowingElements(
+  page: Page,
+): Promise<{ scrollWidth: number; innerWidth: number; culprits: string[] }> {
   return page.evaluate(() => {
     const iw = window.innerWidth;
     const clips = (el: Element) => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
     const describe = (el: Element) => {
       const id = el.id ? `#${el.id}` : '';
-      const cls = typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).slice(0, 2).join('.')}` : '';
+      const cls =
+        typeof el.className === 'string' && el.className.trim()
+          ? `.${el.className.trim().split(/\s+/).slice(0, 2).join('.')}`
+          : '';
       const text = (el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40);
       return `<${el.tagName.toLowerCase()}${id}${cls}> right=${Math.round(el.getBoundingClientRect().right)}px "${text}"`;
     };
@@ -147,7 +163,9 @@ export function overflowingElements(page: Page): Promise<{ scrollWidth: number; 
 }
 
 /** Each `figure.diagram`: has an SVG, and the SVG's rendered size and visibility. */
-export function diagramBoxes(page: Page): Promise<Array<{ svg: boolean; width: number; height: number; visible: boolean; caption: string }>> {
+export function diagramBoxes(
+  page: Page,
+): Promise<Array<{ svg: boolean; width: number; height: number; visible: boolean; caption: string }>> {
   return page.evaluate(() =>
     [...document.querySelectorAll('figure.diagram')].map((fig) => {
       const svg = fig.querySelector('svg');
@@ -157,7 +175,13 @@ export function diagramBoxes(page: Page): Promise<Array<{ svg: boolean; width: n
         svg: Boolean(svg),
         width: Math.round(box?.width ?? 0),
         height: Math.round(box?.height ?? 0),
-        visible: Boolean(style && style.visibility !== 'hidden' && style.display !== 'none' && Number(style.opacity) > 0 && svg!.checkVisibility()),
+        visible: Boolean(
+          style &&
+          style.visibility !== 'hidden' &&
+          style.display !== 'none' &&
+          Number(style.opacity) > 0 &&
+          svg!.checkVisibility(),
+        ),
         caption: fig.querySelector('figcaption .diagram-title')?.textContent?.trim() ?? '',
       };
     }),
@@ -186,7 +210,9 @@ export async function diagramLegibility(page: Page): Promise<Legibility[]> {
   for (let i = 0; i < (await figures.count()); i++) {
     // The diagram's own scroller (diagram-figure.ts): what is screenshot and scrolled.
     const figure = figures.nth(i).locator('.scroller').first();
-    const positions = await figure.evaluate((f) => [...new Set([0, Math.round((f.scrollWidth - f.clientWidth) / 2), f.scrollWidth - f.clientWidth])]);
+    const positions = await figure.evaluate((f) => [
+      ...new Set([0, Math.round((f.scrollWidth - f.clientWidth) / 2), f.scrollWidth - f.clientWidth]),
+    ]);
     const seen = new Map<number, { label: string; contrast: number }>();
     const edgeSeen = new Map<number, { id: string; visible: boolean }>();
     for (const left of positions) {
@@ -218,7 +244,8 @@ export async function diagramLegibility(page: Page): Promise<Legibility[]> {
           if (!text || w < 4 || h < 4 || x < 0 || y < 0 || x + w > f.clientWidth || y + h > canvas.height) return;
           const data = ctx.getImageData(x, y, w, h).data;
           const values: number[] = [];
-          for (let p = 0; p < data.length; p += 4) values.push(0.2126 * lum(data[p]!) + 0.7152 * lum(data[p + 1]!) + 0.0722 * lum(data[p + 2]!));
+          for (let p = 0; p < data.length; p += 4)
+            values.push(0.2126 * lum(data[p]!) + 0.7152 * lum(data[p + 1]!) + 0.0722 * lum(data[p + 2]!));
           values.sort((a, b) => a - b);
           const bg = values[Math.floor(values.length / 2)]!;
           const lo = values[Math.floor(values.length * 0.02)]!;
@@ -234,13 +261,18 @@ export async function diagramLegibility(page: Page): Promise<Legibility[]> {
           if (x - half < 0 || y - half < 0 || x + half >= f.clientWidth || y + half >= canvas.height) return undefined;
           const d = ctx.getImageData(x - half, y - half, size, size).data;
           const v: number[] = [];
-          for (let p = 0; p < d.length; p += 4) v.push(0.2126 * lum(d[p]!) + 0.7152 * lum(d[p + 1]!) + 0.0722 * lum(d[p + 2]!));
+          for (let p = 0; p < d.length; p += 4)
+            v.push(0.2126 * lum(d[p]!) + 0.7152 * lum(d[p + 1]!) + 0.0722 * lum(d[p + 2]!));
           return v.sort((a, b) => a - b);
         };
         const edges: Array<[number, boolean, string]> = [];
         const labelBoxes = labels.map((el) => el.getBoundingClientRect());
         // Mermaid's invisible links (`~~~`, used for layout) carry edge-thickness-invisible.
-        [...f.querySelectorAll('svg g.edgePaths path:not(.edge-thickness-invisible), svg path.flowchart-link:not(.edge-thickness-invisible)')].forEach((path, index) => {
+        [
+          ...f.querySelectorAll(
+            'svg g.edgePaths path:not(.edge-thickness-invisible), svg path.flowchart-link:not(.edge-thickness-invisible)',
+          ),
+        ].forEach((path, index) => {
           const geometry = path as SVGGeometryElement;
           const total = geometry.getTotalLength?.() ?? 0;
           const matrix = geometry.getScreenCTM();
@@ -250,7 +282,12 @@ export async function diagramLegibility(page: Page): Promise<Legibility[]> {
           for (const t of [0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85]) {
             const pt = geometry.getPointAtLength(total * t).matrixTransform(matrix);
             // An edge label sits on its line and hides it there: sample the line elsewhere.
-            if (labelBoxes.some((r) => pt.x >= r.left - 3 && pt.x <= r.right + 3 && pt.y >= r.top - 3 && pt.y <= r.bottom + 3)) continue;
+            if (
+              labelBoxes.some(
+                (r) => pt.x >= r.left - 3 && pt.x <= r.right + 3 && pt.y >= r.top - 3 && pt.y <= r.bottom + 3,
+              )
+            )
+              continue;
             const x = Math.round(pt.x - frame.left);
             const y = Math.round(pt.y - frame.top);
             const near = luminanceAt(x, y, 3);
@@ -263,16 +300,30 @@ export async function diagramLegibility(page: Page): Promise<Legibility[]> {
             // that is not drawn at all measures 1.0.
             if (best >= 1.35) visible++;
           }
-          if (measured >= 3) edges.push([index, visible * 2 >= measured, (path.id || `edge ${index + 1}`).replace(/^mermaid-\d+-/, '')]);
+          if (measured >= 3)
+            edges.push([index, visible * 2 >= measured, (path.id || `edge ${index + 1}`).replace(/^mermaid-\d+-/, '')]);
         });
         return { labels: out, edges };
       }, png);
       for (const [index, label, contrast] of found.labels) if (!seen.has(index)) seen.set(index, { label, contrast });
-      for (const [index, visible, id] of found.edges) edgeSeen.set(index, { id, visible: (edgeSeen.get(index)?.visible ?? false) || visible });
+      for (const [index, visible, id] of found.edges)
+        edgeSeen.set(index, { id, visible: (edgeSeen.get(index)?.visible ?? false) || visible });
     }
-    const caption = (await figures.nth(i).locator('figcaption .diagram-title').first().textContent().catch(() => '')) ?? '';
+    const caption =
+      (await figures
+        .nth(i)
+        .locator('figcaption .diagram-title')
+        .first()
+        .textContent()
+        .catch(() => '')) ?? '';
     const worst = [...seen.values()].sort((a, b) => a.contrast - b.contrast)[0];
-    results.push({ caption: caption.trim(), labels: seen.size, worst, edges: edgeSeen.size, faintEdges: [...edgeSeen.values()].filter((e) => !e.visible).map((e) => e.id) });
+    results.push({
+      caption: caption.trim(),
+      labels: seen.size,
+      worst,
+      edges: edgeSeen.size,
+      faintEdges: [...edgeSeen.values()].filter((e) => !e.visible).map((e) => e.id),
+    });
   }
   return results;
 }

@@ -16,7 +16,12 @@ const siteDir = inject('siteDir');
 const html = (page: string) => readFileSync(join(siteDir, page.endsWith('/') ? `${page}index.html` : page), 'utf8');
 const filePages = sitePages(siteDir).filter((p) => html(p).includes('data-file='));
 const manifestsDir = join(ROOT, 'manifests');
-const apps = existsSync(manifestsDir) ? readdirSync(manifestsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
+const apps = existsSync(manifestsDir)
+  ? readdirSync(manifestsDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort()
+  : [];
 
 function firstDifference(a: string, b: string): string {
   let i = 0;
@@ -40,7 +45,10 @@ describe('copy buttons on manifest pages', () => {
   test('every manifests/<app> folder has a page showing its files', () => {
     expect(apps.length, 'no manifests/<app> folders').toBeGreaterThan(0);
     const missing = apps.filter((a) => !filePages.includes(`/manifests/${a}/`));
-    expect(missing, 'folders without a /manifests/<app>/ page showing files (src/content/docs/manifests/<app>.mdx with <ManifestFile>)').toEqual([]);
+    expect(
+      missing,
+      'folders without a /manifests/<app>/ page showing files (src/content/docs/manifests/<app>.mdx with <ManifestFile>)',
+    ).toEqual([]);
   });
 
   test.each(filePages)('%s: every copy button copies the exact text of its file', async (path) => {
@@ -50,23 +58,36 @@ describe('copy buttons on manifest pages', () => {
     const count = await blocks.count();
     for (let i = 0; i < count; i++) {
       const block = blocks.nth(i);
-      const info = await block.evaluate((el) => ({ file: el.getAttribute('data-file')!, part: el.getAttribute('data-part') }));
+      const info = await block.evaluate((el) => ({
+        file: el.getAttribute('data-file')!,
+        part: el.getAttribute('data-part'),
+      }));
       const file = info.file;
-      expect(existsSync(join(ROOT, file)), `${path} block ${i + 1}: data-file="${file}" is not a file of the repository`).toBe(true);
+      expect(
+        existsSync(join(ROOT, file)),
+        `${path} block ${i + 1}: data-file="${file}" is not a file of the repository`,
+      ).toBe(true);
 
       await site.page.evaluate(() => navigator.clipboard.writeText(''));
       await block.locator('.copy button').click();
-      await expect.poll(() => site.page.evaluate(() => navigator.clipboard.readText()), { timeout: 5_000 }).not.toBe('');
+      await expect
+        .poll(() => site.page.evaluate(() => navigator.clipboard.readText()), { timeout: 5_000 })
+        .not.toBe('');
       const copied = await site.page.evaluate(() => navigator.clipboard.readText());
       const disk = readFileSync(join(ROOT, file), 'utf8');
       let expected = disk;
       if (info.part) {
         // A part: exactly lines first..last of the file (Expressive Code drops the final newline).
         const [first, last] = info.part.split('-').map(Number);
-        expected = disk.split('\n').slice(first! - 1, last).join('\n');
+        expected = disk
+          .split('\n')
+          .slice(first! - 1, last)
+          .join('\n');
       }
       const what = `${path} block ${i + 1} (${file}${info.part ? ` lines ${info.part}` : ''})`;
-      expect(copied === expected, `${what}: ${copied === expected ? '' : firstDifference(copied, expected)}`).toBe(true);
+      expect(copied === expected, `${what}: ${copied === expected ? '' : firstDifference(copied, expected)}`).toBe(
+        true,
+      );
     }
     expect(site.log.errors).toEqual([]);
   });

@@ -9,12 +9,21 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { serveStatic, type StaticServer } from '../../src/lib/checks/static-server.ts';
-import { connectBrowser, diagramBoxes, diagramLegibility, PHONE, sitePages, siteContext, switchTheme } from './browser.ts';
+import {
+  connectBrowser,
+  diagramBoxes,
+  diagramLegibility,
+  PHONE,
+  sitePages,
+  siteContext,
+  switchTheme,
+} from './browser.ts';
 import { diagramTextSizes } from './phone-checks.ts';
 import type { Build } from './site-build.ts';
 import { MIN_DIAGRAM_TEXT_PX } from '../../src/lib/site/diagram-size.ts';
 
-const htmlOf = (build: Build, path: string) => readFileSync(join(build.outDir, path.endsWith('/') ? `${path}index.html` : path), 'utf8');
+const htmlOf = (build: Build, path: string) =>
+  readFileSync(join(build.outDir, path.endsWith('/') ? `${path}index.html` : path), 'utf8');
 const hasDiagram = (html: string) => /<figure class="diagram[ "]/.test(html);
 
 describe('a build without Chromium', () => {
@@ -25,7 +34,8 @@ describe('a build without Chromium', () => {
   beforeAll(async () => {
     // Built in the background since the run started (global-setup.ts); wait for it to end.
     const result = inject('fallbackResult');
-    for (const deadline = Date.now() + 240_000; !existsSync(result) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
+    for (const deadline = Date.now() + 240_000; !existsSync(result) && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 200));
     if (!existsSync(result)) throw new Error(`the build without Chromium did not end within 240 s (${result})`);
     build = JSON.parse(readFileSync(result, 'utf8')) as Build;
     pages = build.code === 0 ? sitePages(build.outDir) : [];
@@ -41,11 +51,15 @@ describe('a build without Chromium', () => {
     expect(build.code, build.output.slice(-3000)).toBe(0);
     const warnings = build.output.split('\n').filter((l) => l.startsWith('[diagrams] '));
     expect(warnings, build.output.slice(0, 2000)).toHaveLength(1);
-    expect(warnings[0]).toMatch(/AVALANCHE_CHROMIUM=none: diagrams will render in the browser .*unset AVALANCHE_CHROMIUM/);
+    expect(warnings[0]).toMatch(
+      /AVALANCHE_CHROMIUM=none: diagrams will render in the browser .*unset AVALANCHE_CHROMIUM/,
+    );
   });
 
   test('prints no build warning (issue 14: known noise fixed or filtered; a new one would show here)', () => {
-    const warnings = build.output.split('\n').filter((l) => /\[WARN\]|MODULE_LEVEL_DIRECTIVE|does not exist or is empty|was not found/.test(l));
+    const warnings = build.output
+      .split('\n')
+      .filter((l) => /\[WARN\]|MODULE_LEVEL_DIRECTIVE|does not exist or is empty|was not found/.test(l));
     expect(warnings).toEqual([]);
   });
 
@@ -54,8 +68,13 @@ describe('a build without Chromium', () => {
     expect(withDiagrams.length, 'no page has a diagram').toBeGreaterThan(0);
     for (const p of pages) {
       const html = htmlOf(build, p);
-      expect(html.includes('/_mermaid/init.js'), `${p}: ${hasDiagram(html) ? 'has a diagram but does not load' : 'has no diagram but loads'} /_mermaid/init.js`).toBe(hasDiagram(html));
-      expect(html, `${p}: a build without Chromium must not contain pre-rendered diagram SVGs`).not.toMatch(/<figure class="diagram[^>]*>[\s\S]*?<svg[^>]*id="mermaid/);
+      expect(
+        html.includes('/_mermaid/init.js'),
+        `${p}: ${hasDiagram(html) ? 'has a diagram but does not load' : 'has no diagram but loads'} /_mermaid/init.js`,
+      ).toBe(hasDiagram(html));
+      expect(html, `${p}: a build without Chromium must not contain pre-rendered diagram SVGs`).not.toMatch(
+        /<figure class="diagram[^>]*>[\s\S]*?<svg[^>]*id="mermaid/,
+      );
     }
   });
 
@@ -67,17 +86,30 @@ describe('a build without Chromium', () => {
       site.log.reset();
       await site.open(path, { settle: true });
       await site.page.waitForSelector('figure.diagram svg', { timeout: 20_000 });
-      await site.page.waitForFunction(() => [...document.querySelectorAll('figure.diagram')].every((f) => f.querySelector('svg')), null, { timeout: 20_000 });
+      await site.page.waitForFunction(
+        () => [...document.querySelectorAll('figure.diagram')].every((f) => f.querySelector('svg')),
+        null,
+        { timeout: 20_000 },
+      );
       for (const theme of ['light', 'dark'] as const) {
         if (theme === 'dark') await switchTheme(site, 'dark');
         for (const d of await diagramTextSizes(site.page)) {
-          expect(d.smallest, `${path} (${theme}) diagram "${d.caption}": text "${d.label}"`).toBeGreaterThanOrEqual(MIN_DIAGRAM_TEXT_PX - 0.05);
+          expect(d.smallest, `${path} (${theme}) diagram "${d.caption}": text "${d.label}"`).toBeGreaterThanOrEqual(
+            MIN_DIAGRAM_TEXT_PX - 0.05,
+          );
         }
         for (const d of await diagramBoxes(site.page)) {
-          expect(d.svg && d.visible && d.width * d.height > 0, `${path} (${theme}) diagram "${d.caption}": ${d.width}x${d.height}`).toBe(true);
+          expect(
+            d.svg && d.visible && d.width * d.height > 0,
+            `${path} (${theme}) diagram "${d.caption}": ${d.width}x${d.height}`,
+          ).toBe(true);
         }
         for (const d of await diagramLegibility(site.page)) {
-          if (d.worst) expect(d.worst.contrast, `${path} (${theme}) diagram "${d.caption}": label "${d.worst.label}"`).toBeGreaterThanOrEqual(4.5);
+          if (d.worst)
+            expect(
+              d.worst.contrast,
+              `${path} (${theme}) diagram "${d.caption}": label "${d.worst.label}"`,
+            ).toBeGreaterThanOrEqual(4.5);
           expect(d.faintEdges, `${path} (${theme}) diagram "${d.caption}": edges that cannot be seen`).toEqual([]);
         }
       }

@@ -44,7 +44,10 @@ export default async function setup(project: TestProject) {
   // Only the browser suite checks the build without Chromium (not `npm run screenshots`).
   const fallback = project.name === 'e2e' ? startFallbackBuild() : undefined;
   // The browser tests need a real Chromium even when a build is asked to do without one.
-  const found = await ensureChromium({ ...process.env, AVALANCHE_CHROMIUM: process.env.AVALANCHE_CHROMIUM === 'none' ? '' : process.env.AVALANCHE_CHROMIUM });
+  const found = await ensureChromium({
+    ...process.env,
+    AVALANCHE_CHROMIUM: process.env.AVALANCHE_CHROMIUM === 'none' ? '' : process.env.AVALANCHE_CHROMIUM,
+  });
   if (!found) throw new Error(`The browser tests need Chromium and found none: ${CHROMIUM_INSTALL_HINT}.`);
   const executablePath = found.path;
   console.log(`browser tests: Chromium ${describeChromium(found)}`);
@@ -59,7 +62,12 @@ export default async function setup(project: TestProject) {
   }
   const server = await serveStatic(siteDir);
   // The browser's own control socket, on the loopback interface only.
-  const browser = await chromium.launchServer({ executablePath, args: CHROMIUM_ARGS, headless: true, host: '127.0.0.1' });
+  const browser = await chromium.launchServer({
+    executablePath,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    host: '127.0.0.1',
+  });
 
   project.provide('siteUrl', server.url);
   project.provide('siteDir', siteDir);

@@ -22,8 +22,12 @@ async function tabWalk(site: SiteContext, max = 60) {
         return {
           inSidebar: Boolean(el?.closest('#starlight__sidebar, nav.sidebar')) && el?.tagName === 'A',
           isSearch: Boolean(el?.matches('site-search button[data-open-modal]')),
-          // Starlight 0.42: <button popovertarget="starlight__sidebar" class="sl-menu-button">; older: <starlight-menu-button>.
-          isMenu: Boolean(el?.matches('.sl-menu-button, [popovertarget="starlight__sidebar"]') || el?.closest('starlight-menu-button')),
+          // Starlight 0.42: <button popovertarget="starlight__sidebar" class="sl-menu-button">; older:
+          // <starlight-menu-button>.
+          isMenu: Boolean(
+            el?.matches('.sl-menu-button, [popovertarget="starlight__sidebar"]') ||
+            el?.closest('starlight-menu-button'),
+          ),
           label: `${el?.tagName.toLowerCase()} "${(el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim().slice(0, 30)}"`,
         };
       }),
@@ -46,8 +50,14 @@ describe('keyboard', () => {
     await site.open('/');
     const stops = await tabWalk(site);
     const seen = stops.map((s) => s.label).join(', ');
-    expect(stops.some((s) => s.isSearch), `search button never focused; focus went: ${seen}`).toBe(true);
-    expect(stops.some((s) => s.inSidebar), `no sidebar link focused; focus went: ${seen}`).toBe(true);
+    expect(
+      stops.some((s) => s.isSearch),
+      `search button never focused; focus went: ${seen}`,
+    ).toBe(true);
+    expect(
+      stops.some((s) => s.inSidebar),
+      `no sidebar link focused; focus went: ${seen}`,
+    ).toBe(true);
     await site.context.close();
   });
 
@@ -56,13 +66,19 @@ describe('keyboard', () => {
     await site.open('/');
     const before = await tabWalk(site, 15);
     const menu = before.findIndex((s) => s.isMenu);
-    expect(menu, `menu button never focused; focus went: ${before.map((s) => s.label).join(', ')}`).toBeGreaterThanOrEqual(0);
+    expect(
+      menu,
+      `menu button never focused; focus went: ${before.map((s) => s.label).join(', ')}`,
+    ).toBeGreaterThanOrEqual(0);
     // Walk back to the menu button, open it, and keep tabbing into the sidebar.
     await site.open('/');
     for (let i = 0; i <= menu; i++) await site.page.keyboard.press('Tab');
     await site.page.keyboard.press('Enter');
     const after = await tabWalk(site, 40);
-    expect(after.some((s) => s.inSidebar), `no sidebar link focused after opening the menu; focus went: ${after.map((s) => s.label).join(', ')}`).toBe(true);
+    expect(
+      after.some((s) => s.inSidebar),
+      `no sidebar link focused after opening the menu; focus went: ${after.map((s) => s.label).join(', ')}`,
+    ).toBe(true);
     expect(site.log.errors).toEqual([]);
     await site.context.close();
   });
@@ -84,7 +100,10 @@ describe('offline search (Pagefind)', () => {
     // Search.astro uses where requestIdleCallback does not exist.
     await site.context.addInitScript(() => {
       window.requestIdleCallback = ((cb: IdleRequestCallback) =>
-        window.setTimeout(() => cb({ didTimeout: true, timeRemaining: () => 0 }), 1)) as typeof window.requestIdleCallback;
+        window.setTimeout(
+          () => cb({ didTimeout: true, timeRemaining: () => 0 }),
+          1,
+        )) as typeof window.requestIdleCallback;
     });
     site.page.on('request', (r) => pending.add(r.url()));
     site.page.on('requestfinished', (r) => pending.delete(r.url()));
@@ -99,20 +118,28 @@ describe('offline search (Pagefind)', () => {
   test.each([subnetRouter(INV).name, sharedProxies(INV)[0]!.country, 'split DNS'])('finds "%s"', async (query) => {
     await search(query);
     const word = query.split(' ')[0]!.toLowerCase();
-    const excerpts = async () => (await site.page.locator('#starlight__search .pagefind-ui__result-excerpt').allTextContents()).join(' ').toLowerCase();
+    const excerpts = async () =>
+      (await site.page.locator('#starlight__search .pagefind-ui__result-excerpt').allTextContents())
+        .join(' ')
+        .toLowerCase();
     await expect.poll(excerpts, { timeout: 20_000, message: `results for "${query}" do not show it` }).toContain(word);
     expect(site.log.outside).toEqual([]);
     expect(site.log.errors).toEqual([]);
   });
 
   // Issue 14, point 4: help from the phone is found by the words a reader on a phone would try.
-  test.each(['troubleshoot', 'phone', 'dns'])('"%s" finds the phone troubleshooting page among the first results', async (query) => {
-    await search(query);
-    // Results fill in one by one: wait for the shown ones (Pagefind shows the first five).
-    const titles = () => site.page.locator('#starlight__search .pagefind-ui__result-link').allTextContents();
-    await expect.poll(titles, { timeout: 20_000, message: `results for "${query}"` }).toContain('Troubleshoot remote access from a phone');
-    expect(site.log.outside).toEqual([]);
-  });
+  test.each(['troubleshoot', 'phone', 'dns'])(
+    '"%s" finds the phone troubleshooting page among the first results',
+    async (query) => {
+      await search(query);
+      // Results fill in one by one: wait for the shown ones (Pagefind shows the first five).
+      const titles = () => site.page.locator('#starlight__search .pagefind-ui__result-link').allTextContents();
+      await expect
+        .poll(titles, { timeout: 20_000, message: `results for "${query}"` })
+        .toContain('Troubleshoot remote access from a phone');
+      expect(site.log.outside).toEqual([]);
+    },
+  );
 
   /**
    * Types the query into the search dialog of the home page (opened on the first search, then reused, as
@@ -120,7 +147,9 @@ describe('offline search (Pagefind)', () => {
    */
   async function search(query: string): Promise<void> {
     site.log.reset();
-    const input = site.page.locator('#starlight__search input[type="search"], #starlight__search .pagefind-ui__search-input').first();
+    const input = site.page
+      .locator('#starlight__search input[type="search"], #starlight__search .pagefind-ui__search-input')
+      .first();
     if (!(await site.page.locator('site-search dialog[open]').count())) {
       await site.page.bringToFront();
       await site.open('/');
@@ -134,7 +163,9 @@ describe('offline search (Pagefind)', () => {
           pagefindUi: Boolean(document.querySelector('#starlight__search .pagefind-ui')),
           content: document.querySelector('#starlight__search')?.innerHTML.slice(0, 200),
         }));
-        throw new Error(`${err.message.split('\n')[0]}; search dialog: ${JSON.stringify(state)}; requests to other hosts: ${site.log.outside.join(', ') || 'none'}; unfinished requests: ${[...pending].join(', ') || 'none'}; errors: ${site.log.errors.join('; ') || 'none'}`);
+        throw new Error(
+          `${err.message.split('\n')[0]}; search dialog: ${JSON.stringify(state)}; requests to other hosts: ${site.log.outside.join(', ') || 'none'}; unfinished requests: ${[...pending].join(', ') || 'none'}; errors: ${site.log.errors.join('; ') || 'none'}`,
+        );
       });
     }
     // Clear the previous query's results first, so what is read below answers this query only.

@@ -9,9 +9,11 @@ import { scanOutsideLoads } from '../../src/lib/checks/offline.ts';
 import { loadSite } from '../../src/lib/checks/site.ts';
 
 describe('the build', () => {
-  test('has no Astro directive left in its HTML (a leaked <style set:html> loses a diagram\'s styles)', () => {
+  test("has no Astro directive left in its HTML (a leaked <style set:html> loses a diagram's styles)", () => {
     const site = loadSite(inject('siteDir'));
-    const leaked = [...site.pages].flatMap(([file, page]) => [...new Set(page.directives)].map((d) => `${file}: ${d} (${page.directives.filter((x) => x === d).length}x)`));
+    const leaked = [...site.pages].flatMap(([file, page]) =>
+      [...new Set(page.directives)].map((d) => `${file}: ${d} (${page.directives.filter((x) => x === d).length}x)`),
+    );
     expect(leaked).toEqual([]);
   });
 

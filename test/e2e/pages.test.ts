@@ -14,7 +14,17 @@ import { MIN_DIAGRAM_TEXT_PX } from '../../src/lib/site/diagram-size.ts';
 import { listRunbooks } from '../../src/lib/checks/runbooks.ts';
 import type { HelpJson } from '../../src/lib/harness/help.ts';
 import { declaredHelp } from '../support/runbook-help.ts';
-import { connectBrowser, diagramBoxes, diagramLegibility, overflowingElements, PHONE, sitePages, siteContext, switchTheme, type SiteContext } from './browser.ts';
+import {
+  connectBrowser,
+  diagramBoxes,
+  diagramLegibility,
+  overflowingElements,
+  PHONE,
+  sitePages,
+  siteContext,
+  switchTheme,
+  type SiteContext,
+} from './browser.ts';
 import { brokenCommandWords, copyBlocks, diagramTextSizes, hiddenContent } from './phone-checks.ts';
 import { ROOT } from './site-build.ts';
 
@@ -33,7 +43,10 @@ type Theme = SiteContext['theme'];
 async function checkPage(site: SiteContext, path: string): Promise<void> {
   site.log.reset();
   await site.open(path, { settle: true });
-  expect(await site.page.evaluate(() => document.documentElement.dataset.theme), `${path} (${site.theme}): theme after load`).toBe(site.theme);
+  expect(
+    await site.page.evaluate(() => document.documentElement.dataset.theme),
+    `${path} (${site.theme}): theme after load`,
+  ).toBe(site.theme);
   const other: Theme = site.theme === 'light' ? 'dark' : 'light';
   await checkTheme(site, path, site.theme);
   // The context's init script sets its own theme again on the next load.
@@ -41,7 +54,10 @@ async function checkPage(site: SiteContext, path: string): Promise<void> {
   await checkTheme(site, path, other);
   // Safe copying (the same in both themes: checked once).
   expect(copyBlockProblems(await copyBlocks(site.page), runbook), `${path}: copy blocks`).toEqual([]);
-  expect(await brokenCommandWords(site.page), `${path}: command words broken across lines (wrap between flags, not inside them)`).toEqual([]);
+  expect(
+    await brokenCommandWords(site.page),
+    `${path}: command words broken across lines (wrap between flags, not inside them)`,
+  ).toEqual([]);
   expect(site.log.outside, `${path} requested another host`).toEqual([]);
   expect(site.log.errors, `${path} logged errors`).toEqual([]);
 }
@@ -49,7 +65,10 @@ async function checkPage(site: SiteContext, path: string): Promise<void> {
 async function checkTheme(site: SiteContext, path: string, theme: Theme): Promise<void> {
   const where = `${path} (${theme})`;
   const { scrollWidth, innerWidth, culprits } = await overflowingElements(site.page);
-  expect(scrollWidth, `${where} scrolls sideways (${scrollWidth}px > ${innerWidth}px); too wide: ${culprits.join('; ')}`).toBeLessThanOrEqual(innerWidth);
+  expect(
+    scrollWidth,
+    `${where} scrolls sideways (${scrollWidth}px > ${innerWidth}px); too wide: ${culprits.join('; ')}`,
+  ).toBeLessThanOrEqual(innerWidth);
 
   for (const [i, d] of (await diagramBoxes(site.page)).entries()) {
     const name = `${where} diagram ${i + 1} "${d.caption}"`;
@@ -61,14 +80,21 @@ async function checkTheme(site: SiteContext, path: string, theme: Theme): Promis
   // and every visible edge distinguishable from its surroundings.
   for (const [i, d] of (await diagramLegibility(site.page)).entries()) {
     const name = `${where} diagram ${i + 1} "${d.caption}"`;
-    if (d.worst) expect(d.worst.contrast, `${name}: label "${d.worst.label}" has contrast ${d.worst.contrast.toFixed(2)}:1 against its background`).toBeGreaterThanOrEqual(4.5);
+    if (d.worst)
+      expect(
+        d.worst.contrast,
+        `${name}: label "${d.worst.label}" has contrast ${d.worst.contrast.toFixed(2)}:1 against its background`,
+      ).toBeGreaterThanOrEqual(4.5);
     expect(d.faintEdges, `${name}: edges that cannot be seen`).toEqual([]);
   }
   // Nothing hidden on a phone.
   const hidden = (await hiddenContent(site.page)).map((h) => `${h.what} "${h.text}": ${h.reason}`);
   expect(hidden, `${where}: content a phone cannot reach`).toEqual([]);
   for (const d of await diagramTextSizes(site.page)) {
-    expect(d.smallest, `${where} diagram "${d.caption}": text "${d.label}" is drawn at ${d.smallest.toFixed(1)} px`).toBeGreaterThanOrEqual(MIN_DIAGRAM_TEXT_PX - 0.05);
+    expect(
+      d.smallest,
+      `${where} diagram "${d.caption}": text "${d.label}" is drawn at ${d.smallest.toFixed(1)} px`,
+    ).toBeGreaterThanOrEqual(MIN_DIAGRAM_TEXT_PX - 0.05);
   }
 }
 
@@ -88,7 +114,8 @@ describe.concurrent('every page at 390x844, light and dark', () => {
   beforeAll(async () => {
     browser = await connectBrowser();
     free = [];
-    for (let i = 0; i < AT_ONCE; i++) free.push(await siteContext(browser, { theme: i % 2 ? 'dark' : 'light', viewport: PHONE }));
+    for (let i = 0; i < AT_ONCE; i++)
+      free.push(await siteContext(browser, { theme: i % 2 ? 'dark' : 'light', viewport: PHONE }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -100,7 +127,10 @@ describe.concurrent('every page at 390x844, light and dark', () => {
     const site = await take();
     try {
       await site.open(runbookPages[0]!);
-      expect((await copyBlocks(site.page)).filter((b) => b.lang === 'sh').length, `${runbookPages[0]}: no command blocks`).toBeGreaterThan(0);
+      expect(
+        (await copyBlocks(site.page)).filter((b) => b.lang === 'sh').length,
+        `${runbookPages[0]}: no command blocks`,
+      ).toBeGreaterThan(0);
     } finally {
       give(site);
     }
@@ -108,7 +138,10 @@ describe.concurrent('every page at 390x844, light and dark', () => {
 
   test('the build has the pages the site promises', () => {
     for (const section of ['/', '/architecture/', '/migration/', '/use-cases/', '/reference/']) {
-      expect(pages.some((p) => p.startsWith(section)), `no page under ${section}`).toBe(true);
+      expect(
+        pages.some((p) => p.startsWith(section)),
+        `no page under ${section}`,
+      ).toBe(true);
     }
   });
 

@@ -21,7 +21,9 @@ export function hiddenContent(page: Page): Promise<Hidden[]> {
   return page.evaluate(() => {
     const iw = document.documentElement.clientWidth;
     const items: Array<[Element, string]> = [
-      ...[...document.querySelectorAll('.sl-markdown-content :is(td, th)')].map((el) => [el, 'table cell'] as [Element, string]),
+      ...[...document.querySelectorAll('.sl-markdown-content :is(td, th)')].map(
+        (el) => [el, 'table cell'] as [Element, string],
+      ),
       ...[...document.querySelectorAll('figure.diagram svg :is(foreignObject, text)')]
         .filter((el) => !(el.tagName.toLowerCase() === 'text' && el.closest('foreignObject')))
         .map((el) => [el, 'diagram label'] as [Element, string]),
@@ -45,14 +47,20 @@ export function hiddenContent(page: Page): Promise<Hidden[]> {
       // 2 px of slack: a table as wide as its box measures a pixel wider after rounding, hiding nothing.
       if (r.left >= left - 2 && r.right <= right + 2) continue;
       if (!scroller) {
-        out.push({ what, text, reason: `outside the visible area (${Math.round(r.left)}..${Math.round(r.right)} px of ${iw}) with no scroller around it` });
+        out.push({
+          what,
+          text,
+          reason: `outside the visible area (${Math.round(r.left)}..${Math.round(r.right)} px of ${iw}) with no scroller around it`,
+        });
         continue;
       }
       const frame = scroller.closest<HTMLElement>('.scroll-frame');
       const cue = frame?.querySelector<HTMLElement>(':scope > .scroll-cue');
       const cueShown = Boolean(cue && cue.checkVisibility() && cue.getBoundingClientRect().height > 0);
-      if (scroller.scrollWidth <= scroller.clientWidth + 2) out.push({ what, text, reason: 'clipped by a box that does not scroll' });
-      else if (!frame?.dataset.overflow || !cueShown) out.push({ what, text, reason: 'in a scroller that shows no cue that it scrolls' });
+      if (scroller.scrollWidth <= scroller.clientWidth + 2)
+        out.push({ what, text, reason: 'clipped by a box that does not scroll' });
+      else if (!frame?.dataset.overflow || !cueShown)
+        out.push({ what, text, reason: 'in a scroller that shows no cue that it scrolls' });
     }
     return out;
   });
@@ -73,7 +81,11 @@ export function diagramTextSizes(page: Page): Promise<Array<{ caption: string; s
       for (const fo of fig.querySelectorAll('svg foreignObject')) {
         const scale = (fo as SVGGraphicsElement).getScreenCTM()?.a ?? 1;
         for (const el of fo.querySelectorAll('*')) {
-          const own = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent ?? '').join('').trim();
+          const own = [...el.childNodes]
+            .filter((n) => n.nodeType === Node.TEXT_NODE)
+            .map((n) => n.textContent ?? '')
+            .join('')
+            .trim();
           if (own) note(Number.parseFloat(getComputedStyle(el).fontSize) * scale, own);
         }
       }
@@ -82,7 +94,11 @@ export function diagramTextSizes(page: Page): Promise<Array<{ caption: string; s
         const scale = (t as SVGGraphicsElement).getScreenCTM()?.a ?? 1;
         note(Number.parseFloat(getComputedStyle(t).fontSize) * scale, (t.textContent ?? '').trim());
       }
-      return { caption: fig.querySelector('figcaption .diagram-title')?.textContent?.trim() ?? '', smallest: Number.isFinite(smallest) ? smallest : 0, label };
+      return {
+        caption: fig.querySelector('figcaption .diagram-title')?.textContent?.trim() ?? '',
+        smallest: Number.isFinite(smallest) ? smallest : 0,
+        label,
+      };
     }),
   );
 }
@@ -99,7 +115,9 @@ export interface CopyBlock {
 /** Every block with a copy button, in page order: <Command> blocks and Expressive Code blocks. */
 export function copyBlocks(page: Page): Promise<CopyBlock[]> {
   return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('button.command-copy[data-copy], .expressive-code button[data-code]')].map((button) => {
+    [
+      ...document.querySelectorAll<HTMLElement>('button.command-copy[data-copy], .expressive-code button[data-code]'),
+    ].map((button) => {
       const command = button.classList.contains('command-copy');
       // Expressive Code stores line breaks as U+007F in data-code (its copy script turns them back).
       const text = command ? (button.dataset.copy ?? '') : (button.dataset.code ?? '').replace(/\u007f/g, '\n');

@@ -17,7 +17,8 @@ const key = [
   '/',
   ...all.filter((p) => p.startsWith('/architecture/')),
   all.find((p) => p.startsWith('/migration/phase-2')) ?? all.find((p) => p.startsWith('/migration/')),
-  all.find((p) => p.startsWith('/manifests/vpn-proxy')) ?? all.find((p) => /^\/manifests\/[^/]+\/$/.test(p) && !p.includes('lint')),
+  all.find((p) => p.startsWith('/manifests/vpn-proxy')) ??
+    all.find((p) => /^\/manifests\/[^/]+\/$/.test(p) && !p.includes('lint')),
   all.find((p) => p.startsWith('/reference/quick-reference')),
   all.find((p) => p.startsWith('/runbooks/phase2')) ?? all.find((p) => p.startsWith('/runbooks/')),
 ].filter((p): p is string => Boolean(p));
@@ -29,8 +30,12 @@ describe('screenshots of the key pages', () => {
     mkdirSync(OUT, { recursive: true });
     browser = await connectBrowser();
     contexts = [];
-    for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
-      for (const theme of ['light', 'dark'] as const) contexts.push({ ...(await siteContext(browser, { theme, viewport })), size });
+    for (const [size, viewport] of [
+      ['phone', PHONE],
+      ['desktop', DESKTOP],
+    ] as const) {
+      for (const theme of ['light', 'dark'] as const)
+        contexts.push({ ...(await siteContext(browser, { theme, viewport })), size });
     }
   });
   afterAll(async () => {
@@ -39,8 +44,14 @@ describe('screenshots of the key pages', () => {
 
   test('cover an overview, architecture, migration and manifest page', () => {
     expect(key.filter((p) => p.startsWith('/architecture/')).length, 'no architecture pages').toBeGreaterThan(0);
-    expect(key.some((p) => p.startsWith('/migration/')), 'no migration page').toBe(true);
-    expect(key.some((p) => p.startsWith('/manifests/')), 'no manifest page (src/content/docs/manifests/<app>.mdx)').toBe(true);
+    expect(
+      key.some((p) => p.startsWith('/migration/')),
+      'no migration page',
+    ).toBe(true);
+    expect(
+      key.some((p) => p.startsWith('/manifests/')),
+      'no manifest page (src/content/docs/manifests/<app>.mdx)',
+    ).toBe(true);
   });
 
   test.each(key)('%s', async (path) => {

@@ -44,11 +44,22 @@ export function ruleMatches(rule: Rule, tool: string, argv: string[], stdin: str
 }
 
 /** Answers one call: the first matching rule (the n-th of its `responses`), or the scenario's default. */
-export function answerCall(state: Pick<FakeState, 'scenario' | 'calls'>, tool: string, argv: string[], stdin: string): { rule: number; answer: Answer } {
+export function answerCall(
+  state: Pick<FakeState, 'scenario' | 'calls'>,
+  tool: string,
+  argv: string[],
+  stdin: string,
+): { rule: number; answer: Answer } {
   const rules = state.scenario.rules ?? [];
   const rule = rules.findIndex((r) => ruleMatches(r, tool, argv, stdin));
   if (rule < 0) {
-    return { rule, answer: state.scenario.default ?? { stderr: `fake ${tool}: no rule in the scenario matches: ${tool} ${argv.join(' ')}\n`, code: 97 } };
+    return {
+      rule,
+      answer: state.scenario.default ?? {
+        stderr: `fake ${tool}: no rule in the scenario matches: ${tool} ${argv.join(' ')}\n`,
+        code: 97,
+      },
+    };
   }
   const { responses } = rules[rule]!;
   const seen = state.calls.filter((c) => c.rule === rule).length;
@@ -56,7 +67,13 @@ export function answerCall(state: Pick<FakeState, 'scenario' | 'calls'>, tool: s
 }
 
 /** Answers one call and records it (in memory and as one JSON line in the env's log). */
-export function recordCall(state: FakeState, tool: string, argv: string[], env: string[], stdin: string): { rule: number; answer: Answer } {
+export function recordCall(
+  state: FakeState,
+  tool: string,
+  argv: string[],
+  env: string[],
+  stdin: string,
+): { rule: number; answer: Answer } {
   const { rule, answer } = answerCall(state, tool, argv, stdin);
   const call: FakeCall = { tool, argv, stdin, env: [...env].sort(), rule };
   state.calls.push(call);
@@ -71,7 +88,8 @@ export function callFake(id: string, tool: string, argv: string[], env: string[]
   return recordCall(state, tool, argv, env, stdin).answer;
 }
 
-export const answerText = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : `${JSON.stringify(v, null, 2)}\n`);
+export const answerText = (v: unknown) =>
+  v === undefined ? '' : typeof v === 'string' ? v : `${JSON.stringify(v, null, 2)}\n`;
 const text = answerText;
 
 function handle(socket: Socket) {

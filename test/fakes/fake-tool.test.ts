@@ -27,8 +27,17 @@ async function call(scenario: Scenario, tool: string, args: string[], input = ''
 
 describe('fake-tool.sh with fake-server.ts', () => {
   test('answers the first matching rule; JSON stdout is pretty-printed; records argv, stdin and env names only', async () => {
-    const s: Scenario = { rules: [{ tool: 'kubectl', match: ['get', '/^pods?$/'], stdout: { items: [] } }, { tool: 'kubectl', match: ['get'], stdout: 'other\n' }] };
-    expect(await call(s, 'kubectl', ['get', 'pod', '-o', 'json'], 'in')).toEqual({ code: 0, stdout: '{\n  "items": []\n}\n', stderr: '' });
+    const s: Scenario = {
+      rules: [
+        { tool: 'kubectl', match: ['get', '/^pods?$/'], stdout: { items: [] } },
+        { tool: 'kubectl', match: ['get'], stdout: 'other\n' },
+      ],
+    };
+    expect(await call(s, 'kubectl', ['get', 'pod', '-o', 'json'], 'in')).toEqual({
+      code: 0,
+      stdout: '{\n  "items": []\n}\n',
+      stderr: '',
+    });
     expect((await call(s, 'kubectl', ['get', 'svc'])).stdout).toBe('other\n');
     const [first] = fake!.calls();
     expect(first).toMatchObject({ tool: 'kubectl', argv: ['get', 'pod', '-o', 'json'], stdin: 'in', rule: 0 });
@@ -48,7 +57,9 @@ describe('fake-tool.sh with fake-server.ts', () => {
     ]);
   });
   test('plays `responses` in order, repeating the last (first call fails, then succeeds)', async () => {
-    const s: Scenario = { rules: [{ tool: 'curl', match: ['-sS'], responses: [{ code: 7, stderr: 'refused' }, { stdout: '1.2.3.4' }] }] };
+    const s: Scenario = {
+      rules: [{ tool: 'curl', match: ['-sS'], responses: [{ code: 7, stderr: 'refused' }, { stdout: '1.2.3.4' }] }],
+    };
     expect((await call(s, 'curl', ['-sS'])).code).toBe(7);
     expect((await call(s, 'curl', ['-sS'])).stdout).toBe('1.2.3.4');
     expect((await call(s, 'curl', ['-sS'])).stdout).toBe('1.2.3.4');
@@ -94,7 +105,8 @@ describe('fake-tool.sh with fake-server.ts', () => {
   });
   test('the PATH holds only the fakes asked for and node/bash/sh: no real kubectl, ssh or curl', () => {
     fake = makeFakeEnv({ rules: [] }, ['tailscale']);
-    const which = (t: string) => spawnSync('bash', ['-c', `command -v ${t}`], { env: fake!.env, encoding: 'utf8' }).stdout.trim();
+    const which = (t: string) =>
+      spawnSync('bash', ['-c', `command -v ${t}`], { env: fake!.env, encoding: 'utf8' }).stdout.trim();
     expect(which('tailscale')).toBe(join(fake.bin, 'tailscale'));
     expect(which('node')).not.toBe('');
     for (const t of ['kubectl', 'ssh', 'curl', 'wget']) expect(which(t)).toBe('');

@@ -20,7 +20,9 @@ const loaded = new Map<string, RunbookDefinition | RunbookDecl>();
 
 /** The runbook module of `runbooks/<name>/index.ts`, or of a fixture's `<path>.mjs` -> `<path>/index.ts`. */
 async function loadRunbook(root: string, name: string): Promise<RunbookDefinition | RunbookDecl> {
-  const file = name.includes('/') ? resolve(root, name.replace(/\.mjs$/, ''), 'index.ts') : join(root, 'runbooks', name, 'index.ts');
+  const file = name.includes('/')
+    ? resolve(root, name.replace(/\.mjs$/, ''), 'index.ts')
+    : join(root, 'runbooks', name, 'index.ts');
   if (!loaded.has(file)) {
     if (!existsSync(file)) throw new Error(`runRunbook: no runbook module at ${file}`);
     loaded.set(file, (await import(pathToFileURL(file).href)).default);
@@ -30,7 +32,8 @@ async function loadRunbook(root: string, name: string): Promise<RunbookDefinitio
 
 /** Splits `pass show a/b` the way sh would for the simple commands tests give to `<VAR>_COMMAND`. */
 function shellWords(command: string): string[] {
-  if (/[|&;<>()$`\\"]/.test(command)) throw new Error(`in-process fakes run only simple commands under sh -c, not: ${command}`);
+  if (/[|&;<>()$`\\"]/.test(command))
+    throw new Error(`in-process fakes run only simple commands under sh -c, not: ${command}`);
   return [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
 }
 
@@ -46,21 +49,25 @@ export const CALL_LIMIT_MS = 60_000;
 export function fakeExec(fake: FakeEnv, scale = 1): Exec {
   return async (argv, { input, timeoutMs, env, signal }): Promise<RawResult> => {
     if (timeoutMs > CALL_LIMIT_MS * scale && !DECLARED_WAITS.some((re) => re.test(argv.join(' ')))) {
-      throw new Error(`\`${argv.join(' ')}\` was allowed ${Math.round(timeoutMs / scale / 1000)} s; every call must end within ${CALL_LIMIT_MS / 1000} s unless it is a declared wait`);
+      throw new Error(
+        `\`${argv.join(' ')}\` was allowed ${Math.round(timeoutMs / scale / 1000)} s; every call must end within ${CALL_LIMIT_MS / 1000} s unless it is a declared wait`,
+      );
     }
     // `sh -c '<command>'` (a secret's _COMMAND): sh is a real system tool in the subprocess runs; the
     // command it starts is what the scenario fakes.
-    const call = (argv[0] === 'sh' || argv[0] === 'bash') && argv[1] === '-c' && argv.length === 3 ? shellWords(argv[2]!) : argv;
+    const call =
+      (argv[0] === 'sh' || argv[0] === 'bash') && argv[1] === '-c' && argv.length === 3 ? shellWords(argv[2]!) : argv;
     const [tool, ...args] = call as [string, ...string[]];
     if (!existsSync(join(fake.bin, tool))) {
       return { code: 127, stdout: '', stderr: `bash: line 1: ${tool}: command not found\n`, notFound: true };
     }
     const answer = callFake(fake.id, tool, args, Object.keys(env), input ?? '');
     const delay = answer.delayMs ?? 0;
-    const sleep = (ms: number) => new Promise<boolean>((r) => {
-      const t = setTimeout(() => r(true), ms);
-      signal?.addEventListener('abort', () => (clearTimeout(t), r(false)), { once: true });
-    });
+    const sleep = (ms: number) =>
+      new Promise<boolean>((r) => {
+        const t = setTimeout(() => r(true), ms);
+        signal?.addEventListener('abort', () => (clearTimeout(t), r(false)), { once: true });
+      });
     if (delay >= timeoutMs) {
       await sleep(timeoutMs);
       return { code: 143, stdout: '', stderr: '', timedOut: !signal?.aborted };
@@ -70,7 +77,13 @@ export function fakeExec(fake: FakeEnv, scale = 1): Exec {
   };
 }
 
-export async function runInProcess(root: string, name: string, args: string[], fake: FakeEnv, opts: RunOptions): Promise<Omit<RunResult, 'calls' | 'durationMs'>> {
+export async function runInProcess(
+  root: string,
+  name: string,
+  args: string[],
+  fake: FakeEnv,
+  opts: RunOptions,
+): Promise<Omit<RunResult, 'calls' | 'durationMs'>> {
   const runbook = await loadRunbook(root, name);
   const stdin = new PassThrough();
   const stdout = new PassThrough();
@@ -81,6 +94,15 @@ export async function runInProcess(root: string, name: string, args: string[], f
   stderr.on('data', (d) => (err += d));
   stdin.end(opts.input ?? '');
   const env = { ...fake.env, AVALANCHE_TTY: opts.tty ? '1' : '0', ...opts.env };
-  const code = await runMain(runbook, { argv: args, env, stdin, stdout, stderr, isTTY: Boolean(opts.tty), exec: fakeExec(fake, opts.timeScale), timeScale: opts.timeScale });
+  const code = await runMain(runbook, {
+    argv: args,
+    env,
+    stdin,
+    stdout,
+    stderr,
+    isTTY: Boolean(opts.tty),
+    exec: fakeExec(fake, opts.timeScale),
+    timeScale: opts.timeScale,
+  });
   return { code, stdout: out, stderr: err };
 }

@@ -23,13 +23,24 @@ const q = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
  * `answers`: each text is typed once its question shows on the terminal (in order), as a person answers;
  * typing ahead would hide a prompt that no longer reads its input.
  */
-export async function runInPty(name: string, args: string[], o: { scenario: Scenario; env?: Record<string, string>; answers: Array<[RegExp, string]>; timeoutMs?: number }): Promise<PtyResult> {
-  if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: the terminal tests need util-linux's script (Debian: apt-get install bsdutils)`);
+export async function runInPty(
+  name: string,
+  args: string[],
+  o: { scenario: Scenario; env?: Record<string, string>; answers: Array<[RegExp, string]>; timeoutMs?: number },
+): Promise<PtyResult> {
+  if (!existsSync(SCRIPT))
+    throw new Error(
+      `${SCRIPT} is missing: the terminal tests need util-linux's script (Debian: apt-get install bsdutils)`,
+    );
   const fake = makeFakeEnv(o.scenario);
   try {
     const command = [join(ROOT, 'node_modules/.bin/zx'), join(ROOT, `runbooks/${name}.mjs`), ...args].map(q).join(' ');
     // -q quiet, -e the command's exit status, -f flush each write, -c the command; the typescript to /dev/null.
-    const child = spawn(SCRIPT, ['-qefc', command, '/dev/null'], { cwd: ROOT, env: { ...fake.env, SHELL: '/bin/sh', TERM: 'dumb', ...o.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(SCRIPT, ['-qefc', command, '/dev/null'], {
+      cwd: ROOT,
+      env: { ...fake.env, SHELL: '/bin/sh', TERM: 'dumb', ...o.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let output = '';
     let next = 0;
     let from = 0;

@@ -56,7 +56,10 @@ export interface FakeEnv {
   id: string;
   dir: string;
   bin: string;
-  /** The environment to run under: PATH (fakes first, then only node/bash/sh/ps), HOME, FAKE_LOG, and where the fakes reach the server (FAKE_PORT, FAKE_ID, FAKE_DIR). */
+  /**
+   * The environment to run under: PATH (fakes first, then only node/bash/sh/ps), HOME, FAKE_LOG, and where the fakes
+   * reach the server (FAKE_PORT, FAKE_ID, FAKE_DIR).
+   */
   env: Record<string, string>;
   calls(): FakeCall[];
   setScenario(s: Scenario): void;
@@ -72,7 +75,8 @@ export function makeFakeEnv(scenario: Scenario, tools?: string[]): FakeEnv {
   const sys = join(dir, 'sys');
   mkdirSync(bin);
   mkdirSync(sys);
-  for (const t of new Set(tools ?? scenario.rules.map((r) => r.tool).filter((t): t is string => Boolean(t)))) symlinkSync(FAKE, join(bin, t));
+  for (const t of new Set(tools ?? scenario.rules.map((r) => r.tool).filter((t): t is string => Boolean(t))))
+    symlinkSync(FAKE, join(bin, t));
   symlinkSync(process.execPath, join(sys, 'node'));
   for (const t of SYSTEM_TOOLS) {
     const found = ['/usr/bin', '/bin'].map((d) => join(d, t)).find((p) => existsSync(p));
@@ -87,7 +91,15 @@ export function makeFakeEnv(scenario: Scenario, tools?: string[]): FakeEnv {
     id,
     dir,
     bin,
-    env: { PATH: `${bin}:${sys}`, HOME: join(dir, 'home'), FAKE_LOG: log, FAKE_PORT: String(FAKE_PORT), FAKE_ID: id, FAKE_DIR: io, LANG: 'C.UTF-8' },
+    env: {
+      PATH: `${bin}:${sys}`,
+      HOME: join(dir, 'home'),
+      FAKE_LOG: log,
+      FAKE_PORT: String(FAKE_PORT),
+      FAKE_ID: id,
+      FAKE_DIR: io,
+      LANG: 'C.UTF-8',
+    },
     calls: () => state.calls.map((c) => ({ ...c })),
     setScenario: (s) => {
       state.scenario = s;
@@ -155,11 +167,15 @@ export async function runRunbook(name: string, args: string[], opts: RunOptions 
     }
   }
   try {
-    const child = spawn(join(ROOT, 'node_modules/.bin/zx'), [join(ROOT, name.includes('/') ? name : `runbooks/${name}.mjs`), ...args], {
-      cwd: opts.cwd ?? ROOT,
-      env: { ...fake.env, AVALANCHE_TTY: opts.tty ? '1' : '0', ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      join(ROOT, 'node_modules/.bin/zx'),
+      [join(ROOT, name.includes('/') ? name : `runbooks/${name}.mjs`), ...args],
+      {
+        cwd: opts.cwd ?? ROOT,
+        env: { ...fake.env, AVALANCHE_TTY: opts.tty ? '1' : '0', ...opts.env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     let sent = false;

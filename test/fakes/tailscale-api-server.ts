@@ -57,9 +57,14 @@ export interface FakeApiOptions {
   failures?: InjectedFailure[];
   /** When set, a call whose scope (scopeFor) is not listed gets 403, as an under-scoped OAuth token would. */
   scopes?: string[];
-  /** Replace the live policy with this text right after the next policy GET (a concurrent edit in the admin console). */
+  /**
+   * Replace the live policy with this text right after the next policy GET (a concurrent edit in the admin console).
+   */
   concurrentPolicyEdit?: string;
-  /** Called for each authenticated request before it is answered: lets a test play the control plane (e.g. auto-approve). */
+  /**
+   * Called for each authenticated request before it is answered: lets a test play the control plane (e.g.
+   * auto-approve).
+   */
   onRequest?: (request: RecordedRequest, state: FakeTailnet) => void;
   /** Extra validation of a policy on /acl/validate and /acl POST; return a message to reject it. */
   validatePolicy?: (hujson: string) => { message: string; data?: unknown } | undefined;
@@ -76,10 +81,17 @@ export interface FakeTailscaleApi {
   close(): Promise<void>;
 }
 
-export const DEFAULT_POLICY = '// Example/default ACLs for unrestricted connections.\n{\n\t"acls": [\n\t\t{"action": "accept", "src": ["*"], "dst": ["*:*"]},\n\t],\n}\n';
+export const DEFAULT_POLICY =
+  '// Example/default ACLs for unrestricted connections.\n{\n\t"acls": [\n\t\t{"action": "accept", "src": ["*"], "dst": ["*:*"]},\n\t],\n}\n';
 
 export async function startFakeTailscaleApi(options: FakeApiOptions): Promise<FakeTailscaleApi> {
-  const state: FakeTailnet = { devices: [], splitDns: {}, policy: DEFAULT_POLICY, name: 'alice@example.com', ...structuredClone(options.tailnet ?? {}) };
+  const state: FakeTailnet = {
+    devices: [],
+    splitDns: {},
+    policy: DEFAULT_POLICY,
+    name: 'alice@example.com',
+    ...structuredClone(options.tailnet ?? {}),
+  };
   const failures = (options.failures ?? []).map((f) => ({ ...f, left: f.times ?? 1 }));
   const requests: RecordedRequest[] = [];
   let pendingEdit = options.concurrentPolicyEdit;
@@ -88,42 +100,71 @@ export async function startFakeTailscaleApi(options: FakeApiOptions): Promise<Fa
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.search, body, ...authOf(req, options.apiKey), status: 0 };
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.search,
+      body,
+      ...authOf(req, options.apiKey),
+      status: 0,
+    };
     try {
       record.json = body ? JSON.parse(body) : undefined;
     } catch {
       /* HuJSON or text */
     }
-    for (const [key, header] of [['contentType', 'content-type'], ['accept', 'accept'], ['ifMatch', 'if-match']] as const) {
+    for (const [key, header] of [
+      ['contentType', 'content-type'],
+      ['accept', 'accept'],
+      ['ifMatch', 'if-match'],
+    ] as const) {
       if (req.headers[header]) record[key] = String(req.headers[header]);
     }
     requests.push(record);
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
       const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
-      res.writeHead(status, { 'Content-Type': typeof payload === 'string' ? 'application/hujson' : 'application/json', ...headers });
+      res.writeHead(status, {
+        'Content-Type': typeof payload === 'string' ? 'application/hujson' : 'application/json',
+        ...headers,
+      });
       res.end(text);
     };
 
     if (!record.authOk) return send(401, { message: 'API token invalid' });
     options.onRequest?.(record, state);
-    const failure = failures.find((f) => f.left > 0 && (!f.method || f.method === record.method) && matches(f.path, record.path));
+    const failure = failures.find(
+      (f) => f.left > 0 && (!f.method || f.method === record.method) && matches(f.path, record.path),
+    );
     if (failure) {
       failure.left--;
-      return send(failure.status, { message: failure.message ?? defaultMessage(failure.status) }, failure.retryAfter !== undefined ? { 'Retry-After': failure.retryAfter } : {});
+      return send(
+        failure.status,
+        { message: failure.message ?? defaultMessage(failure.status) },
+        failure.retryAfter !== undefined ? { 'Retry-After': failure.retryAfter } : {},
+      );
     }
-    if (options.scopes && !options.scopes.includes(scopeFor(record.method, record.path)) && !options.scopes.includes('all')) {
+    if (
+      options.scopes &&
+      !options.scopes.includes(scopeFor(record.method, record.path)) &&
+      !options.scopes.includes('all')
+    ) {
       return send(403, { message: 'calling actor does not have enough permissions to perform this function' });
     }
     route(record, url, send);
   });
 
-  function route(r: RecordedRequest, url: URL, send: (status: number, payload: unknown, headers?: Record<string, string>) => void): void {
+  function route(
+    r: RecordedRequest,
+    url: URL,
+    send: (status: number, payload: unknown, headers?: Record<string, string>) => void,
+  ): void {
     const tailnetMatch = /^\/api\/v2\/tailnet\/([^/]+)\/(.+)$/.exec(r.path);
     const deviceMatch = /^\/api\/v2\/device\/([^/]+)(\/routes)?$/.exec(r.path);
     if (tailnetMatch) {
       const [, t, rest] = tailnetMatch;
-      if (decodeURIComponent(t) !== '-' && decodeURIComponent(t) !== state.name) return send(404, { message: 'tailnet not found' });
+      if (decodeURIComponent(t) !== '-' && decodeURIComponent(t) !== state.name)
+        return send(404, { message: 'tailnet not found' });
       const key = `${r.method} ${rest}`;
       if (key === 'GET devices') {
         const all = url.searchParams.get('fields') === 'all';
@@ -132,7 +173,8 @@ export async function startFakeTailscaleApi(options: FakeApiOptions): Promise<Fa
       if (key === 'GET dns/split-dns') return send(200, state.splitDns);
       if (key === 'PATCH dns/split-dns' || key === 'PUT dns/split-dns') {
         const patch = r.json as Record<string, string[] | null> | undefined;
-        if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return send(400, { message: 'invalid split DNS body' });
+        if (!patch || typeof patch !== 'object' || Array.isArray(patch))
+          return send(400, { message: 'invalid split DNS body' });
         if (r.method === 'PUT') state.splitDns = {};
         for (const [domain, ns] of Object.entries(patch)) {
           if (ns === null || (Array.isArray(ns) && ns.length === 0)) delete state.splitDns[domain];
@@ -142,7 +184,9 @@ export async function startFakeTailscaleApi(options: FakeApiOptions): Promise<Fa
       }
       if (key === 'GET acl') {
         const current = etag();
-        const text = r.accept?.includes('application/json') ? parseJsonc(state.policy, [], { allowTrailingComma: true }) : state.policy;
+        const text = r.accept?.includes('application/json')
+          ? parseJsonc(state.policy, [], { allowTrailingComma: true })
+          : state.policy;
         if (pendingEdit !== undefined) {
           state.policy = pendingEdit;
           pendingEdit = undefined;
@@ -165,11 +209,17 @@ export async function startFakeTailscaleApi(options: FakeApiOptions): Promise<Fa
     if (deviceMatch) {
       const device = state.devices.find((d) => d.nodeId === deviceMatch[1] || d.id === deviceMatch[1]);
       if (!device) return send(404, { message: 'device not found' });
-      if (!deviceMatch[2] && r.method === 'GET') return send(200, url.searchParams.get('fields') === 'all' ? device : withoutRoutes(device));
-      if (deviceMatch[2] && r.method === 'GET') return send(200, { advertisedRoutes: device.advertisedRoutes ?? [], enabledRoutes: device.enabledRoutes ?? [] });
+      if (!deviceMatch[2] && r.method === 'GET')
+        return send(200, url.searchParams.get('fields') === 'all' ? device : withoutRoutes(device));
+      if (deviceMatch[2] && r.method === 'GET')
+        return send(200, {
+          advertisedRoutes: device.advertisedRoutes ?? [],
+          enabledRoutes: device.enabledRoutes ?? [],
+        });
       if (deviceMatch[2] && r.method === 'POST') {
         const routes = (r.json as { routes?: unknown } | undefined)?.routes;
-        if (!Array.isArray(routes) || routes.some((x) => typeof x !== 'string')) return send(400, { message: 'routes must be a list of CIDRs' });
+        if (!Array.isArray(routes) || routes.some((x) => typeof x !== 'string'))
+          return send(400, { message: 'routes must be a list of CIDRs' });
         device.enabledRoutes = [...routes] as string[];
         return send(200, { advertisedRoutes: device.advertisedRoutes ?? [], enabledRoutes: device.enabledRoutes });
       }
@@ -203,14 +253,17 @@ export async function startFakeTailscaleApi(options: FakeApiOptions): Promise<Fa
 /** A validation answer with warnings and no errors ({"message":"warning(s) found", "data":[{warnings}]}). */
 function warningsOnly(problem: { message: string; data?: unknown }): boolean {
   const data = Array.isArray(problem.data) ? (problem.data as Array<{ errors?: unknown[]; warnings?: unknown[] }>) : [];
-  return !data.some((d) => d.errors?.length) && (data.some((d) => d.warnings?.length) || /warning/i.test(problem.message));
+  return (
+    !data.some((d) => d.errors?.length) && (data.some((d) => d.warnings?.length) || /warning/i.test(problem.message))
+  );
 }
 
 function authOf(req: IncomingMessage, key: string): Pick<RecordedRequest, 'auth' | 'authOk'> {
   const header = req.headers.authorization ?? '';
   if (!header) return { auth: 'none', authOk: false };
   if (header.startsWith('Bearer ')) return { auth: 'bearer', authOk: header.slice(7) === key };
-  if (header.startsWith('Basic ')) return { auth: 'basic', authOk: Buffer.from(header.slice(6), 'base64').toString() === `${key}:` };
+  if (header.startsWith('Basic '))
+    return { auth: 'basic', authOk: Buffer.from(header.slice(6), 'base64').toString() === `${key}:` };
   return { auth: 'other', authOk: false };
 }
 
@@ -239,4 +292,3 @@ function defaultMessage(status: number): string {
   if (status === 429) return 'rate limit exceeded';
   return 'internal server error';
 }
-

@@ -10,7 +10,8 @@ import type { FakeCall, Rule } from './run-runbook.ts';
 import type { RecordedRequest } from './tailscale-api-server.ts';
 import { bundleFile } from './runbook-bundle.ts';
 
-export const fixture = (name: string) => readFileSync(new URL(`../fixtures/tailscale/${name}`, import.meta.url), 'utf8');
+export const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/tailscale/${name}`, import.meta.url), 'utf8');
 const json = (name: string) => JSON.parse(fixture(name));
 
 /** A fake API key, made at run time (FAKE in it, and never a literal the secret scan would have to allow). */
@@ -20,8 +21,14 @@ export function fakeApiKey(): string {
 
 // The sysctl file of the frozen bundle the Tailscale runbook tests run against (runbook-bundle.ts).
 export const SYSCTL_TEXT = bundleFile('manifests/routy/99-tailscale.conf');
-/** The keys the bundled sysctl file sets, in order: the runbook reads exactly these (derived, so a change to the file needs no change here). */
-const SYSCTL_KEYS = [...SYSCTL_TEXT.matchAll(/^\s*([\w.\-/]+)\s*=\s*(\S+)\s*$/gm)].map((m) => ({ key: m[1], value: m[2] }));
+/**
+ * The keys the bundled sysctl file sets, in order: the runbook reads exactly these (derived, so a change to the file
+ * needs no change here).
+ */
+const SYSCTL_KEYS = [...SYSCTL_TEXT.matchAll(/^\s*([\w.\-/]+)\s*=\s*(\S+)\s*$/gm)].map((m) => ({
+  key: m[1],
+  value: m[2],
+}));
 export const SYSCTL_READ = `sysctl -n ${SYSCTL_KEYS.map((k) => k.key).join(' ')}`;
 export const EXIT = ['0.0.0.0/0', '::/0'];
 
@@ -59,7 +66,10 @@ const remote = (command: string) => ({ tool: 'ssh', match: ['routy', '--', comma
 /** The fake ssh answers: reads give `before` the first time and `after` from then on; writes succeed. */
 export function routyRules(before: RoutyState, after: RoutyState = before, extra: Rule[] = []): Rule[] {
   const both = (a: (s: RoutyState) => unknown) => [{ stdout: a(before) }, { stdout: a(after) }];
-  const file = (s: RoutyState) => (s.file === undefined ? { code: 1, stderr: 'cat: /etc/sysctl.d/99-tailscale.conf: No such file or directory\n' } : { stdout: s.file });
+  const file = (s: RoutyState) =>
+    s.file === undefined
+      ? { code: 1, stderr: 'cat: /etc/sysctl.d/99-tailscale.conf: No such file or directory\n' }
+      : { stdout: s.file };
   return [
     ...extra,
     { ...remote('command -v tailscale'), stdout: '/usr/bin/tailscale\n' },
@@ -70,7 +80,10 @@ export function routyRules(before: RoutyState, after: RoutyState = before, extra
     { ...remote('tailscale debug prefs'), responses: both(prefsOf) },
     { ...remote('ethtool -k eth0'), stdout: fixture('ethtool-k-eth0.txt') },
     { ...remote('sudo -n tee /etc/sysctl.d/99-tailscale.conf'), stdout: SYSCTL_TEXT },
-    { ...remote('sudo -n sysctl -p /etc/sysctl.d/99-tailscale.conf'), stdout: SYSCTL_KEYS.map((k) => `${k.key} = ${k.value}\n`).join('') },
+    {
+      ...remote('sudo -n sysctl -p /etc/sysctl.d/99-tailscale.conf'),
+      stdout: SYSCTL_KEYS.map((k) => `${k.key} = ${k.value}\n`).join(''),
+    },
     { tool: 'ssh', argv: '/ -- sudo -n tailscale set /', stdout: '' },
     // Rollback commands.
     { ...remote('sudo -n rm -f /etc/sysctl.d/99-tailscale.conf'), stdout: '' },
@@ -98,5 +111,7 @@ export function remoteWrites(calls: FakeCall[]): string[] {
 
 /** API writes as "METHOD path body" lines. */
 export function apiWrites(requests: RecordedRequest[]): string[] {
-  return requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}${r.path.endsWith('/acl') ? '' : ` ${r.body}`}`);
+  return requests
+    .filter((r) => r.method !== 'GET')
+    .map((r) => `${r.method} ${r.path}${r.path.endsWith('/acl') ? '' : ` ${r.body}`}`);
 }

@@ -3,7 +3,19 @@
  * name, assumptions inherited through derived values.
  */
 import { describe, expect, test } from 'vitest';
-import { assumptionAnchor, assumptionFor, exampleProxy, factAt, listOf, proxyOf, proxyUrl, regions, resolveKey, sidecarOf, workloadOf } from '../../src/lib/inventory/facts.ts';
+import {
+  assumptionAnchor,
+  assumptionFor,
+  exampleProxy,
+  factAt,
+  listOf,
+  proxyOf,
+  proxyUrl,
+  regions,
+  resolveKey,
+  sidecarOf,
+  workloadOf,
+} from '../../src/lib/inventory/facts.ts';
 import { editFixture, fixtureInventory } from './fixture.ts';
 
 const inv = fixtureInventory();
@@ -46,7 +58,12 @@ describe('assumptionFor()', () => {
   });
 
   test('an assumed entry covers its fields, reached by role key too', () => {
-    const assumed = fixtureInventory(editFixture('      description: Subnet router\n', '      description: Subnet router\n      assumed: true\n      why: The fixture assumes the router.\n'));
+    const assumed = fixtureInventory(
+      editFixture(
+        '      description: Subnet router\n',
+        '      description: Subnet router\n      assumed: true\n      why: The fixture assumes the router.\n',
+      ),
+    );
     expect(assumptionFor(assumed, 'router.ip')?.key).toBe('tailnet.hosts.gateway');
     expect(assumptionAnchor('tailnet.hosts.gateway')).toBe('assumed-tailnet-hosts-gateway');
   });

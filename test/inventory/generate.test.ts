@@ -10,13 +10,20 @@ import { editFixture, fixtureInventory } from './fixture.ts';
 
 describe('render()', () => {
   test('fills placeholders, drops a line whose lone placeholder is empty, repeats the prefix for several lines', () => {
-    const out = render('name: {{ name }}\n  # {{ note }}\nport: {{port}}\n    # {{ empty }}\nend', 't.yaml', { name: 'x', note: 'one\ntwo', port: '1', empty: '' });
+    const out = render('name: {{ name }}\n  # {{ note }}\nport: {{port}}\n    # {{ empty }}\nend', 't.yaml', {
+      name: 'x',
+      note: 'one\ntwo',
+      port: '1',
+      empty: '',
+    });
     expect(out).toBe('name: x\n  # one\n  # two\nport: 1\nend');
   });
 
   test('refuses an unknown placeholder with the template line', () => {
     expect(() => render('a\nb: {{ nope }}', 'templates/t.yaml', { name: 'x' })).toThrow(InputError);
-    expect(() => render('a\nb: {{ nope }}', 'templates/t.yaml', { name: 'x' })).toThrow(/^templates\/t\.yaml:2: unknown placeholder \{\{ nope \}\}; expected one of name/);
+    expect(() => render('a\nb: {{ nope }}', 'templates/t.yaml', { name: 'x' })).toThrow(
+      /^templates\/t\.yaml:2: unknown placeholder \{\{ nope \}\}; expected one of name/,
+    );
   });
 });
 
@@ -29,7 +36,7 @@ describe('generatedFiles()', () => {
     expect(folders).toEqual(['manifests/namespace', 'manifests/vpn-proxy-alpha', 'manifests/vpn-proxy-beta']);
   });
 
-  test('every file says it is generated and carries the region\'s values, none of another region', () => {
+  test("every file says it is generated and carries the region's values, none of another region", () => {
     for (const f of files.filter((x) => x.path.startsWith('manifests/vpn-proxy-alpha/'))) {
       expect(f.text).toContain(GENERATED_MARK);
       expect(f.text).not.toContain('{{');
@@ -39,14 +46,29 @@ describe('generatedFiles()', () => {
     const deployment = files.find((f) => f.path === 'manifests/vpn-proxy-alpha/deployment.yaml')!.text;
     expect(deployment).toMatch(/name: SERVER_COUNTRIES\n\s+value: Switzerland\n/);
     expect(deployment).toContain('namespace: egress');
-    expect(files.find((f) => f.path === 'manifests/vpn-proxy-alpha/networkpolicy.yaml')!.text).toContain('example.org/vpn-client: vpn-proxy-alpha');
+    expect(files.find((f) => f.path === 'manifests/vpn-proxy-alpha/networkpolicy.yaml')!.text).toContain(
+      'example.org/vpn-client: vpn-proxy-alpha',
+    );
     expect(files.find((f) => f.path === 'manifests/namespace/namespace.yaml')!.text).toMatch(/^ {2}name: egress$/m);
   });
 
   test('a region added to the inventory gets its folder; a removed one loses it', () => {
-    const added = generatedFiles(fixtureInventory(editFixture('  sidecars:\n', '    - region: gamma\n      country: Chile\n      status: planned\n  sidecars:\n')));
-    expect(added.filter((f) => f.path.startsWith('manifests/vpn-proxy-gamma/')).length).toBe(files.filter((f) => f.path.startsWith('manifests/vpn-proxy-alpha/')).length);
-    const removed = generatedFiles(fixtureInventory(editFixture('    - region: beta\n      country: Japan\n      status: planned\n      example_for: region-specific-access\n', '')));
+    const added = generatedFiles(
+      fixtureInventory(
+        editFixture('  sidecars:\n', '    - region: gamma\n      country: Chile\n      status: planned\n  sidecars:\n'),
+      ),
+    );
+    expect(added.filter((f) => f.path.startsWith('manifests/vpn-proxy-gamma/')).length).toBe(
+      files.filter((f) => f.path.startsWith('manifests/vpn-proxy-alpha/')).length,
+    );
+    const removed = generatedFiles(
+      fixtureInventory(
+        editFixture(
+          '    - region: beta\n      country: Japan\n      status: planned\n      example_for: region-specific-access\n',
+          '',
+        ),
+      ),
+    );
     expect(removed.some((f) => f.path.includes('vpn-proxy-beta'))).toBe(false);
   });
 });

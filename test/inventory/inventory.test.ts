@@ -5,7 +5,13 @@
  */
 import { describe, expect, test } from 'vitest';
 import { DataFileError } from '../../src/lib/core/errors.ts';
-import { DEFAULT_INVENTORY, loadInventory, sharedProxies, subnetRouter, yearlySavings } from '../../src/lib/inventory/inventory.ts';
+import {
+  DEFAULT_INVENTORY,
+  loadInventory,
+  sharedProxies,
+  subnetRouter,
+  yearlySavings,
+} from '../../src/lib/inventory/inventory.ts';
 
 import { editFixture as edit, FIXTURE, fixtureText as source } from './fixture.ts';
 
@@ -33,17 +39,24 @@ describe('loadInventory()', () => {
     const inv = load();
     expect(inv.lan.dns_server).toBe('192.0.2.10');
     expect(inv.tailnet.split_dns).toEqual({ domain: 'home.arpa', nameservers: ['192.0.2.10'] });
-    expect(subnetRouter(inv)).toMatchObject({ name: 'gateway', advertise_routes: ['192.0.2.0/24'], ssh_alias: 'gateway' });
+    expect(subnetRouter(inv)).toMatchObject({
+      name: 'gateway',
+      advertise_routes: ['192.0.2.0/24'],
+      ssh_alias: 'gateway',
+    });
     expect(inv.lan.services[0].fqdn).toBe('wiki.home.arpa');
     expect(sharedProxies(inv).map((p) => [p.name, p.region, p.country, p.status])).toEqual([
       ['vpn-proxy-alpha', 'alpha', 'Switzerland', 'live'],
       ['vpn-proxy-beta', 'beta', 'Japan', 'planned'],
     ]);
-    expect(inv.vpn.deployments.find((d) => d.pattern === 'sidecar')).toMatchObject({ name: 'torrents', port_forwarding: true });
+    expect(inv.vpn.deployments.find((d) => d.pattern === 'sidecar')).toMatchObject({
+      name: 'torrents',
+      port_forwarding: true,
+    });
     expect(inv.vpn.tunnel_gateway).toBe('10.2.0.1');
   });
 
-  test('derives each access pattern\'s hops and status from the entries it goes through', () => {
+  test("derives each access pattern's hops and status from the entries it goes through", () => {
     const inv = load();
     expect(inv.access_patterns.map((p) => p.hops)).toEqual([
       ['tablet (Tailscale)', 'gateway (subnet router)', '192.0.2.0/24', 'Service'],
@@ -62,8 +75,20 @@ describe('loadInventory()', () => {
   test('records every assumed value with its key, reason and line, and unwraps it', () => {
     const inv = load();
     expect(inv.lan.dns_server_host).toBe(10);
-    expect(inv.assumptions).toEqual([{ key: 'lan.dns_server_host', value: 10, why: 'The fixture marks the DNS server as assumed.', line: lineOf('value: 10') }]);
-    const entry = load(edit('      description: Workstation\n', '      description: Workstation\n      assumed: true\n      why: The fixture assumes this host.\n'));
+    expect(inv.assumptions).toEqual([
+      {
+        key: 'lan.dns_server_host',
+        value: 10,
+        why: 'The fixture marks the DNS server as assumed.',
+        line: lineOf('value: 10'),
+      },
+    ]);
+    const entry = load(
+      edit(
+        '      description: Workstation\n',
+        '      description: Workstation\n      assumed: true\n      why: The fixture assumes this host.\n',
+      ),
+    );
     expect(entry.assumptions.map((a) => a.key)).toContain('tailnet.hosts.desk');
   });
 
@@ -72,20 +97,83 @@ describe('loadInventory()', () => {
   });
 
   test.each([
-    ['a wrong type', edit('http_proxy_port: 8888', 'http_proxy_port: "eighty"'), lineOf('http_proxy_port'), /vpn\.http_proxy_port: .*expected number/],
-    ['an unknown key', edit('  magic_dns: true', '  magic_dns: true\n  magicdns: true'), lineOf('magic_dns') + 1, /unknown key "magicdns"/],
-    ['a tailnet IP outside the tailnet range', edit('ip: 100.100.1.1', 'ip: 192.0.2.6'), lineOf('ip: 100.100.1.1'), /outside the tailnet range/],
-    ['a DNS server host outside the LAN', edit('value: 10\n', 'value: 300\n'), lineOf('value: 10'), /does not fit in 192\.0\.2\.0\/24/],
+    [
+      'a wrong type',
+      edit('http_proxy_port: 8888', 'http_proxy_port: "eighty"'),
+      lineOf('http_proxy_port'),
+      /vpn\.http_proxy_port: .*expected number/,
+    ],
+    [
+      'an unknown key',
+      edit('  magic_dns: true', '  magic_dns: true\n  magicdns: true'),
+      lineOf('magic_dns') + 1,
+      /unknown key "magicdns"/,
+    ],
+    [
+      'a tailnet IP outside the tailnet range',
+      edit('ip: 100.100.1.1', 'ip: 192.0.2.6'),
+      lineOf('ip: 100.100.1.1'),
+      /outside the tailnet range/,
+    ],
+    [
+      'a DNS server host outside the LAN',
+      edit('value: 10\n', 'value: 300\n'),
+      lineOf('value: 10'),
+      /does not fit in 192\.0\.2\.0\/24/,
+    ],
     ['a duplicate host name', edit('name: desk', 'name: gateway'), lineOf('name: desk'), /duplicate name "gateway"/],
-    ['a non-canonical subnet', edit('subnet: 192.0.2.0/24', 'subnet: 192.0.2.5/24'), lineOf('subnet: 192.0.2.0/24'), /canonical IPv4 CIDR/],
-    ['an unpinned image', edit('image: qmcgaw/gluetun:v3.41.1', 'image: qmcgaw/gluetun:latest'), lineOf('image: qmcgaw'), /pinned to a release/],
-    ['a workload using a proxy that does not exist', edit('egress: vpn-proxy-alpha', 'egress: vpn-proxy-gamma'), lineOf('egress: vpn-proxy-alpha'), /"vpn-proxy-gamma" is not a shared proxy; expected one of vpn-proxy-alpha, vpn-proxy-beta/],
+    [
+      'a non-canonical subnet',
+      edit('subnet: 192.0.2.0/24', 'subnet: 192.0.2.5/24'),
+      lineOf('subnet: 192.0.2.0/24'),
+      /canonical IPv4 CIDR/,
+    ],
+    [
+      'an unpinned image',
+      edit('image: qmcgaw/gluetun:v3.41.1', 'image: qmcgaw/gluetun:latest'),
+      lineOf('image: qmcgaw'),
+      /pinned to a release/,
+    ],
+    [
+      'a workload using a proxy that does not exist',
+      edit('egress: vpn-proxy-alpha', 'egress: vpn-proxy-gamma'),
+      lineOf('egress: vpn-proxy-alpha'),
+      /"vpn-proxy-gamma" is not a shared proxy; expected one of vpn-proxy-alpha, vpn-proxy-beta/,
+    ],
     ['a duplicate region', edit('region: beta', 'region: alpha'), lineOf('region: beta'), /duplicate region "alpha"/],
-    ['a second subnet router', edit('role: workstation', 'role: subnet-router'), lineOf('- name: desk'), /exactly one host with role subnet-router/],
-    ['routes on a host that is not a router', edit('      description: Workstation\n', '      description: Workstation\n      routes: [{ to: lan, status: live }]\n'), lineOf('description: Workstation') + 1, /only a subnet router advertises routes/],
-    ['an access pattern from nowhere', edit('from: chatbot', 'from: nobody'), lineOf('from: chatbot'), /"nobody" is not a workload/],
-    ['an assumed value without a reason', edit('    why: The fixture marks the DNS server as assumed.\n', ''), lineOf('dns_server_host:') + 1, /needs `why:`/],
-    ['a wrapper that is not assumed', edit('    assumed: true\n', '    assumed: false\n'), lineOf('assumed: true'), /expected `assumed: true`/],
+    [
+      'a second subnet router',
+      edit('role: workstation', 'role: subnet-router'),
+      lineOf('- name: desk'),
+      /exactly one host with role subnet-router/,
+    ],
+    [
+      'routes on a host that is not a router',
+      edit(
+        '      description: Workstation\n',
+        '      description: Workstation\n      routes: [{ to: lan, status: live }]\n',
+      ),
+      lineOf('description: Workstation') + 1,
+      /only a subnet router advertises routes/,
+    ],
+    [
+      'an access pattern from nowhere',
+      edit('from: chatbot', 'from: nobody'),
+      lineOf('from: chatbot'),
+      /"nobody" is not a workload/,
+    ],
+    [
+      'an assumed value without a reason',
+      edit('    why: The fixture marks the DNS server as assumed.\n', ''),
+      lineOf('dns_server_host:') + 1,
+      /needs `why:`/,
+    ],
+    [
+      'a wrapper that is not assumed',
+      edit('    assumed: true\n', '    assumed: false\n'),
+      lineOf('assumed: true'),
+      /expected `assumed: true`/,
+    ],
   ])('rejects %s with the file, the line of the entry and what was expected', (_what, text, line, message) => {
     const err = failure(text);
     expect(err.file).toMatch(/network\.yaml$/);

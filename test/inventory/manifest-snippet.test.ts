@@ -47,8 +47,18 @@ describe('readSnippet()', () => {
 
   test.each([
     ['a path outside manifests/', 'src/data/network.yaml', {}, /expected a repo-relative file such as manifests\//],
-    ['a missing file, listing the folder', 'manifests/vpn-proxy-iceland/deploy.yaml', {}, /no file manifests\/vpn-proxy-iceland\/deploy\.yaml; files there: .*deployment\.yaml/],
-    ['a missing marker, listing the regions', DEPLOYMENT, { marker: 'nope' }, /0 "region:nope" and 0 "endregion:nope" lines.*Regions in the file: security, env, probes/],
+    [
+      'a missing file, listing the folder',
+      'manifests/vpn-proxy-iceland/deploy.yaml',
+      {},
+      /no file manifests\/vpn-proxy-iceland\/deploy\.yaml; files there: .*deployment\.yaml/,
+    ],
+    [
+      'a missing marker, listing the regions',
+      DEPLOYMENT,
+      { marker: 'nope' },
+      /0 "region:nope" and 0 "endregion:nope" lines.*Regions in the file: security, env, probes/,
+    ],
     ['a range past the end', DEPLOYMENT, { lines: '5-9999' }, /not a range within/],
     ['both a marker and lines', DEPLOYMENT, { marker: 'env', lines: '1-2' }, /either marker or lines/],
   ])('throws InputError for %s', (_what, path, options, message) => {

@@ -5,7 +5,17 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { kustomizeResources } from '../support/kustomize.ts';
 import { loadInventory, sharedProxies, subnetRouter } from '../../src/lib/inventory/inventory.ts';
-import { appKind, appliedFiles, DEFAULT_ROOT, lineAt, listApps, loadApp, ManifestError, toManifest, type KubeObject } from '../../src/lib/inventory/manifests.ts';
+import {
+  appKind,
+  appliedFiles,
+  DEFAULT_ROOT,
+  lineAt,
+  listApps,
+  loadApp,
+  ManifestError,
+  toManifest,
+  type KubeObject,
+} from '../../src/lib/inventory/manifests.ts';
 
 const FIXTURES = join(DEFAULT_ROOT, 'test/fixtures');
 // Expectations about the bundled folders come from the bundled inventory, never typed here.
@@ -31,7 +41,13 @@ const rewrite = (file: string, from: string, to: string) => {
 
 describe('listApps()', () => {
   test('lists one folder per inventory deployment and workload, the router, the policy and the namespace, sorted', () => {
-    const expected = [...inv.vpn.deployments.map((d) => d.name), ...inv.workloads.map((w) => w.name), subnetRouter(inv).name, 'tailscale', 'namespace'];
+    const expected = [
+      ...inv.vpn.deployments.map((d) => d.name),
+      ...inv.workloads.map((w) => w.name),
+      subnetRouter(inv).name,
+      'tailscale',
+      'namespace',
+    ];
     expect(listApps()).toEqual(expected.sort());
   });
   test('returns nothing for a root without manifests/', () => {
@@ -52,7 +68,10 @@ describe('loadApp()', () => {
     const loaded = loadApp(app);
     expect(loaded).toMatchObject({ app, kind: 'kubernetes', dir: `manifests/${app}` });
     const kustomization = readFileSync(join(DEFAULT_ROOT, loaded.dir, 'kustomization.yaml'), 'utf8');
-    const resources = [...kustomization.matchAll(/^ {2}- (\S+)$/gm)].map((m) => m[1]).filter((r) => !r.startsWith('../')).map((r) => `manifests/${app}/${r}`);
+    const resources = [...kustomization.matchAll(/^ {2}- (\S+)$/gm)]
+      .map((m) => m[1])
+      .filter((r) => !r.startsWith('../'))
+      .map((r) => `manifests/${app}/${r}`);
     const names = loaded.files.map((f) => f.path);
     expect(names.slice(0, resources.length + 1)).toEqual([`manifests/${app}/kustomization.yaml`, ...resources]);
     for (const obj of loaded.objects) {
@@ -69,23 +88,96 @@ describe('loadApp()', () => {
       ['ConfigMap', 'first', 'configmap.yaml', 2, 0],
       ['ConfigMap', 'second', 'configmap.yaml', 12, 2],
     ]);
-    expect(runbookSecrets).toEqual([expect.objectContaining({ name: 'fixture-secret', keys: ['token'], created_by: 'manual', line: 2 })]);
+    expect(runbookSecrets).toEqual([
+      expect.objectContaining({ name: 'fixture-secret', keys: ['token'], created_by: 'manual', line: 2 }),
+    ]);
   });
 
   test('loads routy and tailscale as data files, with no Kubernetes objects', () => {
-    expect(loadApp('routy').files.map((f) => f.path)).toEqual(['manifests/routy/99-tailscale.conf', 'manifests/routy/tailscale-settings.yaml']);
-    expect(loadApp('tailscale')).toMatchObject({ kind: 'tailscale', objects: [], files: [{ path: 'manifests/tailscale/policy.hujson' }] });
+    expect(loadApp('routy').files.map((f) => f.path)).toEqual([
+      'manifests/routy/99-tailscale.conf',
+      'manifests/routy/tailscale-settings.yaml',
+    ]);
+    expect(loadApp('tailscale')).toMatchObject({
+      kind: 'tailscale',
+      objects: [],
+      files: [{ path: 'manifests/tailscale/policy.hujson' }],
+    });
   });
 
   test.each([
-    ['an unsupported kustomization field', 'kustomization.yaml', 'resources:', 'namePrefix: x-\nresources:', 'k8s/kustomization', 4, /"namePrefix" is not supported/],
-    ['a resource that does not exist', 'kustomization.yaml', '  - service.yaml', '  - services.yaml', 'k8s/kustomization', 5, /does not exist/],
-    ['a resource outside the folder', 'kustomization.yaml', '  - service.yaml', '  - ../other/service.yaml', 'k8s/kustomization', 5, /not a plain \.yaml file in this folder/],
-    ['a folder that is not a kustomization', 'kustomization.yaml', '  - service.yaml', '  - ../nowhere', 'k8s/kustomization', 5, /not a folder with a kustomization\.yaml/],
-    ['a resource listed twice', 'kustomization.yaml', '  - configmap.yaml', '  - configmap.yaml\n  - configmap.yaml', 'k8s/kustomization', 7, /listed twice/],
-    ['a YAML syntax error (a tab as indentation)', 'service.yaml', '  selector:', '  selector:\n\tbad: 1', 'k8s/yaml', 8, /not valid YAML: Tabs are not allowed/],
-    ['a document without kind', 'configmap.yaml', 'kind: ConfigMap\nmetadata:\n  name: second', 'metadata:\n  name: second', 'k8s/yaml', 12, /apiVersion, kind and metadata\.name/],
-    ['a runbook secret without a creator', 'runbook-secrets.yaml', 'created_by: manual', 'created_by: nobody', 'k8s/runbook-secrets', 4, /created_by/],
+    [
+      'an unsupported kustomization field',
+      'kustomization.yaml',
+      'resources:',
+      'namePrefix: x-\nresources:',
+      'k8s/kustomization',
+      4,
+      /"namePrefix" is not supported/,
+    ],
+    [
+      'a resource that does not exist',
+      'kustomization.yaml',
+      '  - service.yaml',
+      '  - services.yaml',
+      'k8s/kustomization',
+      5,
+      /does not exist/,
+    ],
+    [
+      'a resource outside the folder',
+      'kustomization.yaml',
+      '  - service.yaml',
+      '  - ../other/service.yaml',
+      'k8s/kustomization',
+      5,
+      /not a plain \.yaml file in this folder/,
+    ],
+    [
+      'a folder that is not a kustomization',
+      'kustomization.yaml',
+      '  - service.yaml',
+      '  - ../nowhere',
+      'k8s/kustomization',
+      5,
+      /not a folder with a kustomization\.yaml/,
+    ],
+    [
+      'a resource listed twice',
+      'kustomization.yaml',
+      '  - configmap.yaml',
+      '  - configmap.yaml\n  - configmap.yaml',
+      'k8s/kustomization',
+      7,
+      /listed twice/,
+    ],
+    [
+      'a YAML syntax error (a tab as indentation)',
+      'service.yaml',
+      '  selector:',
+      '  selector:\n\tbad: 1',
+      'k8s/yaml',
+      8,
+      /not valid YAML: Tabs are not allowed/,
+    ],
+    [
+      'a document without kind',
+      'configmap.yaml',
+      'kind: ConfigMap\nmetadata:\n  name: second',
+      'metadata:\n  name: second',
+      'k8s/yaml',
+      12,
+      /apiVersion, kind and metadata\.name/,
+    ],
+    [
+      'a runbook secret without a creator',
+      'runbook-secrets.yaml',
+      'created_by: manual',
+      'created_by: nobody',
+      'k8s/runbook-secrets',
+      4,
+      /created_by/,
+    ],
   ])('throws ManifestError for %s, with file, line and rule', (_what, file, from, to, rule, line, message) => {
     const root = fixtureRoot((dir) => rewrite(join(dir, file), from, to));
     let error: unknown;
@@ -119,7 +211,12 @@ describe('loadApp()', () => {
     const app = loadApp('multi-doc', root);
     expect(app.includes).toEqual(['shared']);
     expect(app.files.map((f) => f.path)).not.toContain('manifests/shared/service.yaml');
-    expect(app.objects.map((o) => `${o.file.split('/')[1]}:${o.metadata.name}`)).toEqual(['shared:svc', 'multi-doc:own-svc', 'multi-doc:first', 'multi-doc:second']);
+    expect(app.objects.map((o) => `${o.file.split('/')[1]}:${o.metadata.name}`)).toEqual([
+      'shared:svc',
+      'multi-doc:own-svc',
+      'multi-doc:first',
+      'multi-doc:second',
+    ]);
   });
 
   test('refuses a folder that includes itself through another', () => {
@@ -136,9 +233,13 @@ describe('lineAt()', () => {
   test('finds the line of a nested field, or of its nearest existing ancestor', () => {
     const deployment = loadApp(firstProxy.name).objects.find((o) => o.kind === 'Deployment')!;
     const lines = readFileSync(join(DEFAULT_ROOT, deployment.file), 'utf8').split('\n');
-    const env = (deployment as unknown as { spec: { template: { spec: { containers: { env: { name: string }[] }[] } } } }).spec.template.spec.containers[0].env;
+    const env = (
+      deployment as unknown as { spec: { template: { spec: { containers: { env: { name: string }[] }[] } } } }
+    ).spec.template.spec.containers[0].env;
     const i = env.findIndex((e) => e.name === 'SERVER_COUNTRIES');
-    expect(lines[lineAt(deployment, ['spec', 'template', 'spec', 'containers', 0, 'env', i, 'value']) - 1]).toBe(`              value: ${firstProxy.country}`);
+    expect(lines[lineAt(deployment, ['spec', 'template', 'spec', 'containers', 0, 'env', i, 'value']) - 1]).toBe(
+      `              value: ${firstProxy.country}`,
+    );
     expect(lines[lineAt(deployment, ['spec', 'template', 'spec', 'nothing', 'here']) - 1]).toBe('    spec:');
   });
 });
@@ -162,19 +263,27 @@ describe('kustomize builds exactly the objects the loader returns', () => {
   const sorted = (list: Record<string, unknown>[]) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
 
   test('the reproduction builds what the real kustomize built for the fixture (anchors, List, empty documents, quoting)', () => {
-    const expected = parseAllDocuments(readFileSync(join(FIXTURES, 'kustomize/resources-only.expected.yaml'), 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
+    const expected = parseAllDocuments(
+      readFileSync(join(FIXTURES, 'kustomize/resources-only.expected.yaml'), 'utf8'),
+    ).map((d) => d.toJS() as Record<string, unknown>);
     expect(expected.length).toBeGreaterThan(3);
     expect(sorted(kustomizeResources(join(FIXTURES, 'kustomize/resources-only')))).toEqual(sorted(expected));
   });
 
   test('the reproduction builds what the real kustomize built for a folder that includes another (../shared)', () => {
-    const expected = parseAllDocuments(readFileSync(join(FIXTURES, 'kustomize/with-base.expected.yaml'), 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
+    const expected = parseAllDocuments(readFileSync(join(FIXTURES, 'kustomize/with-base.expected.yaml'), 'utf8')).map(
+      (d) => d.toJS() as Record<string, unknown>,
+    );
     expect(kustomizeResources(join(FIXTURES, 'kustomize/with-base/app'))).toEqual(expected);
   });
 
   test('the reproduction refuses what it does not cover, rather than guessing', () => {
-    const root = fixtureRoot((dir) => rewrite(join(dir, 'kustomization.yaml'), 'resources:', 'namePrefix: x-\nresources:'));
-    expect(() => kustomizeResources(join(root, 'manifests/multi-doc'))).toThrow(/namePrefix: this reproduction of kustomize covers resources only/);
+    const root = fixtureRoot((dir) =>
+      rewrite(join(dir, 'kustomization.yaml'), 'resources:', 'namePrefix: x-\nresources:'),
+    );
+    expect(() => kustomizeResources(join(root, 'manifests/multi-doc'))).toThrow(
+      /namePrefix: this reproduction of kustomize covers resources only/,
+    );
   });
 
   test.each(KUBERNETES_APPS)('%s', (app) => {

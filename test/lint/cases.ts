@@ -27,8 +27,21 @@ export interface Case {
   allow?: string[];
 }
 
-export const reject = (rule: string, what: string, file: string, edit: (f: Fixture) => void, match?: RegExp): Case => ({ rule, expect: 'reject', what, file, edit, match });
-export const accept = (rule: string, what: string, edit: (f: Fixture) => void, allow: string[] = []): Case => ({ rule, expect: 'accept', what, edit, allow });
+export const reject = (rule: string, what: string, file: string, edit: (f: Fixture) => void, match?: RegExp): Case => ({
+  rule,
+  expect: 'reject',
+  what,
+  file,
+  edit,
+  match,
+});
+export const accept = (rule: string, what: string, edit: (f: Fixture) => void, allow: string[] = []): Case => ({
+  rule,
+  expect: 'accept',
+  what,
+  edit,
+  allow,
+});
 
 // The folders and facts the cases edit, from the bundled inventory: a correct change to the network (a
 // region, the LAN, the bot's proxy) changes the cases with it instead of breaking them.
@@ -44,7 +57,11 @@ export const lanHost = (n: number) => hostAddress(LAN, n);
 export const WIDER_LAN = (() => {
   const bits = Math.max(parseCidr(LAN)!.bits - 8, 8);
   const [a, b] = LAN.split('.').map(Number);
-  return bits <= 8 ? `${a}.0.0.0/8` : bits <= 16 ? `${a}.${b}.0.0/16` : `${LAN.split('.').slice(0, 3).join('.')}.0/${bits}`;
+  return bits <= 8
+    ? `${a}.0.0.0/8`
+    : bits <= 16
+      ? `${a}.${b}.0.0/16`
+      : `${LAN.split('.').slice(0, 3).join('.')}.0/${bits}`;
 })();
 export const ICE = `manifests/${FIRST.name}/`;
 export const NL = `manifests/${SECOND.name}/`;
@@ -69,7 +86,10 @@ export function setUpCommand(f: Fixture, command: string): void {
   const start = text.indexOf('            - name: VPN_PORT_FORWARDING_UP_COMMAND\n');
   const end = text.indexOf('            # Works around a qBittorrent bug');
   if (start < 0 || end < 0) throw new Error('fixture edit: the up command is not where expected');
-  f.write(file, `${text.slice(0, start)}            - name: VPN_PORT_FORWARDING_UP_COMMAND\n              value: ${JSON.stringify(command)}\n${text.slice(end)}`);
+  f.write(
+    file,
+    `${text.slice(0, start)}            - name: VPN_PORT_FORWARDING_UP_COMMAND\n              value: ${JSON.stringify(command)}\n${text.slice(end)}`,
+  );
 }
 
 /** Replaces a text in every bundled manifest file that contains it (for facts repeated across apps). */
@@ -89,22 +109,34 @@ export function addIPv6Route(f: Fixture, route = 'fd00:a:1::/64'): void {
   const router = f.inventory.tailnet.hosts.find((h) => h.role === 'subnet-router')!;
   router.advertise_routes = [...(router.advertise_routes ?? []), route];
   f.replace(`${ROUTY}tailscale-settings.yaml`, `advertise-routes: [${LAN}]`, `advertise-routes: [${LAN}, "${route}"]`);
-  f.append(`${ROUTY}99-tailscale.conf`, `net.ipv6.conf.all.forwarding = 1\nnet.ipv6.conf.${router.lan_interface}.accept_ra = 2\n`);
+  f.append(
+    `${ROUTY}99-tailscale.conf`,
+    `net.ipv6.conf.all.forwarding = 1\nnet.ipv6.conf.${router.lan_interface}.accept_ra = 2\n`,
+  );
   f.replace(POLICY, `"${LAN}": ["tag:router"],`, `"${LAN}": ["tag:router"],\n      "${route}": ["tag:router"],`);
 }
 
-const show = (findings: Finding[]) => findings.map((x) => `${x.file}:${x.line}: ${x.rule}: ${x.message}`).join('\n') || '(none)';
+const show = (findings: Finding[]) =>
+  findings.map((x) => `${x.file}:${x.line}: ${x.rule}: ${x.message}`).join('\n') || '(none)';
 
 export async function runCase(c: Case): Promise<void> {
   const f = bundledCopy();
   try {
     c.edit(f);
-    const { findings } = await lint({ root: f.root, inventory: f.inventory, inventoryFile: `${f.root}/src/data/network.yaml` });
+    const { findings } = await lint({
+      root: f.root,
+      inventory: f.inventory,
+      inventoryFile: `${f.root}/src/data/network.yaml`,
+    });
     const hits = findings.filter((x) => x.rule === c.rule);
     if (c.expect === 'reject') {
       expect(hits, `findings were:\n${show(findings)}`).not.toEqual([]);
       expect(hits.map((h) => h.file)).toContain(c.file);
-      if (c.match) expect(hits.map((h) => h.message), `findings were:\n${show(findings)}`).toContainEqual(expect.stringMatching(c.match));
+      if (c.match)
+        expect(
+          hits.map((h) => h.message),
+          `findings were:\n${show(findings)}`,
+        ).toContainEqual(expect.stringMatching(c.match));
       for (const h of hits) {
         expect(h.line).toBeGreaterThan(0);
         expect(h.message.length).toBeGreaterThan(20);

@@ -37,11 +37,19 @@ describe('checkCommand()', () => {
     ['a program the image lacks', 'curl -d x http://127.0.0.1:8080', 'gluetun/up-command'],
     ['shell syntax without a shell', 'echo {{PORT}} > /tmp/port', 'gluetun/up-command'],
     ['an unknown template variable', "/bin/sh -c 'echo {{PORT_NUMBER}} >/tmp/p'", 'gluetun/up-command'],
-    ['a foreground retry', "/bin/sh -c 'wget --retry-connrefused -O- http://127.0.0.1:8080'", 'gluetun/port-forward-timing'],
+    [
+      'a foreground retry',
+      "/bin/sh -c 'wget --retry-connrefused -O- http://127.0.0.1:8080'",
+      'gluetun/port-forward-timing',
+    ],
   ])('reports %s', (_what, cmd, rule) => expect(rules(cmd)).toContain(rule));
 
   test('accepts a background retry loop with its output redirected', () => {
-    expect(rules("/bin/sh -c '(exec >/proc/1/fd/1 2>&1; while true; do wget -q -O /dev/null http://127.0.0.1:8080 && exit 0; sleep 5; done) &'")).toEqual([]);
+    expect(
+      rules(
+        "/bin/sh -c '(exec >/proc/1/fd/1 2>&1; while true; do wget -q -O /dev/null http://127.0.0.1:8080 && exit 0; sleep 5; done) &'",
+      ),
+    ).toEqual([]);
   });
 
   test('does not apply the timing checks to the down command', () => {

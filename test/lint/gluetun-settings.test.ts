@@ -1,13 +1,21 @@
 import { describe, expect, test } from 'vitest';
 import { decodeRole } from '../../src/lib/lint/gluetun-role.ts';
-import { classify, GLUETUN_SETTINGS, normalize, PORT_NUMBER_KEYS, setting } from '../../src/lib/lint/gluetun-settings.ts';
+import {
+  classify,
+  GLUETUN_SETTINGS,
+  normalize,
+  PORT_NUMBER_KEYS,
+  setting,
+} from '../../src/lib/lint/gluetun-settings.ts';
 import { checkValue } from '../../src/lib/lint/gluetun-values.ts';
 
 describe('the gluetun v3.41.1 settings table', () => {
   test('one row per key, no old name that is also a current one, every row citing a file', () => {
     const keys = GLUETUN_SETTINGS.map((s) => s.key);
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
-    expect(GLUETUN_SETTINGS.flatMap((s) => (s.retro ?? []).map((r) => r.key)).filter((k) => keys.includes(k))).toEqual([]);
+    expect(GLUETUN_SETTINGS.flatMap((s) => (s.retro ?? []).map((r) => r.key)).filter((k) => keys.includes(k))).toEqual(
+      [],
+    );
     expect(GLUETUN_SETTINGS.filter((s) => !/^internal\/.+\.go$/.test(s.file)).map((s) => s.key)).toEqual([]);
   });
 
@@ -31,7 +39,17 @@ describe('the gluetun v3.41.1 settings table', () => {
   });
 
   test('the service-link keys are the port-number keys of the table', () => {
-    expect([...PORT_NUMBER_KEYS].sort()).toEqual(['HTTPPROXY_PORT', 'OPENVPN_ENDPOINT_PORT', 'OPENVPN_PORT', 'PROXY_PORT', 'SHADOWSOCKS_PORT', 'TINYPROXY_PORT', 'VPN_ENDPOINT_PORT', 'VPN_PORT_FORWARDING_LISTENING_PORT', 'WIREGUARD_ENDPOINT_PORT']);
+    expect([...PORT_NUMBER_KEYS].sort()).toEqual([
+      'HTTPPROXY_PORT',
+      'OPENVPN_ENDPOINT_PORT',
+      'OPENVPN_PORT',
+      'PROXY_PORT',
+      'SHADOWSOCKS_PORT',
+      'TINYPROXY_PORT',
+      'VPN_ENDPOINT_PORT',
+      'VPN_PORT_FORWARDING_LISTENING_PORT',
+      'WIREGUARD_ENDPOINT_PORT',
+    ]);
   });
 });
 
@@ -56,7 +74,10 @@ describe('decodeRole()', () => {
     ['{"auth":"apikey","apikey":"x"}', []],
     ['{"Name":"r","AUTH":"basic","username":"u","password":"p"}', []],
     ['{}', []],
-    ['{"auth":"apikey","apikey":"x","routes":["GET /v1/version"]}', [expect.stringMatching(/"routes" is an unknown field/)]],
+    [
+      '{"auth":"apikey","apikey":"x","routes":["GET /v1/version"]}',
+      [expect.stringMatching(/"routes" is an unknown field/)],
+    ],
     ['{"auth":"APIKEY","apikey":"x"}', [expect.stringMatching(/not one of none, apikey, basic/)]],
     ['{"auth":"apikey"}', [expect.stringMatching(/empty apikey/)]],
     ['{"auth":', [expect.stringMatching(/not valid JSON/)]],

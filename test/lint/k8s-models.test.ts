@@ -16,6 +16,9 @@ describe('loadModels()', () => {
     expect(() => new ConfigMap({ metadata: { name: 'x' }, data: { a: 'b' } }).validate()).not.toThrow();
     expect(() => new ConfigMap({ metadata: { name: 'x' }, data: { a: 1 } }).validate()).toThrow(/must be string/);
     const cache = join(DEFAULT_ROOT, 'node_modules/.cache/avalanche-lint');
-    expect(existsSync(cache) && readdirSync(cache).some((f) => /^models-[0-9a-f]{16}\.mjs$/.test(f)), 'esbuild (installed with Vite) should have written a bundle').toBe(true);
+    expect(
+      existsSync(cache) && readdirSync(cache).some((f) => /^models-[0-9a-f]{16}\.mjs$/.test(f)),
+      'esbuild (installed with Vite) should have written a bundle',
+    ).toBe(true);
   });
 });

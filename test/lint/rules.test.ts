@@ -14,7 +14,14 @@ import { K8S_CASES } from './cases/k8s.ts';
 import { TAILSCALE_ROUTY_CASES } from './cases/tailscale-routy.ts';
 import { bundledCopy } from './fixture.ts';
 
-const ALL: Case[] = [...K8S_CASES, ...GLUETUN_ENV_CASES, ...GLUETUN_POD_CASES, ...TAILSCALE_ROUTY_CASES, ...INVENTORY_CASES, ...FACT_CASES];
+const ALL: Case[] = [
+  ...K8S_CASES,
+  ...GLUETUN_ENV_CASES,
+  ...GLUETUN_POD_CASES,
+  ...TAILSCALE_ROUTY_CASES,
+  ...INVENTORY_CASES,
+  ...FACT_CASES,
+];
 
 describe('lint() on the bundled manifests', () => {
   test('finds nothing: zero errors and zero warnings', async () => {

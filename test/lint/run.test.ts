@@ -10,7 +10,11 @@ describe('lint()', () => {
   test('counts what it checked', async () => {
     const r = await lint();
     // Every folder once, and every object once even when a folder includes another (../namespace).
-    const objects = new Set(listApps().filter((a) => appKind(a) === 'kubernetes').flatMap((a) => loadApp(a).objects.map((o) => `${o.file}#${o.doc}`)));
+    const objects = new Set(
+      listApps()
+        .filter((a) => appKind(a) === 'kubernetes')
+        .flatMap((a) => loadApp(a).objects.map((o) => `${o.file}#${o.doc}`)),
+    );
     expect(r).toMatchObject({ errors: 0, warnings: 0, objects: objects.size, apps: listApps() });
     expect(r.files).toBeGreaterThan(20);
   });
@@ -30,10 +34,16 @@ describe('findingsFor()', () => {
   test('keeps the findings in one app folder', async () => {
     const f = bundledCopy();
     fixtures.push(f);
-    f.replace('manifests/marmithon/deployment.yaml', 'automountServiceAccountToken: false', 'automountServiceAccountTokens: false');
+    f.replace(
+      'manifests/marmithon/deployment.yaml',
+      'automountServiceAccountToken: false',
+      'automountServiceAccountTokens: false',
+    );
     f.replace('manifests/routy/99-tailscale.conf', 'net.ipv4.ip_forward = 1', 'net.ipv4.ip_forward = 0');
     const r = await lint({ root: f.root, inventory: f.inventory });
     expect(findingsFor(r, 'marmithon').map((x) => x.rule)).toEqual(['k8s/unknown-field']);
-    expect(findingsFor(r, 'routy').map(formatFinding)).toEqual(['manifests/routy/99-tailscale.conf:5: routy/sysctl: net.ipv4.ip_forward = 0; expected 1 (routy advertises an IPv4 route).']);
+    expect(findingsFor(r, 'routy').map(formatFinding)).toEqual([
+      'manifests/routy/99-tailscale.conf:5: routy/sysctl: net.ipv4.ip_forward = 0; expected 1 (routy advertises an IPv4 route).',
+    ]);
   });
 });

@@ -8,8 +8,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { runRunbook, type Rule, type RunResult } from '../fakes/run-runbook.ts';
-import { DEFAULT_POLICY, startFakeTailscaleApi, type FakeApiOptions, type FakeTailscaleApi } from '../fakes/tailscale-api-server.ts';
-import { apiWrites, CONFIGURED, EXIT, fakeApiKey, fixture, FRESH, otherDevices, remoteCommands, remoteWrites, routyDevice, routyRules, SYSCTL_TEXT, type RoutyState } from '../fakes/tailscale-scenarios.ts';
+import {
+  DEFAULT_POLICY,
+  startFakeTailscaleApi,
+  type FakeApiOptions,
+  type FakeTailscaleApi,
+} from '../fakes/tailscale-api-server.ts';
+import {
+  apiWrites,
+  CONFIGURED,
+  EXIT,
+  fakeApiKey,
+  fixture,
+  FRESH,
+  otherDevices,
+  remoteCommands,
+  remoteWrites,
+  routyDevice,
+  routyRules,
+  SYSCTL_TEXT,
+  type RoutyState,
+} from '../fakes/tailscale-scenarios.ts';
 import type { ApiDevice } from '../../src/lib/clients/tailscale-api.ts';
 import { BUNDLE_ENV, bundleFile } from '../fakes/runbook-bundle.ts';
 
@@ -43,9 +62,26 @@ interface Setup extends Partial<FakeApiOptions> {
   subprocess?: boolean;
 }
 
-async function run(setup: Setup = {}): Promise<RunResult & { sent: string[]; apiSent: string[]; api: FakeTailscaleApi }> {
-  const { before = CONFIGURED, after, device, splitDns = { internal: ['10.1.0.53'] }, policy = BUNDLED_POLICY, rules, args = [], env, subprocess, ...fake } = setup;
-  api = await startFakeTailscaleApi({ apiKey: KEY, tailnet: { devices: [routyDevice(device), ...otherDevices()], splitDns, policy }, ...fake });
+async function run(
+  setup: Setup = {},
+): Promise<RunResult & { sent: string[]; apiSent: string[]; api: FakeTailscaleApi }> {
+  const {
+    before = CONFIGURED,
+    after,
+    device,
+    splitDns = { internal: ['10.1.0.53'] },
+    policy = BUNDLED_POLICY,
+    rules,
+    args = [],
+    env,
+    subprocess,
+    ...fake
+  } = setup;
+  api = await startFakeTailscaleApi({
+    apiKey: KEY,
+    tailnet: { devices: [routyDevice(device), ...otherDevices()], splitDns, policy },
+    ...fake,
+  });
   const result = await runRunbook('configure-routy', ['--yes', '--approval-wait', '0', ...args], {
     scenario: { rules: routyRules(before, after ?? (before === FRESH ? CONFIGURED : before), rules) },
     env: { ...BUNDLE_ENV, TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url, ...env },
@@ -66,11 +102,16 @@ describe('configure-routy', () => {
       splitDns: {},
       // The control plane: tag:router's auto-approver approves the route once it is advertised.
       onRequest: (req, state) => {
-        if (req.method === 'GET' && req.path === ROUTES) Object.assign(state.devices[0], { advertisedRoutes: ['10.1.0.0/24'], enabledRoutes: ['10.1.0.0/24'] });
+        if (req.method === 'GET' && req.path === ROUTES)
+          Object.assign(state.devices[0], { advertisedRoutes: ['10.1.0.0/24'], enabledRoutes: ['10.1.0.0/24'] });
       },
     });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.sent).toEqual([TEE, SYSCTL_P, 'sudo -n tailscale set --advertise-routes=10.1.0.0/24 --stateful-filtering=false']);
+    expect(r.sent).toEqual([
+      TEE,
+      SYSCTL_P,
+      'sudo -n tailscale set --advertise-routes=10.1.0.0/24 --stateful-filtering=false',
+    ]);
     expect(r.calls.find((c) => c.argv.includes(TEE))?.stdin).toBe(SYSCTL_TEXT);
     expect(r.apiSent).toEqual([`PATCH ${SPLIT} {"internal":["10.1.0.53"]}`]);
     expect(r.stdout).toContain('approved automatically by tag:router; nothing sent');
@@ -120,7 +161,11 @@ describe('configure-routy', () => {
 
   test('exit node still advertised: stops advertising it and withdraws its approval, keeping the LAN route', async () => {
     const r = await run({
-      before: { ...CONFIGURED, prefs: { AdvertiseRoutes: ['10.1.0.0/24', ...EXIT] }, self: { AllowedIPs: ['100.121.204.6/32', '10.1.0.0/24', ...EXIT], ExitNodeOption: true } },
+      before: {
+        ...CONFIGURED,
+        prefs: { AdvertiseRoutes: ['10.1.0.0/24', ...EXIT] },
+        self: { AllowedIPs: ['100.121.204.6/32', '10.1.0.0/24', ...EXIT], ExitNodeOption: true },
+      },
       after: CONFIGURED,
       device: { advertisedRoutes: ['10.1.0.0/24', ...EXIT], enabledRoutes: ['10.1.0.0/24', ...EXIT] },
     });
@@ -160,10 +205,16 @@ describe('configure-routy', () => {
   });
 
   test('--policy with API warnings and no errors: applies it and shows the warnings', async () => {
-    const r = await run({ args: ['--policy'], policy: DEFAULT_POLICY, validatePolicy: () => ({ message: 'warning(s) found', data: [{ warnings: ['a warning from the API'] }] }) });
+    const r = await run({
+      args: ['--policy'],
+      policy: DEFAULT_POLICY,
+      validatePolicy: () => ({ message: 'warning(s) found', data: [{ warnings: ['a warning from the API'] }] }),
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.apiSent).toEqual(['POST /api/v2/tailnet/-/acl/validate ' + BUNDLED_POLICY, 'POST /api/v2/tailnet/-/acl']);
-    expect(`${r.stdout}${r.stderr}`).toContain('the Tailscale API accepted the policy with a warning: a warning from the API');
+    expect(`${r.stdout}${r.stderr}`).toContain(
+      'the Tailscale API accepted the policy with a warning: a warning from the API',
+    );
   });
 
   test('policy changed concurrently (ETag mismatch): refuses to overwrite, exit 1, nothing else sent', async () => {
@@ -171,8 +222,12 @@ describe('configure-routy', () => {
     const r = await run({ args: ['--policy'], policy: DEFAULT_POLICY, concurrentPolicyEdit: concurrent, splitDns: {} });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('step "policy"');
-    expect(r.stderr).toMatch(/changed after it was read \(ETag "[0-9a-f]+" no longer matches\), so it was not overwritten/);
-    expect(r.api.requests.filter((q) => q.path.endsWith('/acl') && q.method === 'POST').map((q) => q.status)).toEqual([412]);
+    expect(r.stderr).toMatch(
+      /changed after it was read \(ETag "[0-9a-f]+" no longer matches\), so it was not overwritten/,
+    );
+    expect(r.api.requests.filter((q) => q.path.endsWith('/acl') && q.method === 'POST').map((q) => q.status)).toEqual([
+      412,
+    ]);
     expect(r.api.state.policy).toBe(concurrent);
     expect(r.sent).toEqual([]);
     expect(r.apiSent.filter((w) => w.includes('split-dns'))).toEqual([]);
@@ -187,7 +242,10 @@ describe('configure-routy', () => {
   });
 
   test('API 403 on the split-DNS change: stops and names the missing scope', async () => {
-    const r = await run({ splitDns: {}, scopes: ['devices:core:read', 'devices:routes:read', 'devices:routes', 'dns:read'] });
+    const r = await run({
+      splitDns: {},
+      scopes: ['devices:core:read', 'devices:routes:read', 'devices:routes', 'dns:read'],
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('step "split-dns"');
     expect(r.stderr).toContain('needs the scope "dns"');
@@ -198,18 +256,35 @@ describe('configure-routy', () => {
     const r = await run({ failures: [{ method: 'GET', path: SPLIT, status: 429, retryAfter: '0' }] });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Tailscale API GET ${SPLIT}: HTTP 429; retrying in 0.0 s (attempt 2 of 4)`);
-    expect(r.api.requests.filter((q) => q.path === SPLIT).map((q) => q.status).slice(0, 2)).toEqual([429, 200]);
+    expect(
+      r.api.requests
+        .filter((q) => q.path === SPLIT)
+        .map((q) => q.status)
+        .slice(0, 2),
+    ).toEqual([429, 200]);
   });
 
   test('API 500 then success: retries the PATCH with backoff', async () => {
     const r = await run({ splitDns: {}, failures: [{ method: 'PATCH', path: SPLIT, status: 500 }] });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/PATCH \/api\/v2\/tailnet\/-\/dns\/split-dns: HTTP 500; retrying in 0\.\d s/);
-    expect(r.apiSent).toEqual([`PATCH ${SPLIT} {"internal":["10.1.0.53"]}`, `PATCH ${SPLIT} {"internal":["10.1.0.53"]}`]);
+    expect(r.apiSent).toEqual([
+      `PATCH ${SPLIT} {"internal":["10.1.0.53"]}`,
+      `PATCH ${SPLIT} {"internal":["10.1.0.53"]}`,
+    ]);
   });
 
   test('ssh unreachable: refuses with the cause and the fix, nothing sent', async () => {
-    const r = await run({ rules: [{ tool: 'ssh', match: ['routy'], code: 255, stderr: 'ssh: connect to host routy port 22: Connection timed out\n' }] });
+    const r = await run({
+      rules: [
+        {
+          tool: 'ssh',
+          match: ['routy'],
+          code: 255,
+          stderr: 'ssh: connect to host routy port 22: Connection timed out\n',
+        },
+      ],
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/ssh to routy failed .*Connection timed out.*did not answer: is it powered on/);
     expect(r.calls).toHaveLength(1);
@@ -219,7 +294,9 @@ describe('configure-routy', () => {
   test('tailscale logged out on routy: refuses with the login URL', async () => {
     const r = await run({ before: { ...CONFIGURED, status: JSON.parse(fixture('status-logged-out.json')) } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('tailscale is logged out (BackendState NeedsLogin); log in at https://login.tailscale.com/a/1a2b3c4d5e6f');
+    expect(r.stderr).toContain(
+      'tailscale is logged out (BackendState NeedsLogin); log in at https://login.tailscale.com/a/1a2b3c4d5e6f',
+    );
     expect(r.sent).toEqual([]);
     expect(r.apiSent).toEqual([]);
   });
@@ -232,14 +309,24 @@ describe('configure-routy', () => {
   });
 
   test('sudo wants a password: the failing remote command is named, exit 1', async () => {
-    const r = await run({ before: { ...CONFIGURED, file: undefined }, rules: [{ tool: 'ssh', match: [TEE], code: 1, stderr: 'sudo: a password is required\n' }] });
+    const r = await run({
+      before: { ...CONFIGURED, file: undefined },
+      rules: [{ tool: 'ssh', match: [TEE], code: 1, stderr: 'sudo: a password is required\n' }],
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`on routy, \`${TEE}\` exited 1: sudo: a password is required`);
   });
 
   test('without a TTY and without --yes: refuses when there is something to change', async () => {
-    api = await startFakeTailscaleApi({ apiKey: KEY, tailnet: { devices: [routyDevice(), ...otherDevices()], splitDns: {}, policy: BUNDLED_POLICY } });
-    const r = await runRunbook('configure-routy', [], { subprocess: true, scenario: { rules: routyRules(CONFIGURED) }, env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url } });
+    api = await startFakeTailscaleApi({
+      apiKey: KEY,
+      tailnet: { devices: [routyDevice(), ...otherDevices()], splitDns: {}, policy: BUNDLED_POLICY },
+    });
+    const r = await runRunbook('configure-routy', [], {
+      subprocess: true,
+      scenario: { rules: routyRules(CONFIGURED) },
+      env: { TAILSCALE_API_KEY: KEY, TAILSCALE_API_URL: api.url },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no TTY and no --yes/);
     expect(apiWrites(api.requests)).toEqual([]);
@@ -253,7 +340,11 @@ describe('configure-routy', () => {
   });
 
   test('a failure after a change: says what changed and rolls it back (--yes)', async () => {
-    const r = await run({ before: { ...CONFIGURED, file: undefined }, splitDns: {}, scopes: ['devices:core:read', 'devices:routes:read', 'dns:read'] });
+    const r = await run({
+      before: { ...CONFIGURED, file: undefined },
+      splitDns: {},
+      scopes: ['devices:core:read', 'devices:routes:read', 'dns:read'],
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('needs the scope "dns"');
     expect(r.stdout).toContain('Changed before the failure:');
@@ -262,7 +353,12 @@ describe('configure-routy', () => {
   });
 
   test('--dry-run=server: reads routy and the API, changes nothing, lists the writes', async () => {
-    const r = await run({ before: FRESH, device: { advertisedRoutes: [], enabledRoutes: [] }, splitDns: {}, args: ['--dry-run=server'] });
+    const r = await run({
+      before: FRESH,
+      device: { advertisedRoutes: [], enabledRoutes: [] },
+      splitDns: {},
+      args: ['--dry-run=server'],
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.sent).toEqual([]);
     expect(r.apiSent).toEqual([]);
@@ -285,7 +381,12 @@ describe('configure-routy', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.calls).toEqual([]);
     expect(r.api.requests).toEqual([]);
-    for (const line of [`routy -- '${TEE}'`, `routy -- '${SYSCTL_P}'`, "routy -- 'sudo -n tailscale set --advertise-routes=10.1.0.0/24 --advertise-exit-node=false", `would call the Tailscale API: PATCH ${SPLIT}  {"internal":["10.1.0.53"]}`]) {
+    for (const line of [
+      `routy -- '${TEE}'`,
+      `routy -- '${SYSCTL_P}'`,
+      "routy -- 'sudo -n tailscale set --advertise-routes=10.1.0.0/24 --advertise-exit-node=false",
+      `would call the Tailscale API: PATCH ${SPLIT}  {"internal":["10.1.0.53"]}`,
+    ]) {
       expect(r.stdout).toContain(line);
     }
   });

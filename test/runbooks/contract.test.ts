@@ -10,7 +10,10 @@ import type { HelpJson } from '../../src/lib/harness/index.ts';
 import { walk } from '../../src/lib/checks/site.ts';
 import { ROOT, runRunbook } from '../fakes/run-runbook.ts';
 
-const RUNBOOKS = readdirSync(join(ROOT, 'runbooks')).filter((f) => f.endsWith('.mjs')).map((f) => f.slice(0, -4)).sort();
+const RUNBOOKS = readdirSync(join(ROOT, 'runbooks'))
+  .filter((f) => f.endsWith('.mjs'))
+  .map((f) => f.slice(0, -4))
+  .sort();
 
 async function help(name: string): Promise<HelpJson> {
   const r = await runRunbook(name, ['--help', '--json'], { tools: [] });
@@ -23,27 +26,36 @@ describe('every runbook', () => {
     expect(RUNBOOKS.length).toBeGreaterThan(0);
   });
 
-  test.each(RUNBOOKS)('%s: a string flag given an empty or all-space value is bad input (exit 2), never "the default" or "all"', async (name) => {
-    const flags = (await help(name)).flags.filter((f) => f.type === 'string' && f.name !== 'dry-run');
-    expect(flags.length).toBeGreaterThan(0);
-    for (const f of flags) {
-      for (const value of ['', '   ']) {
-        const r = await runRunbook(name, ['--dry-run', `--${f.name}=${value}`], { tools: [] });
-        expect(r.code, `--${f.name}="${value}": ${r.stderr}`).toBe(2);
-        expect(r.stderr).toMatch(new RegExp(`--${f.name}: empty value`));
-        expect(r.calls).toEqual([]);
+  test.each(RUNBOOKS)(
+    '%s: a string flag given an empty or all-space value is bad input (exit 2), never "the default" or "all"',
+    async (name) => {
+      const flags = (await help(name)).flags.filter((f) => f.type === 'string' && f.name !== 'dry-run');
+      expect(flags.length).toBeGreaterThan(0);
+      for (const f of flags) {
+        for (const value of ['', '   ']) {
+          const r = await runRunbook(name, ['--dry-run', `--${f.name}=${value}`], { tools: [] });
+          expect(r.code, `--${f.name}="${value}": ${r.stderr}`).toBe(2);
+          expect(r.stderr).toMatch(new RegExp(`--${f.name}: empty value`));
+          expect(r.calls).toEqual([]);
+        }
       }
-    }
-  });
+    },
+  );
 
-  test.each(RUNBOOKS)('%s: a runbook that changes something has a confirm step before its first change', async (name) => {
-    const h = await help(name);
-    for (const steps of [h.steps, h.rollback?.steps ?? []]) {
-      const firstApply = steps.findIndex((s) => s.kind === 'apply');
-      if (firstApply < 0) continue;
-      expect(steps.slice(0, firstApply).some((s) => s.kind === 'confirm'), `${name}: ${steps.map((s) => s.kind).join(', ')}`).toBe(true);
-    }
-  });
+  test.each(RUNBOOKS)(
+    '%s: a runbook that changes something has a confirm step before its first change',
+    async (name) => {
+      const h = await help(name);
+      for (const steps of [h.steps, h.rollback?.steps ?? []]) {
+        const firstApply = steps.findIndex((s) => s.kind === 'apply');
+        if (firstApply < 0) continue;
+        expect(
+          steps.slice(0, firstApply).some((s) => s.kind === 'confirm'),
+          `${name}: ${steps.map((s) => s.kind).join(', ')}`,
+        ).toBe(true);
+      }
+    },
+  );
 });
 
 describe('every runbook loads its data inside the harness', () => {
@@ -63,10 +75,14 @@ describe('every runbook loads its data inside the harness', () => {
   });
 
   test('no runbook and no shared step reads the bundled inventory or manifests by itself (only ctx.setup does)', () => {
-    const files = [...walk(join(ROOT, 'runbooks')), ...walk(join(ROOT, 'src/lib/steps'))].filter((f) => f.endsWith('.ts'));
+    const files = [...walk(join(ROOT, 'runbooks')), ...walk(join(ROOT, 'src/lib/steps'))].filter((f) =>
+      f.endsWith('.ts'),
+    );
     const offenders = files.flatMap((f) => {
       const text = readFileSync(f, 'utf8');
-      return [...text.matchAll(/\b(loadInventory\(\)|loadInventory\([^)]|loadApp\([^,)]+\)|loadRoutyBundle\(\))/g)].map((m) => `${f.slice(ROOT.length + 1)}: ${m[1]}`);
+      return [...text.matchAll(/\b(loadInventory\(\)|loadInventory\([^)]|loadApp\([^,)]+\)|loadRoutyBundle\(\))/g)].map(
+        (m) => `${f.slice(ROOT.length + 1)}: ${m[1]}`,
+      );
     });
     expect(offenders).toEqual([]);
   });

@@ -37,24 +37,52 @@ async function localSite(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 }
 
-const serving = (target: string, extra: Record<string, unknown> = {}) => ({ TCP: { '443': { HTTPS: true } }, Web: { [`${HOST}:443`]: { Handlers: { '/': target.startsWith('http') ? { Proxy: target } : { Path: target } } } }, ...extra });
+const serving = (target: string, extra: Record<string, unknown> = {}) => ({
+  TCP: { '443': { HTTPS: true } },
+  Web: { [`${HOST}:443`]: { Handlers: { '/': target.startsWith('http') ? { Proxy: target } : { Path: target } } } },
+  ...extra,
+});
 
 function rules(before: unknown, after: unknown, first: Rule[] = []): Rule[] {
   return [
     ...first,
     { tool: 'tailscale', match: ['serve', 'status', '--json'], responses: [{ stdout: before }, { stdout: after }] },
     { tool: 'tailscale', match: ['status', '--json'], not: ['serve'], stdout: fixture('status-calypso.json') },
-    { tool: 'tailscale', match: ['serve', '--bg', '--https=443'], stdout: `Available within your tailnet:\n\nhttps://${HOST}/\n|-- path  ${dir}\n\nServe started and running in the background.\nTo disable the proxy, run: tailscale serve --https=443 off\n` },
+    {
+      tool: 'tailscale',
+      match: ['serve', '--bg', '--https=443'],
+      stdout: `Available within your tailnet:\n\nhttps://${HOST}/\n|-- path  ${dir}\n\nServe started and running in the background.\nTo disable the proxy, run: tailscale serve --https=443 off\n`,
+    },
     { tool: 'tailscale', match: ['serve', '--https=443', 'off'], stdout: '' },
-    { tool: 'npm', match: ['run', 'build'], stdout: '> astro build\n[build] 42 page(s) built in 9.81s\n[build] Complete!\n' },
+    {
+      tool: 'npm',
+      match: ['run', 'build'],
+      stdout: '> astro build\n[build] 42 page(s) built in 9.81s\n[build] Complete!\n',
+    },
   ];
 }
 
-async function run(before: unknown, after: unknown, args: string[] = [], first: Rule[] = [], subprocess = false, yes = ['--yes']) {
+async function run(
+  before: unknown,
+  after: unknown,
+  args: string[] = [],
+  first: Rule[] = [],
+  subprocess = false,
+  yes = ['--yes'],
+) {
   const url = await localSite();
-  const r = await runRunbook('publish-docs', [...yes, '--dir', dir, '--wait', '0', ...args], { scenario: { rules: rules(before, after, first) }, tools: ['tailscale', 'npm'], env: { PUBLISH_DOCS_VERIFY_URL: url }, timeoutMs: 60_000, subprocess });
+  const r = await runRunbook('publish-docs', [...yes, '--dir', dir, '--wait', '0', ...args], {
+    scenario: { rules: rules(before, after, first) },
+    tools: ['tailscale', 'npm'],
+    env: { PUBLISH_DOCS_VERIFY_URL: url },
+    timeoutMs: 60_000,
+    subprocess,
+  });
   const commands = r.calls.map((c) => `${c.tool} ${c.argv.join(' ')}`);
-  expect(commands.some((c) => /funnel/.test(c)), 'never Funnel').toBe(false);
+  expect(
+    commands.some((c) => /funnel/.test(c)),
+    'never Funnel',
+  ).toBe(false);
   const writes = commands.filter((c) => !/status --json$/.test(c));
   return { ...r, commands, writes };
 }
@@ -107,9 +135,14 @@ describe('publish-docs', () => {
   test('--no-build with a --dir that holds no built site is bad input (exit 2), before any command', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'publish-docs-empty-'));
     try {
-      const r = await runRunbook('publish-docs', ['--yes', '--no-build', '--dir', empty], { scenario: { rules: rules({}, {}) }, tools: ['tailscale', 'npm'] });
+      const r = await runRunbook('publish-docs', ['--yes', '--no-build', '--dir', empty], {
+        scenario: { rules: rules({}, {}) },
+        tools: ['tailscale', 'npm'],
+      });
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/step "config" .*expected a built site in .*publish-docs-empty-.* \(its index\.html\); found a folder with no index\.html/);
+      expect(r.stderr).toMatch(
+        /step "config" .*expected a built site in .*publish-docs-empty-.* \(its index\.html\); found a folder with no index\.html/,
+      );
       expect(r.calls).toEqual([]);
     } finally {
       rmSync(empty, { recursive: true, force: true });
@@ -120,7 +153,9 @@ describe('publish-docs', () => {
     const other = serving('http://127.0.0.1:3000');
     const r = await run(other, other);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`expected https://${HOST}/ free or serving these docs (${dir}); found it serves a proxy to http://127.0.0.1:3000`);
+    expect(r.stderr).toContain(
+      `expected https://${HOST}/ free or serving these docs (${dir}); found it serves a proxy to http://127.0.0.1:3000`,
+    );
     expect(r.writes).toEqual([]);
   });
 
@@ -139,7 +174,12 @@ describe('publish-docs', () => {
   });
 
   test('the build fails: exit 1, nothing served', async () => {
-    const r = await run({}, {}, [], [{ tool: 'npm', match: ['build'], code: 1, stderr: 'error: Cannot find module astro\n' }]);
+    const r = await run(
+      {},
+      {},
+      [],
+      [{ tool: 'npm', match: ['build'], code: 1, stderr: 'error: Cannot find module astro\n' }],
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('step "build"');
     expect(r.writes).toEqual([build()]);
@@ -149,11 +189,19 @@ describe('publish-docs', () => {
     served = { status: 502, body: 'bad gateway' };
     const r = await run({}, serving(dir), ['--no-build']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`✗ https://${HOST}/ answers with the docs ("Avalanche network"): expected HTTP 200 with <title>Avalanche network</title>; found HTTP 502`);
+    expect(r.stdout).toContain(
+      `✗ https://${HOST}/ answers with the docs ("Avalanche network"): expected HTTP 200 with <title>Avalanche network</title>; found HTTP 502`,
+    );
   });
 
   test('logged out: refuses (exit 2) before building', async () => {
-    const r = await run({}, {}, [], [{ tool: 'tailscale', match: ['status', '--json'], not: ['serve'], stdout: fixture('status-logged-out.json') }], true);
+    const r = await run(
+      {},
+      {},
+      [],
+      [{ tool: 'tailscale', match: ['status', '--json'], not: ['serve'], stdout: fixture('status-logged-out.json') }],
+      true,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('tailscale is logged out');
     expect(r.writes).toEqual([]);

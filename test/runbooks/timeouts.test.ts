@@ -26,7 +26,11 @@ const fresh = (extra: Rule[]): Rule[] => [
   { tool: 'kubectl', match: ['apply', '-k'], stdout: 'deployment.apps/vpn-proxy-iceland serverside-applied\n' },
   { tool: 'kubectl', match: ['rollout', 'status'], stdout: 'successfully rolled out\n' },
   { tool: 'kubectl', match: ['delete'], not: ['pod'], stdout: 'deleted\n' },
-  { tool: 'kubectl', match: ['get', 'deployment.apps', 'vpn-proxy-iceland'], stdout: deploymentJson('vpn-proxy-iceland', 'vpn-egress') },
+  {
+    tool: 'kubectl',
+    match: ['get', 'deployment.apps', 'vpn-proxy-iceland'],
+    stdout: deploymentJson('vpn-proxy-iceland', 'vpn-egress'),
+  },
   ...gluetun('deploy/vpn-proxy-iceland'),
   ...probes('iceland'),
 ];
@@ -41,23 +45,48 @@ afterEach(async () => {
 describe('a hung tool or API fails the run naming the step', () => {
   test('kubectl apply never returns: the apply step fails after 30 s naming the command; what it did is undone', async () => {
     const hang: Rule = { tool: 'kubectl', match: ['apply', '-k'], delayMs: NEVER };
-    const r = await runRunbook('phase2-deploy-proxy', ARGS, { scenario: { rules: fresh([hang]) }, env: ENV, timeScale: SCALE });
+    const r = await runRunbook('phase2-deploy-proxy', ARGS, {
+      scenario: { rules: fresh([hang]) },
+      env: ENV,
+      timeScale: SCALE,
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/step "apply" \(.*\) failed: expected the API server to accept manifests\/vpn-proxy-iceland; found `kubectl .* apply .* -k .*` did not finish within 30 s/);
+    expect(r.stderr).toMatch(
+      /step "apply" \(.*\) failed: expected the API server to accept manifests\/vpn-proxy-iceland; found `kubectl .* apply .* -k .*` did not finish within 30 s/,
+    );
     const report = JSON.parse(r.stdout) as Report;
-    expect(report.changes.filter((c) => c.status === 'attempted').map((c) => c.summary)).toContain('created Deployment/vpn-egress/vpn-proxy-iceland');
-    expect(report.changes.filter((c) => !c.summary.startsWith('created Namespace')).every((c) => c.rolledBack)).toBe(true);
+    expect(report.changes.filter((c) => c.status === 'attempted').map((c) => c.summary)).toContain(
+      'created Deployment/vpn-egress/vpn-proxy-iceland',
+    );
+    expect(report.changes.filter((c) => !c.summary.startsWith('created Namespace')).every((c) => c.rolledBack)).toBe(
+      true,
+    );
   });
 
   test('every rollback delete hangs: each is cut at 30 s and the whole undo at 60 s; the run still ends, exit 1', async () => {
-    const rollout: Rule = { tool: 'kubectl', match: ['rollout', 'status'], code: 1, stderr: 'error: timed out waiting for the condition\n' };
+    const rollout: Rule = {
+      tool: 'kubectl',
+      match: ['rollout', 'status'],
+      code: 1,
+      stderr: 'error: timed out waiting for the condition\n',
+    };
     const hang: Rule = { tool: 'kubectl', match: ['delete'], not: ['pod'], delayMs: NEVER };
-    const r = await runRunbook('phase2-deploy-proxy', ARGS, { scenario: { rules: fresh([rollout, hang]) }, env: ENV, timeScale: SCALE });
+    const r = await runRunbook('phase2-deploy-proxy', ARGS, {
+      scenario: { rules: fresh([rollout, hang]) },
+      env: ENV,
+      timeScale: SCALE,
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/✗ could not roll back "created Deployment\/vpn-egress\/vpn-proxy-iceland": `kubectl .* delete deployment\.apps vpn-proxy-iceland .*` did not finish within 30 s/);
-    expect(r.stderr).toMatch(/Not rolled back \(5\); to undo them: npx zx runbooks\/phase2-deploy-proxy\.mjs --rollback/);
+    expect(r.stderr).toMatch(
+      /✗ could not roll back "created Deployment\/vpn-egress\/vpn-proxy-iceland": `kubectl .* delete deployment\.apps vpn-proxy-iceland .*` did not finish within 30 s/,
+    );
+    expect(r.stderr).toMatch(
+      /Not rolled back \(5\); to undo them: npx zx runbooks\/phase2-deploy-proxy\.mjs --rollback/,
+    );
     const report = JSON.parse(r.stdout) as Report;
-    expect(report.commands.filter((c) => c.step === 'rollback').every((c) => (c.timeoutMs ?? Infinity) <= 30_000)).toBe(true);
+    expect(report.commands.filter((c) => c.step === 'rollback').every((c) => (c.timeoutMs ?? Infinity) <= 30_000)).toBe(
+      true,
+    );
   });
 
   test('the Tailscale API accepts the connection and never answers: the step fails within 30 s naming the call', async () => {
@@ -73,9 +102,15 @@ describe('a hung tool or API fails the run naming the step', () => {
       { tool: 'nc', match: ['-z'], code: 0 },
     ];
     const started = Date.now();
-    const r = await runRunbook('verify-remote-access', [], { scenario: { rules }, env: { TAILSCALE_API_KEY: fakeApiKey(), TAILSCALE_API_URL: url }, timeScale: SCALE });
+    const r = await runRunbook('verify-remote-access', [], {
+      scenario: { rules },
+      env: { TAILSCALE_API_KEY: fakeApiKey(), TAILSCALE_API_URL: url },
+      timeScale: SCALE,
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr + r.stdout).toMatch(/The Tailscale API at http:\/\/127\.0\.0\.1:\d+ did not answer GET \/api\/v2\/tailnet\/-\/dns\/split-dns \(\d attempt\(s\) within 30 s\): no answer within 10 s/);
+    expect(r.stderr + r.stdout).toMatch(
+      /The Tailscale API at http:\/\/127\.0\.0\.1:\d+ did not answer GET \/api\/v2\/tailnet\/-\/dns\/split-dns \(\d attempt\(s\) within 30 s\): no answer within 10 s/,
+    );
     expect(r.stderr).toMatch(/step "checks"/);
     expect(Date.now() - started).toBeLessThan(10_000);
   });

@@ -37,22 +37,35 @@ describe('findChromium()', () => {
     const { pkg } = fakePackage();
     await ensureChromium(noPath, { systemPaths: [], npmPackageDir: pkg });
     const debian = fakeDebian();
-    expect(findChromium(noPath, { systemPaths: [debian], npmPackageDir: pkg })).toEqual({ path: debian, source: 'debian' });
+    expect(findChromium(noPath, { systemPaths: [debian], npmPackageDir: pkg })).toEqual({
+      path: debian,
+      source: 'debian',
+    });
   });
 
   test('AVALANCHE_CHROMIUM=none means none, a path means that path (if it runs)', () => {
     const debian = fakeDebian();
     expect(findChromium({ ...noPath, AVALANCHE_CHROMIUM: 'none' }, { systemPaths: [debian] })).toBeUndefined();
-    expect(findChromium({ ...noPath, AVALANCHE_CHROMIUM: debian }, { systemPaths: [] })).toEqual({ path: debian, source: 'AVALANCHE_CHROMIUM' });
-    expect(findChromium({ ...noPath, AVALANCHE_CHROMIUM: '/nonexistent/chromium' }, { systemPaths: [debian] })).toBeUndefined();
+    expect(findChromium({ ...noPath, AVALANCHE_CHROMIUM: debian }, { systemPaths: [] })).toEqual({
+      path: debian,
+      source: 'AVALANCHE_CHROMIUM',
+    });
+    expect(
+      findChromium({ ...noPath, AVALANCHE_CHROMIUM: '/nonexistent/chromium' }, { systemPaths: [debian] }),
+    ).toBeUndefined();
   });
 
-  test('AVALANCHE_CHROMIUM=npm skips Debian\'s: the path of a machine without it', async () => {
+  test("AVALANCHE_CHROMIUM=npm skips Debian's: the path of a machine without it", async () => {
     const { pkg } = fakePackage();
     const debian = fakeDebian();
-    const found = await ensureChromium({ ...noPath, AVALANCHE_CHROMIUM: 'npm' }, { systemPaths: [debian], npmPackageDir: pkg });
+    const found = await ensureChromium(
+      { ...noPath, AVALANCHE_CHROMIUM: 'npm' },
+      { systemPaths: [debian], npmPackageDir: pkg },
+    );
     expect(found?.source).toBe('npm');
-    expect(findChromium({ ...noPath, AVALANCHE_CHROMIUM: 'npm' }, { systemPaths: [debian], npmPackageDir: pkg })).toEqual(found);
+    expect(
+      findChromium({ ...noPath, AVALANCHE_CHROMIUM: 'npm' }, { systemPaths: [debian], npmPackageDir: pkg }),
+    ).toEqual(found);
   });
 
   test('without Debian and before unpacking, finds none (it never unpacks)', () => {

@@ -64,27 +64,61 @@ describe('classifyCommand()', () => {
 describe('copyBlockProblems()', () => {
   const sh = (text: string, underCaution = false) => ({ text, lang: 'sh', underCaution });
   test('a page that rehearses, then changes under a caution aside, is fine', () => {
-    expect(copyBlockProblems([sh('npx zx runbooks/deploy.mjs --dry-run'), sh('npx zx runbooks/deploy.mjs', true), sh('npx zx runbooks/check.mjs')], facts)).toEqual([]);
+    expect(
+      copyBlockProblems(
+        [
+          sh('npx zx runbooks/deploy.mjs --dry-run'),
+          sh('npx zx runbooks/deploy.mjs', true),
+          sh('npx zx runbooks/check.mjs'),
+        ],
+        facts,
+      ),
+    ).toEqual([]);
   });
   test('two commands in one block, mixing a dry run with a change', () => {
-    expect(copyBlockProblems([sh('npx zx runbooks/deploy.mjs --dry-run\nnpx zx runbooks/deploy.mjs', true)], facts)).toEqual([
+    expect(
+      copyBlockProblems([sh('npx zx runbooks/deploy.mjs --dry-run\nnpx zx runbooks/deploy.mjs', true)], facts),
+    ).toEqual([
       'block 1 "npx zx runbooks/deploy.mjs --dry-run": copies 2 commands, mixing a dry run with a change; expected exactly one',
     ]);
   });
   test('a change without a caution aside, and before its dry run', () => {
-    expect(copyBlockProblems([sh('npx zx runbooks/deploy.mjs --yes'), sh('npx zx runbooks/deploy.mjs --dry-run')], facts)).toEqual([
+    expect(
+      copyBlockProblems([sh('npx zx runbooks/deploy.mjs --yes'), sh('npx zx runbooks/deploy.mjs --dry-run')], facts),
+    ).toEqual([
       'block 1 "npx zx runbooks/deploy.mjs --yes": changes something (--yes without --dry-run) but is not under a caution aside',
       'block 1 "npx zx runbooks/deploy.mjs --yes": runs runbooks/deploy.mjs for real before the page shows its --dry-run',
     ]);
   });
   test('blocks that are not shell (a manifest, a list of URLs) are not commands', () => {
-    expect(copyBlockProblems([{ text: 'a: 1\nb: 2', lang: 'yaml', underCaution: false }, { text: 'http://a\nhttp://b', lang: 'text', underCaution: false }], facts)).toEqual([]);
+    expect(
+      copyBlockProblems(
+        [
+          { text: 'a: 1\nb: 2', lang: 'yaml', underCaution: false },
+          { text: 'http://a\nhttp://b', lang: 'text', underCaution: false },
+        ],
+        facts,
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('commandGroups()', () => {
   test('keeps a flag with its value, and boolean flags alone', () => {
-    expect(commandGroups('npx zx runbooks/deploy.mjs --region iceland --yes --json')).toEqual(['npx', 'zx', 'runbooks/deploy.mjs', '--region iceland', '--yes', '--json']);
-    expect(commandGroups('npx zx runbooks/verify.mjs --report-dir reports --dry-run')).toEqual(['npx', 'zx', 'runbooks/verify.mjs', '--report-dir reports', '--dry-run']);
+    expect(commandGroups('npx zx runbooks/deploy.mjs --region iceland --yes --json')).toEqual([
+      'npx',
+      'zx',
+      'runbooks/deploy.mjs',
+      '--region iceland',
+      '--yes',
+      '--json',
+    ]);
+    expect(commandGroups('npx zx runbooks/verify.mjs --report-dir reports --dry-run')).toEqual([
+      'npx',
+      'zx',
+      'runbooks/verify.mjs',
+      '--report-dir reports',
+      '--dry-run',
+    ]);
   });
 });

@@ -9,7 +9,8 @@ import { CHROMIUM_INSTALL_HINT, ensureChromium } from '../../src/lib/site/chromi
 import { diagramSetup } from '../../src/lib/site/diagrams.ts';
 import { legibleMinWidth, MIN_DIAGRAM_TEXT_PX, svgMetrics } from '../../src/lib/site/diagram-size.ts';
 
-const DIAGRAM = (body: string, alt = '  accTitle: Two hosts\n  accDescr: A reaches B.\n') => `# Page\n\nText.\n\n\`\`\`mermaid\nflowchart LR\n${alt}${body}\n\`\`\`\n`;
+const DIAGRAM = (body: string, alt = '  accTitle: Two hosts\n  accDescr: A reaches B.\n') =>
+  `# Page\n\nText.\n\n\`\`\`mermaid\nflowchart LR\n${alt}${body}\n\`\`\`\n`;
 // Astro's processor also logs the error it rethrows; the assertions are on the thrown error.
 beforeEach(() => {
   vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -19,7 +20,10 @@ beforeEach(() => {
 const page = (name: string) => new URL(`file:///repo/src/content/docs/architecture/${name}.md`);
 
 async function renderer(setup: Awaited<ReturnType<typeof diagramSetup>>) {
-  return unified({ remarkPlugins: setup.remarkPlugins as never, rehypePlugins: setup.rehypePlugins as never }).createRenderer({ ...markdownConfigDefaults } as never);
+  return unified({
+    remarkPlugins: setup.remarkPlugins as never,
+    rehypePlugins: setup.rehypePlugins as never,
+  }).createRenderer({ ...markdownConfigDefaults } as never);
 }
 
 // The renders with Chromium share one setup (one launch, Mermaid loaded once), as a build does; the
@@ -49,14 +53,16 @@ async function render(markdown: string, name: string, env: NodeJS.ProcessEnv = p
 }
 
 describe('diagramSetup() with Chromium', () => {
-  test('finds a Chromium: Debian\'s, or the one npm brought (or fails saying how to get one)', async () => {
+  test("finds a Chromium: Debian's, or the one npm brought (or fails saying how to get one)", async () => {
     expect(await ensureChromium(), `no Chromium: ${CHROMIUM_INSTALL_HINT}`).toBeTruthy();
   });
 
   test('renders a diagram to inline SVG with its text alternative, and no Mermaid script', async () => {
     const { code, warnings } = await render(DIAGRAM('  A --> B'), 'ok');
     expect(warnings).toEqual([]);
-    expect(code).toMatch(/<figure class="diagram scroll-frame" id="diagram-two-hosts"[^>]*>.*<div class="scroller"><a class="diagram-open" href="#diagram-two-hosts"[^>]*><svg [^>]*aria-labelledby="chart-title-mermaid-\d+"/s);
+    expect(code).toMatch(
+      /<figure class="diagram scroll-frame" id="diagram-two-hosts"[^>]*>.*<div class="scroller"><a class="diagram-open" href="#diagram-two-hosts"[^>]*><svg [^>]*aria-labelledby="chart-title-mermaid-\d+"/s,
+    );
     expect(code).toMatch(/<title id="chart-title-mermaid-\d+">Two hosts<\/title>/);
     expect(code).toMatch(/<desc id="chart-desc-mermaid-\d+">A reaches B\.<\/desc>/);
     expect(code).toContain('<span class="diagram-title">Two hosts</span>');
@@ -80,14 +86,23 @@ describe('a broken diagram fails the build, naming the file and the line inside 
   test.each([
     ['with Chromium', undefined],
     ['with AVALANCHE_CHROMIUM=none', { ...process.env, AVALANCHE_CHROMIUM: 'none' }],
-  ])('%s', async (_mode, env) => {
-    await expect(render(BROKEN, 'broken', env)).rejects.toThrow(
-      /src\/content\/docs\/architecture\/broken\.md:10: invalid Mermaid diagram "Two hosts" \(line 5 of the diagram\): Parse error on line 5/,
-    );
-  }, 30_000);
+  ])(
+    '%s',
+    async (_mode, env) => {
+      await expect(render(BROKEN, 'broken', env)).rejects.toThrow(
+        /src\/content\/docs\/architecture\/broken\.md:10: invalid Mermaid diagram "Two hosts" \(line 5 of the diagram\): Parse error on line 5/,
+      );
+    },
+    30_000,
+  );
 
   test('an unknown diagram type, at the fence', async () => {
-    await expect(render('# P\n\n```mermaid\nflowchat LR\n  accTitle: T\n  accDescr: D\n  A --> B\n```\n', 'typo', { ...process.env, AVALANCHE_CHROMIUM: 'none' })).rejects.toThrow(
+    await expect(
+      render('# P\n\n```mermaid\nflowchat LR\n  accTitle: T\n  accDescr: D\n  A --> B\n```\n', 'typo', {
+        ...process.env,
+        AVALANCHE_CHROMIUM: 'none',
+      }),
+    ).rejects.toThrow(
       /src\/content\/docs\/architecture\/typo\.md:3: invalid Mermaid diagram "T": No diagram type detected/,
     );
   });
@@ -117,13 +132,16 @@ describe('one Chromium page for the whole build', () => {
     try {
       const md = await renderer(setup);
       const pages = await Promise.all(
-        ['one', 'two', 'three', 'four'].map((name, i) => md.render(DIAGRAM(`  A${i} --> B${i}`), { fileURL: page(name) })),
+        ['one', 'two', 'three', 'four'].map((name, i) =>
+          md.render(DIAGRAM(`  A${i} --> B${i}`), { fileURL: page(name) }),
+        ),
       );
       for (const [i, { code }] of pages.entries()) {
         expect(code).toContain(`A${i}`);
         expect(code).toMatch(/<svg [^>]*id="mermaid-0"/);
       }
-      // As Astro does: four pages at once. One browser; the page, two style sheets and Mermaid loaded once; one render per page.
+      // As Astro does: four pages at once. One browser; the page, two style sheets and Mermaid loaded once; one render
+      // per page.
       expect(setup.browser!.stats).toEqual({ launches: 1, loads: 4, renders: 4 });
       // After close (or the idle delay) the next page launches again rather than failing.
       await setup.browser!.close();
@@ -142,7 +160,9 @@ describe('remarkDiagrams()', () => {
     ['accTitle only', '  accTitle: Two hosts\n'],
     ['accDescr only', '  accDescr: A reaches B.\n'],
   ])('refuses a diagram with %s, naming the page and line', async (_name, alt) => {
-    await expect(render(DIAGRAM('  A --> B', alt), 'noalt', { ...process.env, AVALANCHE_CHROMIUM: 'none' })).rejects.toThrow(
+    await expect(
+      render(DIAGRAM('  A --> B', alt), 'noalt', { ...process.env, AVALANCHE_CHROMIUM: 'none' }),
+    ).rejects.toThrow(
       /src\/content\/docs\/architecture\/noalt\.md:5: diagram without a text alternative: add "accTitle: …" and "accDescr: …"/,
     );
   });
@@ -154,7 +174,9 @@ describe('diagramSetup() without Chromium', () => {
     const setup = await diagramSetup({ PATH: '/nonexistent', AVALANCHE_CHROMIUM: 'none' }, (m) => warnings.push(m));
     expect(setup.chromium).toBeUndefined();
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^\[diagrams\] AVALANCHE_CHROMIUM=none: diagrams will render in the browser .*unset AVALANCHE_CHROMIUM/);
+    expect(warnings[0]).toMatch(
+      /^\[diagrams\] AVALANCHE_CHROMIUM=none: diagrams will render in the browser .*unset AVALANCHE_CHROMIUM/,
+    );
   });
 
   test('keeps the source and loads the client module only on pages with a diagram', async () => {

@@ -8,12 +8,30 @@ import { markdownConfigDefaults, unified } from '@astrojs/markdown-remark';
 import { describe, expect, test } from 'vitest';
 import { CHROMIUM_INSTALL_HINT, findChromium } from '../../src/lib/site/chromium.ts';
 import { diagramSetup } from '../../src/lib/site/diagrams.ts';
-import { diagramByName, egressDiagram, migrationDiagram, patternDiagram, regionDiagram, tailnetDiagram, topologyDiagram } from '../../src/lib/site/inventory-diagrams.ts';
+import {
+  diagramByName,
+  egressDiagram,
+  migrationDiagram,
+  patternDiagram,
+  regionDiagram,
+  tailnetDiagram,
+  topologyDiagram,
+} from '../../src/lib/site/inventory-diagrams.ts';
 import { remarkInventoryDiagrams } from '../../src/lib/site/remark-inventory-diagrams.ts';
 import { editFixture, fixtureInventory } from '../inventory/fixture.ts';
 
 const inv = fixtureInventory();
-const ALL = ['topology', 'tailnet', 'egress', 'before', 'after', 'pattern remote-access', 'pattern irc-bot', 'pattern torrent', 'region region-specific-access'];
+const ALL = [
+  'topology',
+  'tailnet',
+  'egress',
+  'before',
+  'after',
+  'pattern remote-access',
+  'pattern irc-bot',
+  'pattern torrent',
+  'region region-specific-access',
+];
 
 describe('diagrams from the inventory', () => {
   test.each(ALL)('%s has a title and a text alternative drawn from the inventory', (name) => {
@@ -25,7 +43,18 @@ describe('diagrams from the inventory', () => {
 
   test('the topology shows every host, proxy and exit, and says "(planned)" and dashes what is not live', () => {
     const { source, description } = topologyDiagram(inv);
-    for (const text of ['gateway', 'desk', 'tablet', 'vpn-proxy-alpha', 'vpn-proxy-beta', 'ProtonVPN<br/>Switzerland', 'ProtonVPN<br/>Japan', '192.0.2.0/24', 'oldexit']) expect(source).toContain(text);
+    for (const text of [
+      'gateway',
+      'desk',
+      'tablet',
+      'vpn-proxy-alpha',
+      'vpn-proxy-beta',
+      'ProtonVPN<br/>Switzerland',
+      'ProtonVPN<br/>Japan',
+      '192.0.2.0/24',
+      'oldexit',
+    ])
+      expect(source).toContain(text);
     expect(source).toMatch(/n_vpn_proxy_beta\["vpn-proxy-beta<br\/>\(planned\)"\]/);
     expect(source).toMatch(/class [^\n]*n_vpn_proxy_beta[^\n]* planned/);
     expect(source).toMatch(/n_app_vpn_proxy_beta -\.-> n_vpn_proxy_beta/);
@@ -50,11 +79,13 @@ describe('diagrams from the inventory', () => {
   });
 
   test('a region added to the inventory appears in every diagram that shows proxies', () => {
-    const more = fixtureInventory(editFixture('  sidecars:\n', '    - region: gamma\n      country: Chile\n      status: planned\n  sidecars:\n'));
+    const more = fixtureInventory(
+      editFixture('  sidecars:\n', '    - region: gamma\n      country: Chile\n      status: planned\n  sidecars:\n'),
+    );
     for (const d of [topologyDiagram(more), egressDiagram(more)]) expect(d.source).toContain('vpn-proxy-gamma');
   });
 
-  test('a pattern\'s hops are the derived path; a planned hop is dashed', () => {
+  test("a pattern's hops are the derived path; a planned hop is dashed", () => {
     const planned = fixtureInventory(editFixture('egress: vpn-proxy-alpha', 'egress: vpn-proxy-beta'));
     const d = patternDiagram(planned, 'irc-bot');
     expect(d.source).toContain('hop0["chatbot pod"]');
@@ -65,8 +96,12 @@ describe('diagrams from the inventory', () => {
 
   test('before and after the migration: workloads leave through the exit node, then through their proxy', () => {
     expect(migrationDiagram(inv, 'before').description).toContain('chatbot leaves through oldexit: exit node');
-    expect(migrationDiagram(inv, 'after').description).toContain('chatbot leaves through the shared proxy vpn-proxy-alpha and ProtonVPN Switzerland to the Chat network');
-    expect(migrationDiagram(inv, 'after').description).toContain('torrents keeps its gluetun sidecar to ProtonVPN Switzerland and its peers');
+    expect(migrationDiagram(inv, 'after').description).toContain(
+      'chatbot leaves through the shared proxy vpn-proxy-alpha and ProtonVPN Switzerland to the Chat network',
+    );
+    expect(migrationDiagram(inv, 'after').description).toContain(
+      'torrents keeps its gluetun sidecar to ProtonVPN Switzerland and its peers',
+    );
     expect(regionDiagram(inv, 'region-specific-access').description).toContain('vpn-proxy-beta service (planned)');
   });
 
@@ -79,14 +114,19 @@ describe('diagrams from the inventory', () => {
 describe('the ```diagram fence', () => {
   const page = new URL('file:///repo/src/content/docs/x/page.md');
   const process = (setup: { remarkPlugins: unknown[]; rehypePlugins: unknown[] }) =>
-    unified({ remarkPlugins: [[remarkInventoryDiagrams, { inventory: () => inv }], ...setup.remarkPlugins] as never, rehypePlugins: setup.rehypePlugins as never }).createRenderer({ ...markdownConfigDefaults } as never);
+    unified({
+      remarkPlugins: [[remarkInventoryDiagrams, { inventory: () => inv }], ...setup.remarkPlugins] as never,
+      rehypePlugins: setup.rehypePlugins as never,
+    }).createRenderer({ ...markdownConfigDefaults } as never);
 
-  test('an unknown name fails the page at the fence\'s line', async () => {
+  test("an unknown name fails the page at the fence's line", async () => {
     const md = await process({ remarkPlugins: [], rehypePlugins: [] });
-    await expect(md.render('# T\n\n```diagram\nnope\n```\n', { fileURL: page })).rejects.toThrow(/src\/content\/docs\/x\/page\.md:3: unknown diagram "nope"/);
+    await expect(md.render('# T\n\n```diagram\nnope\n```\n', { fileURL: page })).rejects.toThrow(
+      /src\/content\/docs\/x\/page\.md:3: unknown diagram "nope"/,
+    );
   });
 
-  test('every generated diagram renders to an SVG with Mermaid, in the site\'s pipeline', async () => {
+  test("every generated diagram renders to an SVG with Mermaid, in the site's pipeline", async () => {
     expect(findChromium(), `no Chromium: ${CHROMIUM_INSTALL_HINT}`).toBeTruthy();
     const setup = await diagramSetup(globalThis.process.env, () => {});
     try {

@@ -13,7 +13,7 @@ const pages = readdirSync(join(ROOT, 'src/content/docs/runbooks')).filter((f) =>
 
 describe('runbook pages', () => {
   test('there are some', () => expect(pages.length).toBeGreaterThan(0));
-  test.each(pages)('%s is titled by its runbook\'s declared title', async (file) => {
+  test.each(pages)("%s is titled by its runbook's declared title", async (file) => {
     const text = readFileSync(join(ROOT, 'src/content/docs/runbooks', file), 'utf8');
     const front = parse(/^---\n([\s\S]*?)\n---/.exec(text)?.[1] ?? '') as { title?: string };
     const name = /<RunbookPage\s+name="([a-z0-9-]+)"/.exec(text)?.[1];

@@ -15,7 +15,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 
-export type Obj = Record<string, unknown> & { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } };
+export type Obj = Record<string, unknown> & {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+};
 
 const ALLOWED = new Set(['apiVersion', 'kind', 'resources']);
 
@@ -23,7 +27,8 @@ export function kustomizeResources(dir: string, ids = new Set<string>()): Obj[] 
   const file = join(dir, 'kustomization.yaml');
   const k = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
   const beyond = Object.keys(k).filter((key) => !ALLOWED.has(key));
-  if (beyond.length) throw new Error(`${file}: ${beyond.join(', ')}: this reproduction of kustomize covers resources only`);
+  if (beyond.length)
+    throw new Error(`${file}: ${beyond.join(', ')}: this reproduction of kustomize covers resources only`);
   const out: Obj[] = [];
   for (const resource of (k.resources ?? []) as string[]) {
     const path = join(dir, resource);
@@ -32,7 +37,9 @@ export function kustomizeResources(dir: string, ids = new Set<string>()): Obj[] 
       continue;
     }
     if (resource.includes('/') || resource.includes('://') || !existsSync(path) || !statSync(path).isFile()) {
-      throw new Error(`${file}: resource "${resource}" is not a file of the folder: this reproduction covers plain files only`);
+      throw new Error(
+        `${file}: resource "${resource}" is not a file of the folder: this reproduction covers plain files only`,
+      );
     }
     for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
       if (doc.errors.length) throw new Error(`${path}: ${doc.errors[0]!.message}`);

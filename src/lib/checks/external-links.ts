@@ -17,13 +17,21 @@ async function probe(url: string, timeoutMs: number): Promise<ExternalResult> {
       if (res.ok) return { url, ok: true, status: res.status };
       if (method === 'GET' || ![403, 405, 501].includes(res.status)) return { url, ok: false, status: res.status };
     } catch (error) {
-      if (method === 'GET') return { url, ok: false, status: (error as Error).name === 'TimeoutError' ? 'timeout' : String((error as Error).message) };
+      if (method === 'GET')
+        return {
+          url,
+          ok: false,
+          status: (error as Error).name === 'TimeoutError' ? 'timeout' : String((error as Error).message),
+        };
     }
   }
   return { url, ok: false, status: 'unreachable' };
 }
 
-export async function fetchExternal(urls: string[], { concurrency = 8, timeoutMs = 10_000 } = {}): Promise<ExternalResult[]> {
+export async function fetchExternal(
+  urls: string[],
+  { concurrency = 8, timeoutMs = 10_000 } = {},
+): Promise<ExternalResult[]> {
   const results: ExternalResult[] = [];
   const queue = [...new Set(urls.map((u) => u.split('#')[0]!))];
   const worker = async () => {

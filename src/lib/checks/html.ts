@@ -32,10 +32,26 @@ export interface HtmlPage {
   directives: string[];
 }
 
-const ASTRO_DIRECTIVE = /^(?:set:(?:html|text)|is:(?:raw|inline|global)|class:list|define:vars|client:[a-z]+|server:defer|transition:[a-z]+)$/;
+const ASTRO_DIRECTIVE =
+  /^(?:set:(?:html|text)|is:(?:raw|inline|global)|class:list|define:vars|client:[a-z]+|server:defer|transition:[a-z]+)$/;
 
-/** <link rel> values a browser fetches with the page; everything else (canonical, sitemap, alternate…) is only a reference. */
-const LOADING_RELS = new Set(['stylesheet', 'icon', 'shortcut', 'apple-touch-icon', 'preload', 'modulepreload', 'prefetch', 'manifest', 'mask-icon', 'dns-prefetch', 'preconnect']);
+/**
+ * <link rel> values a browser fetches with the page; everything else (canonical, sitemap, alternate…) is only a
+ * reference.
+ */
+const LOADING_RELS = new Set([
+  'stylesheet',
+  'icon',
+  'shortcut',
+  'apple-touch-icon',
+  'preload',
+  'modulepreload',
+  'prefetch',
+  'manifest',
+  'mask-icon',
+  'dns-prefetch',
+  'preconnect',
+]);
 
 /** Attributes that make the browser fetch a resource, by tag. */
 const LOAD_ATTRS: Record<string, string[]> = {
@@ -57,7 +73,8 @@ const LOAD_ATTRS: Record<string, string[]> = {
 /** url(...) and @import "..." in CSS text. */
 export function cssUrls(css: string): string[] {
   const urls: string[] = [];
-  for (const m of css.matchAll(/url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)/gi)) urls.push(m[1] ?? m[2] ?? m[3] ?? '');
+  for (const m of css.matchAll(/url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)/gi))
+    urls.push(m[1] ?? m[2] ?? m[3] ?? '');
   for (const m of css.matchAll(/@import\s+(?:"([^"]*)"|'([^']*)')/gi)) urls.push(m[1] ?? m[2] ?? '');
   return urls.filter((u) => u !== '');
 }
@@ -91,7 +108,7 @@ export function parseHtml(html: string): HtmlPage {
         if (attrs.id) ids.add(attrs.id);
         if ((name === 'a' || name === 'area') && attrs.name) ids.add(attrs.name);
         if ((name === 'a' || name === 'area') && attrs.href !== undefined) add(`${name}[href]`, attrs.href, 'navigate');
-        if ((name === 'a') && attrs['xlink:href'] !== undefined) add('a[xlink:href]', attrs['xlink:href'], 'navigate');
+        if (name === 'a' && attrs['xlink:href'] !== undefined) add('a[xlink:href]', attrs['xlink:href'], 'navigate');
         if (name === 'form' && attrs.action) add('form[action]', attrs.action, 'navigate');
         if (name === 'link' && attrs.href !== undefined) {
           const rels = (attrs.rel ?? '').toLowerCase().split(/\s+/);

@@ -58,7 +58,11 @@ export function repoWebUrl(repository: unknown): string | undefined {
   if (!raw) return undefined;
   const github = /^github:(.+)$/.exec(raw) ?? /^([\w.-]+\/[\w.-]+)$/.exec(raw);
   if (github) return `https://github.com/${github[1]}`;
-  return raw.replace(/^git\+/, '').replace(/^git@([^:]+):/, 'https://$1/').replace(/\.git$/, '').replace(/\/$/, '');
+  return raw
+    .replace(/^git\+/, '')
+    .replace(/^git@([^:]+):/, 'https://$1/')
+    .replace(/\.git$/, '')
+    .replace(/\/$/, '');
 }
 
 /** A "did you mean" only when something is close enough to be the likely intent. */
@@ -73,7 +77,13 @@ export function checkLinks(options: LinkCheckOptions): LinkReport {
   const site = options.site ?? loadSite(options.dist);
   const siteUrl = options.siteUrl ? new URL(options.siteUrl) : undefined;
   const repoUrl = options.repoUrl?.replace(/\/$/, '');
-  const report: LinkReport = { pages: site.pages.size, links: 0, problems: [], external: new Map(), repoLinks: new Map() };
+  const report: LinkReport = {
+    pages: site.pages.size,
+    links: 0,
+    problems: [],
+    external: new Map(),
+    repoLinks: new Map(),
+  };
   const addTo = (map: Map<string, Set<string>>, key: string, page: string) => {
     if (!map.has(key)) map.set(key, new Set());
     map.get(key)!.add(page);
@@ -106,7 +116,8 @@ export function checkLinks(options: LinkCheckOptions): LinkReport {
         if (repoUrl && ref.url.startsWith(`${repoUrl}/`)) {
           const m = FORGE_PATH.exec(ref.url.slice(repoUrl.length).split(/[?#]/)[0]!);
           if (!m) problem(`a link into this repository must look like ${repoUrl}/blob/<ref>/<path>`);
-          else if (!existsSync(join(options.repoRoot, decodeURIComponent(m[1]!)))) problem(`links to the repository file "${m[1]}", which does not exist`);
+          else if (!existsSync(join(options.repoRoot, decodeURIComponent(m[1]!))))
+            problem(`links to the repository file "${m[1]}", which does not exist`);
           else addTo(report.repoLinks, m[1]!, page);
           continue;
         }
@@ -121,7 +132,9 @@ export function checkLinks(options: LinkCheckOptions): LinkReport {
       if (!target) {
         const repoPath = REPO_PATH.exec(decodeURIComponent(ref.url.split(/[?#]/)[0]!));
         if (repoPath && existsSync(join(options.repoRoot, repoPath[1]!))) {
-          problem(`points at the repository file "${repoPath[1]}", which the site does not serve: link its page (e.g. /runbooks/<name>/ or /manifests/<app>/) or ${repoUrl ?? '<repoUrl>'}/blob/main/${repoPath[1]}`);
+          problem(
+            `points at the repository file "${repoPath[1]}", which the site does not serve: link its page (e.g. /runbooks/<name>/ or /manifests/<app>/) or ${repoUrl ?? '<repoUrl>'}/blob/main/${repoPath[1]}`,
+          );
         } else {
           problem(`no page or file "${path}" in the build${suggest(path, pageUrls)}`);
         }

@@ -37,17 +37,21 @@ export function jsLoads(code: string): string[] {
 export function scanOutsideLoads(site: BuiltSite): OutsideLoad[] {
   const found: OutsideLoad[] = [];
   for (const [file, page] of site.pages) {
-    for (const ref of page.refs) if (ref.kind === 'load' && ABSOLUTE.test(ref.url)) found.push({ file, where: ref.where, url: ref.url });
-    for (const code of page.scripts) for (const url of jsLoads(code)) found.push({ file, where: 'inline <script>', url });
+    for (const ref of page.refs)
+      if (ref.kind === 'load' && ABSOLUTE.test(ref.url)) found.push({ file, where: ref.where, url: ref.url });
+    for (const code of page.scripts)
+      for (const url of jsLoads(code)) found.push({ file, where: 'inline <script>', url });
   }
   for (const file of site.files) {
     const ext = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
     if (!ext || !['css', 'js', 'mjs', 'svg'].includes(ext)) continue;
     const text = readFileSync(join(site.dist, file), 'utf8');
-    if (ext === 'css') for (const url of cssUrls(text)) if (ABSOLUTE.test(url)) found.push({ file, where: 'CSS url()/@import', url });
+    if (ext === 'css')
+      for (const url of cssUrls(text)) if (ABSOLUTE.test(url)) found.push({ file, where: 'CSS url()/@import', url });
     if (ext === 'js' || ext === 'mjs') for (const url of jsLoads(text)) found.push({ file, where: 'script', url });
     if (ext === 'svg') {
-      for (const ref of parseHtml(text).refs) if (ref.kind === 'load' && ABSOLUTE.test(ref.url)) found.push({ file, where: ref.where, url: ref.url });
+      for (const ref of parseHtml(text).refs)
+        if (ref.kind === 'load' && ABSOLUTE.test(ref.url)) found.push({ file, where: ref.where, url: ref.url });
     }
   }
   return found;

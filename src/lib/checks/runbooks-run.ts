@@ -11,13 +11,36 @@
  *   that answers 502; so a request the dry run makes is recorded and never leaves the machine.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-export const TRIPWIRE_TOOLS = ['kubectl', 'ssh', 'scp', 'tailscale', 'curl', 'wget', 'pass', 'helm', 'kustomize', 'sysctl', 'systemctl', 'dig', 'nc'];
+export const TRIPWIRE_TOOLS = [
+  'kubectl',
+  'ssh',
+  'scp',
+  'tailscale',
+  'curl',
+  'wget',
+  'pass',
+  'helm',
+  'kustomize',
+  'sysctl',
+  'systemctl',
+  'dig',
+  'nc',
+];
 
 export interface RunResult {
   code: number | null;
@@ -50,7 +73,10 @@ export async function createSandbox(): Promise<Sandbox> {
   mkdirSync(home);
   writeFileSync(log, '');
   for (const tool of TRIPWIRE_TOOLS) {
-    writeFileSync(join(bin, tool), `#!/bin/sh\nprintf '%s\\n' "${tool} $*" >> "$TRIPWIRE_LOG"\necho "tripwire: ${tool} must not run here (no cluster, no network)" >&2\nexit 99\n`);
+    writeFileSync(
+      join(bin, tool),
+      `#!/bin/sh\nprintf '%s\\n' "${tool} $*" >> "$TRIPWIRE_LOG"\necho "tripwire: ${tool} must not run here (no cluster, no network)" >&2\nexit 99\n`,
+    );
     chmodSync(join(bin, tool), 0o755);
   }
   symlinkSync(process.execPath, join(bin, 'node'));

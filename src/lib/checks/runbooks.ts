@@ -28,7 +28,10 @@ export function listRunbooks(repoRoot: string): string[] {
 /** A runbook's source: its entry (runbooks/<name>.mjs) and every file of its folder (runbooks/<name>/). */
 export function runbookSource(repoRoot: string, name: string): string {
   const dir = join(repoRoot, 'runbooks', name);
-  const files = [join(repoRoot, 'runbooks', `${name}.mjs`), ...(existsSync(dir) ? walk(dir).filter((f) => /\.(ts|mjs)$/.test(f)) : [])];
+  const files = [
+    join(repoRoot, 'runbooks', `${name}.mjs`),
+    ...(existsSync(dir) ? walk(dir).filter((f) => /\.(ts|mjs)$/.test(f)) : []),
+  ];
   return files.map((f) => readFileSync(f, 'utf8')).join('\n');
 }
 
@@ -49,7 +52,9 @@ export function runbookMentions(text: string): string[] {
 export function mentionedRunbooks(repoRoot: string): Map<string, string[]> {
   const found = new Map<string, string[]>();
   const docs = join(repoRoot, 'src/content/docs');
-  const files = [...(existsSync(docs) ? walk(docs) : []), join(repoRoot, 'README.md')].filter((f) => /\.(mdx?|mdoc)$/.test(f) && existsSync(f));
+  const files = [...(existsSync(docs) ? walk(docs) : []), join(repoRoot, 'README.md')].filter(
+    (f) => /\.(mdx?|mdoc)$/.test(f) && existsSync(f),
+  );
   for (const file of files) {
     const rel = file.slice(repoRoot.length + 1);
     for (const name of runbookMentions(readFileSync(file, 'utf8'))) found.set(name, [...(found.get(name) ?? []), rel]);
@@ -65,23 +70,28 @@ export function linkingPages(site: BuiltSite, name: string): string[] {
     if (!LINKING_SECTIONS.some((s) => page.startsWith(s))) continue;
     const base = new URL(page, 'http://site.invalid');
     // Only the page's own content counts: the sidebar links every runbook page from every page.
-    const links = html.refs.filter((r) => r.where === 'a[href]' && r.inContent).map((r) => {
-      try {
-        const u = new URL(r.url, base);
-        return u.host === 'site.invalid' ? u.pathname.replace(/\/?$/, '/') : '';
-      } catch {
-        return '';
-      }
-    });
+    const links = html.refs
+      .filter((r) => r.where === 'a[href]' && r.inContent)
+      .map((r) => {
+        try {
+          const u = new URL(r.url, base);
+          return u.host === 'site.invalid' ? u.pathname.replace(/\/?$/, '/') : '';
+        } catch {
+          return '';
+        }
+      });
     if (links.includes(`/runbooks/${name}/`)) pages.push(page);
   }
   return pages.sort();
 }
 
-export type AppliedByMarker = { kind: 'hand'; reason: string; file: string } | { kind: 'runbooks'; names: string[]; file: string };
+export type AppliedByMarker =
+  { kind: 'hand'; reason: string; file: string } | { kind: 'runbooks'; names: string[]; file: string };
 
 /** The applied-by marker in a folder's kustomization.yaml or README.md, if any. */
-export function appliedByMarker(folder: string): AppliedByMarker | { kind: 'invalid'; file: string; line: string } | undefined {
+export function appliedByMarker(
+  folder: string,
+): AppliedByMarker | { kind: 'invalid'; file: string; line: string } | undefined {
   for (const name of ['kustomization.yaml', 'README.md']) {
     const file = join(folder, name);
     if (!existsSync(file)) continue;
@@ -91,7 +101,8 @@ export function appliedByMarker(folder: string): AppliedByMarker | { kind: 'inva
       const hand = /^hand\s*[—–:-]+\s*(.{10,})$/.exec(m[1]!);
       if (hand) return { kind: 'hand', reason: hand[1]!.trim(), file: name };
       const names = m[1]!.split(/[\s,]+/).filter(Boolean);
-      if (names.length && names.every((n) => /^[a-z0-9-]+\.mjs$/.test(n))) return { kind: 'runbooks', names: names.map((n) => n.slice(0, -4)), file: name };
+      if (names.length && names.every((n) => /^[a-z0-9-]+\.mjs$/.test(n)))
+        return { kind: 'runbooks', names: names.map((n) => n.slice(0, -4)), file: name };
       return { kind: 'invalid', file: name, line: line.trim() };
     }
   }

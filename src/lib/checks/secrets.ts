@@ -43,7 +43,21 @@ const WELL_KNOWN_TEST_KEYS = new Set(['yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fB
 const FAKE_WORDS = /fake|example|dummy|changeme|placeholder|redacted|x{6,}|0{8,}/i;
 /** Upper-case TEST in a random key is as unlikely as FAKE (about 27 positions x 62^-4). */
 const FAKE_UPPER = /TEST/;
-const BINARY_EXT = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.ico', '.woff', '.woff2', '.ttf', '.wasm', '.gz', '.zip', '.pdf']);
+const BINARY_EXT = new Set([
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.gif',
+  '.webp',
+  '.ico',
+  '.woff',
+  '.woff2',
+  '.ttf',
+  '.wasm',
+  '.gz',
+  '.zip',
+  '.pdf',
+]);
 
 export function looksFake(ruleId: string, kind: string | undefined, value: string): boolean {
   if (kind === 'wireguard-key') {
@@ -72,7 +86,10 @@ export function parseFakeList(text: string, file = '.secretlint-fakes.txt'): Fak
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const m = /^(\S+)\s+#\s*(\S.*)$/.exec(line);
-    if (!m) throw new InputError(`${file}:${i + 1}: expected "path/or/glob  # reason", got "${line}"; say why the file needs key-shaped strings.`);
+    if (!m)
+      throw new InputError(
+        `${file}:${i + 1}: expected "path/or/glob  # reason", got "${line}"; say why the file needs key-shaped strings.`,
+      );
     entries.push({ pattern: m[1]!, reason: m[2]!, line: i + 1 });
   });
   return entries;
@@ -83,17 +100,25 @@ export function isListed(entries: FakeEntry[], file: string): boolean {
 }
 
 export async function loadRules(repoRoot: string): Promise<SecretLintCoreConfig> {
-  const rc = JSON.parse(readFileSync(join(repoRoot, '.secretlintrc.json'), 'utf8')) as { rules: { id: string; options?: object; rules?: [] }[] };
+  const rc = JSON.parse(readFileSync(join(repoRoot, '.secretlintrc.json'), 'utf8')) as {
+    rules: { id: string; options?: object; rules?: [] }[];
+  };
   const rules: SecretLintCoreConfigUnionRule[] = [];
   for (const r of rc.rules) {
     const mod = (await import(r.id)) as { creator: SecretLintCoreConfigUnionRule['rule'] };
-    rules.push({ id: r.id, rule: mod.creator, options: r.options ?? {}, rules: r.rules } as SecretLintCoreConfigUnionRule);
+    rules.push({
+      id: r.id,
+      rule: mod.creator,
+      options: r.options ?? {},
+      rules: r.rules,
+    } as SecretLintCoreConfigUnionRule);
   }
   rules.push({ id: RULE_ID, rule: networkSecretsRule });
   return { rules };
 }
 
-const fingerprint = (value: string) => `${value.length} chars, sha256 ${createHash('sha256').update(value).digest('hex').slice(0, 8)}`;
+const fingerprint = (value: string) =>
+  `${value.length} chars, sha256 ${createHash('sha256').update(value).digest('hex').slice(0, 8)}`;
 
 export interface ScanOptions {
   config: SecretLintCoreConfig;
@@ -109,7 +134,10 @@ export async function scanFiles(root: string, files: string[], options: ScanOpti
     const buffer = readFileSync(join(root, file));
     if (buffer.subarray(0, 8000).includes(0)) continue;
     const content = buffer.toString('utf8');
-    const result = await lintSource({ source: { content, filePath: join(root, file), contentType: 'text' }, options: { config: options.config, maskSecrets: true } });
+    const result = await lintSource({
+      source: { content, filePath: join(root, file), contentType: 'text' },
+      options: { config: options.config, maskSecrets: true },
+    });
     const seen = new Set<number>();
     for (const m of result.messages) {
       if (seen.has(m.range[0])) continue; // our PEM rule and the preset's report the same block once
@@ -119,10 +147,25 @@ export async function scanFiles(root: string, files: string[], options: ScanOpti
       const fake = looksFake(m.ruleId, kind, value);
       const listed = options.fakes ? isListed(options.fakes, file) : false;
       let problem: string | undefined;
-      if (!fake && listed) problem = 'the file is listed in .secretlint-fakes.txt, but this value is not provably fake: use an all-same-byte key (e.g. 43 "A"s and "=") or put FAKE in it';
-      else if (!fake) problem = 'looks like a real secret: remove it (and rotate it if it was ever committed); a test fixture must use a provably fake value and be listed in .secretlint-fakes.txt';
-      else if (options.fakes && !listed) problem = 'a fake secret in a file not listed in .secretlint-fakes.txt: add the file there with the reason';
-      findings.push({ file, line: m.loc.start.line, column: m.loc.start.column + 1, ruleId: m.ruleId, message: m.message, fingerprint: fingerprint(value), fake, listed, problem });
+      if (!fake && listed)
+        problem =
+          'the file is listed in .secretlint-fakes.txt, but this value is not provably fake: use an all-same-byte key (e.g. 43 "A"s and "=") or put FAKE in it';
+      else if (!fake)
+        problem =
+          'looks like a real secret: remove it (and rotate it if it was ever committed); a test fixture must use a provably fake value and be listed in .secretlint-fakes.txt';
+      else if (options.fakes && !listed)
+        problem = 'a fake secret in a file not listed in .secretlint-fakes.txt: add the file there with the reason';
+      findings.push({
+        file,
+        line: m.loc.start.line,
+        column: m.loc.start.column + 1,
+        ruleId: m.ruleId,
+        message: m.message,
+        fingerprint: fingerprint(value),
+        fake,
+        listed,
+        problem,
+      });
     }
   }
   return findings;
@@ -133,5 +176,8 @@ export function staleFakeEntries(entries: FakeEntry[], files: string[], findings
   const withFindings = new Set(findings.map((f) => f.file));
   return entries
     .filter((e) => !files.some((f) => globToRegExp(e.pattern).test(f) && withFindings.has(f)))
-    .map((e) => `.secretlint-fakes.txt:${e.line}: "${e.pattern}" matches no file holding a key-shaped string; remove the entry`);
+    .map(
+      (e) =>
+        `.secretlint-fakes.txt:${e.line}: "${e.pattern}" matches no file holding a key-shaped string; remove the entry`,
+    );
 }

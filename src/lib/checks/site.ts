@@ -62,7 +62,10 @@ export function resolveFile(files: Set<string>, urlPath: string): string | undef
   return undefined;
 }
 
-/** The content file a page was built from, when there is one ("/migration/phase-2/" -> "src/content/docs/migration/phase-2.mdx"). */
+/**
+ * The content file a page was built from, when there is one ("/migration/phase-2/" ->
+ * "src/content/docs/migration/phase-2.mdx").
+ */
 export function sourceOf(repoRoot: string, page: string): string | undefined {
   const slug = page.replace(/^\/|\/$/g, '').replace(/\.html$/, '');
   const stems = slug === '' ? ['index'] : [slug, `${slug}/index`];

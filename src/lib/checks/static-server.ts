@@ -50,7 +50,10 @@ export async function serveStatic(root: string, port = 0): Promise<StaticServer>
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
       return;
     }
-    res.writeHead(file ? 200 : 404, { 'Content-Type': TYPES[extname(served)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    res.writeHead(file ? 200 : 404, {
+      'Content-Type': TYPES[extname(served)] ?? 'application/octet-stream',
+      'Cache-Control': 'no-store',
+    });
     if (req.method === 'HEAD') res.end();
     else createReadStream(served).pipe(res);
   });

@@ -25,7 +25,8 @@ export interface PageWeight {
 /** Static `import … from "x"`, `import "x"` and `export … from "x"` specifiers of a (minified) module. */
 export function staticImports(code: string): string[] {
   const found = new Set<string>();
-  for (const m of code.matchAll(/(?:^|[;\s}])(?:import|export)\s*(?:[\w*{}\s,$]+?\s*from\s*)?["']([^"']+)["']/g)) found.add(m[1]!);
+  for (const m of code.matchAll(/(?:^|[;\s}])(?:import|export)\s*(?:[\w*{}\s,$]+?\s*from\s*)?["']([^"']+)["']/g))
+    found.add(m[1]!);
   return [...found];
 }
 
@@ -57,7 +58,8 @@ export function pageWeights(site: BuiltSite): PageWeight[] {
       const target = local(ref.url, file);
       if (!target) continue;
       if (ref.where.startsWith('link[rel=stylesheet') && target.endsWith('.css')) css.add(target);
-      if ((ref.where === 'script[src]' || ref.where.startsWith('link[rel=modulepreload')) && /\.m?js$/.test(target)) js.add(target);
+      if ((ref.where === 'script[src]' || ref.where.startsWith('link[rel=modulepreload')) && /\.m?js$/.test(target))
+        js.add(target);
     }
     const queue = [...js];
     for (let mod = queue.shift(); mod !== undefined; mod = queue.shift()) {

@@ -56,7 +56,8 @@ export class GluetunError extends AvalancheError {
 
 /** The shell script run in the container: the key comes from the container's own environment. */
 export function controlScript(apiKeyEnv: string | undefined, port: number): string {
-  if (apiKeyEnv !== undefined && !/^[A-Z_][A-Z0-9_]*$/.test(apiKeyEnv)) throw new TypeError(`not an environment variable name: ${apiKeyEnv}`);
+  if (apiKeyEnv !== undefined && !/^[A-Z_][A-Z0-9_]*$/.test(apiKeyEnv))
+    throw new TypeError(`not an environment variable name: ${apiKeyEnv}`);
   const header = apiKeyEnv ? ` --header "X-API-Key: $${apiKeyEnv}"` : '';
   return `wget -nv -O- -T 10${header} "http://127.0.0.1:${port}$1"`;
 }
@@ -72,13 +73,19 @@ export class Gluetun {
   /** GET a control-server path; undefined when --dry-run kept it from running. */
   async get<T>(path: string): Promise<T | undefined> {
     // The path travels as $1 of `sh -c`, never spliced into the script.
-    const r = await this.#kube.exec(this.target, ['sh', '-c', controlScript(this.target.apiKeyEnv, this.target.port), 'sh', path], { okCodes: 'any', timeoutMs: 30_000 });
+    const r = await this.#kube.exec(
+      this.target,
+      ['sh', '-c', controlScript(this.target.apiKeyEnv, this.target.port), 'sh', path],
+      { okCodes: 'any', timeoutMs: 30_000 },
+    );
     if (!r.ran) return undefined;
     if (r.code !== 0) throw new GluetunError(explainWget(`gluetun control server ${path}`, r.code, r.stderr));
     try {
       return JSON.parse(r.stdout) as T;
     } catch {
-      throw new GluetunError(`gluetun control server ${path} answered something that is not JSON: ${r.stdout.slice(0, 120)}`);
+      throw new GluetunError(
+        `gluetun control server ${path} answered something that is not JSON: ${r.stdout.slice(0, 120)}`,
+      );
     }
   }
 
@@ -96,7 +103,10 @@ export class Gluetun {
 
   /** Fetches a URL from inside the pod's network namespace (what the VPN's peers see). */
   async fetchFromPod(url: string, timeoutS = 15): Promise<string | undefined> {
-    const r = await this.#kube.exec(this.target, ['wget', '-nv', '-O-', '-T', String(timeoutS), url], { okCodes: 'any', timeoutMs: (timeoutS + 15) * 1000 });
+    const r = await this.#kube.exec(this.target, ['wget', '-nv', '-O-', '-T', String(timeoutS), url], {
+      okCodes: 'any',
+      timeoutMs: (timeoutS + 15) * 1000,
+    });
     if (!r.ran) return undefined;
     if (r.code !== 0) throw new GluetunError(explainWget(url, r.code, r.stderr));
     return r.stdout.trim();
@@ -117,29 +127,40 @@ export function wgetHttpStatus(code: number, stderr: string): number | undefined
 
 /** GNU wget's failure (or kubectl's, when it could not exec), with the likely cause. */
 export function explainWget(what: string, code: number, stderr: string): string {
-  // GNU wget -nv prints "<url>:" then "<date> ERROR 403: Forbidden."; kubectl adds "command terminated with exit code N".
-  const lines = stderr.trim().split('\n').map((l) => l.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /, '').trim()).filter((l) => l && !/^command terminated with exit code/.test(l) && !/^https?:\/\/\S+:$/.test(l));
-  const s = lines.find((l) => /ERROR \d{3}|Authentication Failed|failed:|timed out|Read error|unable to resolve/i.test(l)) ?? lines.at(-1) ?? '';
+  // GNU wget -nv prints "<url>:" then "<date> ERROR 403: Forbidden."; kubectl adds "command terminated with exit code
+  // N".
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .map((l) => l.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /, '').trim())
+    .filter((l) => l && !/^command terminated with exit code/.test(l) && !/^https?:\/\/\S+:$/.test(l));
+  const s =
+    lines.find((l) => /ERROR \d{3}|Authentication Failed|failed:|timed out|Read error|unable to resolve/i.test(l)) ??
+    lines.at(-1) ??
+    '';
   const status = wgetHttpStatus(code, stderr);
-  const hint = status === 401
-    ? 'the API key was refused: the control-server Secret and HTTP_CONTROL_SERVER_AUTH_DEFAULT_ROLE disagree; re-run phase2-deploy-proxy.mjs'
-    : status === 403
-      ? 'the server refused the request (403)'
-      : status !== undefined
-        ? `the server answered HTTP ${status}`
-        : /refused/i.test(s)
-          ? 'nothing listens there: is the container running and its control server enabled?'
-          : /timed out|timeout/i.test(s)
-            ? 'no answer in time: the VPN may be down or still connecting'
-            : /not found|error: container|unable to upgrade|executable file/i.test(s)
-              ? 'kubectl could not exec into the container: is the pod running?'
-              : code === 4
-                ? 'a network failure inside the pod'
-                : 'see the message';
+  const hint =
+    status === 401
+      ? 'the API key was refused: the control-server Secret and HTTP_CONTROL_SERVER_AUTH_DEFAULT_ROLE disagree; re-run phase2-deploy-proxy.mjs'
+      : status === 403
+        ? 'the server refused the request (403)'
+        : status !== undefined
+          ? `the server answered HTTP ${status}`
+          : /refused/i.test(s)
+            ? 'nothing listens there: is the container running and its control server enabled?'
+            : /timed out|timeout/i.test(s)
+              ? 'no answer in time: the VPN may be down or still connecting'
+              : /not found|error: container|unable to upgrade|executable file/i.test(s)
+                ? 'kubectl could not exec into the container: is the pod running?'
+                : code === 4
+                  ? 'a network failure inside the pod'
+                  : 'see the message';
   return `${what} failed (exit ${code}: ${s || 'no message'}); ${hint}.`;
 }
 
 /** The control-server API key variable of a gluetun container spec (the one fed from a *-control-server Secret). */
-export function apiKeyEnvOf(container: { env?: Array<{ name: string; valueFrom?: { secretKeyRef?: { name: string } } }> } | undefined): string | undefined {
+export function apiKeyEnvOf(
+  container: { env?: Array<{ name: string; valueFrom?: { secretKeyRef?: { name: string } } }> } | undefined,
+): string | undefined {
   return container?.env?.find((e) => e.valueFrom?.secretKeyRef?.name?.endsWith('-control-server'))?.name;
 }

@@ -68,7 +68,12 @@ export class Kube {
 
   async contexts(): Promise<string[] | undefined> {
     const r = await this.#run(['kubectl', 'config', 'get-contexts', '-o', 'name'], { timeoutMs: 10_000 });
-    return r.ran ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : undefined;
+    return r.ran
+      ? r.stdout
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+      : undefined;
   }
 
   /** The API server's version; throws CommandError when the cluster does not answer. */
@@ -80,20 +85,28 @@ export class Kube {
   /** The live object, null when absent, undefined when not run. */
   async get(ref: ObjectRef): Promise<KubeJson | null | undefined> {
     const ns = ref.namespace ? ['-n', ref.namespace] : [];
-    const r = await this.#run(this.argv('get', kindArg(ref), ref.name, ...ns, '-o', 'json', '--ignore-not-found'), { timeoutMs: 20_000 });
+    const r = await this.#run(this.argv('get', kindArg(ref), ref.name, ...ns, '-o', 'json', '--ignore-not-found'), {
+      timeoutMs: 20_000,
+    });
     if (!r.ran) return undefined;
     return r.stdout.trim() ? (JSON.parse(r.stdout) as KubeJson) : null;
   }
 
-  /** Pods in any namespace that carry the label `key=value` (e.g. the apps that use a proxy); undefined when not run. */
+  /**
+   * Pods in any namespace that carry the label `key=value` (e.g. the apps that use a proxy); undefined when not run.
+   */
   async podsLabelled(key: string, value: string): Promise<KubeJson[] | undefined> {
-    const r = await this.#run(this.argv('get', 'pods', '--all-namespaces', '-l', `${key}=${value}`, '-o', 'json'), { timeoutMs: 20_000 });
+    const r = await this.#run(this.argv('get', 'pods', '--all-namespaces', '-l', `${key}=${value}`, '-o', 'json'), {
+      timeoutMs: 20_000,
+    });
     if (!r.ran) return undefined;
-    return ((JSON.parse(r.stdout) as { items?: KubeJson[] }).items ?? []);
+    return (JSON.parse(r.stdout) as { items?: KubeJson[] }).items ?? [];
   }
 
   /** Server-side diff of a kustomize folder or of objects on stdin; undefined when not run. */
-  async diff(source: { kustomize: string } | { stdin: string }): Promise<{ changed: boolean; text: string } | undefined> {
+  async diff(
+    source: { kustomize: string } | { stdin: string },
+  ): Promise<{ changed: boolean; text: string } | undefined> {
     const src = 'kustomize' in source ? ['-k', source.kustomize] : ['-f', '-'];
     const r = await this.#run(this.argv('diff', '--server-side', `--field-manager=${this.fieldManager}`, ...src), {
       mode: 'read',
@@ -105,7 +118,10 @@ export class Kube {
   }
 
   /** Server-side apply; `check` asks the server to validate without persisting (--dry-run=server). */
-  async apply(source: { kustomize: string } | { stdin: string }, opts: { check?: boolean; forceConflicts?: boolean } = {}): Promise<CommandResult> {
+  async apply(
+    source: { kustomize: string } | { stdin: string },
+    opts: { check?: boolean; forceConflicts?: boolean } = {},
+  ): Promise<CommandResult> {
     const src = 'kustomize' in source ? ['-k', source.kustomize] : ['-f', '-'];
     const extra = [...(opts.check ? ['--dry-run=server'] : []), ...(opts.forceConflicts ? ['--force-conflicts'] : [])];
     return this.#run(this.argv('apply', '--server-side', `--field-manager=${this.fieldManager}`, ...extra, ...src), {
@@ -117,46 +133,107 @@ export class Kube {
 
   async rolloutStatus(ref: ObjectRef, timeoutS: number): Promise<CommandResult> {
     // A wait the operator asked for (--rollout-timeout): kubectl ends it itself; ours is the backstop.
-    return this.#run(this.argv('rollout', 'status', `${ref.kind.toLowerCase()}/${ref.name}`, '-n', ref.namespace!, `--timeout=${timeoutS}s`), {
-      timeoutMs: (timeoutS + 10) * 1000,
-    });
+    return this.#run(
+      this.argv(
+        'rollout',
+        'status',
+        `${ref.kind.toLowerCase()}/${ref.name}`,
+        '-n',
+        ref.namespace!,
+        `--timeout=${timeoutS}s`,
+      ),
+      {
+        timeoutMs: (timeoutS + 10) * 1000,
+      },
+    );
   }
 
   async rolloutRestart(ref: ObjectRef): Promise<CommandResult> {
-    return this.#run(this.argv('rollout', 'restart', `${ref.kind.toLowerCase()}/${ref.name}`, '-n', ref.namespace!), { mode: 'write', timeoutMs: 30_000 });
+    return this.#run(this.argv('rollout', 'restart', `${ref.kind.toLowerCase()}/${ref.name}`, '-n', ref.namespace!), {
+      mode: 'write',
+      timeoutMs: 30_000,
+    });
   }
 
   async delete(ref: ObjectRef): Promise<CommandResult> {
     const ns = ref.namespace ? ['-n', ref.namespace] : [];
     // --timeout bounds kubectl's wait for the object to go (finalizers); the process gets a few seconds more.
-    return this.#run(this.argv('delete', kindArg(ref), ref.name, ...ns, '--ignore-not-found', '--wait=true', '--timeout=20s'), { mode: 'write', timeoutMs: 30_000 });
+    return this.#run(
+      this.argv('delete', kindArg(ref), ref.name, ...ns, '--ignore-not-found', '--wait=true', '--timeout=20s'),
+      { mode: 'write', timeoutMs: 30_000 },
+    );
   }
 
   /** Runs a command in a container (read-only by intent: status endpoints). */
-  async exec(target: { resource: string; namespace: string; container: string }, command: string[], opts: { input?: string; timeoutMs?: number; okCodes?: number[] | 'any' } = {}) {
-    return this.#run(this.argv('exec', ...(opts.input !== undefined ? ['-i'] : []), '-n', target.namespace, target.resource, '-c', target.container, '--', ...command), {
-      mode: 'read',
-      input: opts.input,
-      timeoutMs: opts.timeoutMs ?? 30_000,
-      okCodes: opts.okCodes,
-    });
+  async exec(
+    target: { resource: string; namespace: string; container: string },
+    command: string[],
+    opts: { input?: string; timeoutMs?: number; okCodes?: number[] | 'any' } = {},
+  ) {
+    return this.#run(
+      this.argv(
+        'exec',
+        ...(opts.input !== undefined ? ['-i'] : []),
+        '-n',
+        target.namespace,
+        target.resource,
+        '-c',
+        target.container,
+        '--',
+        ...command,
+      ),
+      {
+        mode: 'read',
+        input: opts.input,
+        timeoutMs: opts.timeoutMs ?? 30_000,
+        okCodes: opts.okCodes,
+      },
+    );
   }
 
   /**
    * A throwaway pod that runs one command and is deleted whatever happens (`--rm`, then an explicit
    * delete in `finally` in case kubectl was interrupted). Returns undefined when not run.
    */
-  async probe(p: { name: string; namespace: string; image: string; labels: Record<string, string>; command: string[]; timeoutS: number }): Promise<ProbeResult | undefined> {
-    const labels = Object.entries(p.labels).map(([k, v]) => `${k}=${v}`).join(',');
+  async probe(p: {
+    name: string;
+    namespace: string;
+    image: string;
+    labels: Record<string, string>;
+    command: string[];
+    timeoutS: number;
+  }): Promise<ProbeResult | undefined> {
+    const labels = Object.entries(p.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
     try {
       const r = await this.#run(
-        this.argv('run', p.name, '-n', p.namespace, `--image=${p.image}`, '--restart=Never', '--rm', '-i', '--quiet', `--labels=${labels}`, `--pod-running-timeout=${p.timeoutS}s`, '--command', '--', ...p.command),
+        this.argv(
+          'run',
+          p.name,
+          '-n',
+          p.namespace,
+          `--image=${p.image}`,
+          '--restart=Never',
+          '--rm',
+          '-i',
+          '--quiet',
+          `--labels=${labels}`,
+          `--pod-running-timeout=${p.timeoutS}s`,
+          '--command',
+          '--',
+          ...p.command,
+        ),
         // The pod's start (image pull) plus its command (curl --max-time 20 at most).
         { mode: 'write', okCodes: 'any', timeoutMs: (p.timeoutS + 20) * 1000 },
       );
       return r.ran ? { code: r.code, stdout: r.stdout, stderr: r.stderr } : undefined;
     } finally {
-      await this.#run(this.argv('delete', 'pod', p.name, '-n', p.namespace, '--ignore-not-found', '--wait=false'), { mode: 'write', okCodes: [0, 1], timeoutMs: 20_000 });
+      await this.#run(this.argv('delete', 'pod', p.name, '-n', p.namespace, '--ignore-not-found', '--wait=false'), {
+        mode: 'write',
+        okCodes: [0, 1],
+        timeoutMs: 20_000,
+      });
     }
   }
 }
@@ -199,24 +276,44 @@ export function diffObjects(text: string): ObjectRef[] {
  * `namespace/x serverside-applied`, as kind (lower case) and name. After a failure these went through.
  */
 export function appliedObjects(stdout: string): Array<{ kind: string; name: string }> {
-  return [...stdout.matchAll(/^([a-z0-9]+)(?:\.[a-z0-9.-]+)?\/(\S+) serverside-applied\b/gm)].map((m) => ({ kind: m[1]!, name: m[2]! }));
+  return [...stdout.matchAll(/^([a-z0-9]+)(?:\.[a-z0-9.-]+)?\/(\S+) serverside-applied\b/gm)].map((m) => ({
+    kind: m[1]!,
+    name: m[2]!,
+  }));
 }
 
 /** What to do about a refused `kubectl apply`, from kubectl's and the API server's own words. */
 export function applyAdvice(message: string): string {
   const ns = /namespaces? "([^"]+)" not found/.exec(message);
-  if (ns) return `the namespace ${ns[1]} does not exist: create it first (or run without --dry-run=server, which applies the Namespace before the objects in it)`;
-  if (/admission webhook "[^"]*" denied/.test(message)) return 'an admission webhook refused it: its message above says why; change the manifest or the policy it enforces, then run again';
-  if (/\(Forbidden\)|is forbidden/.test(message)) return 'your kubectl user may not do this: ask for the RBAC permission named above, or use a context that has it';
-  if (/Apply failed with \d+ conflicts?|conflicts? with "/.test(message)) return 'another field manager owns these fields (see above): change them there, or take them over with --force-conflicts by hand';
-  if (/Unable to connect|connection refused|i\/o timeout|context deadline exceeded|did not finish within|EOF/.test(message)) return 'the API server did not answer: check the connection to the cluster, then run again';
-  if (/is invalid|Invalid value|Required value|unknown field|strict decoding error/.test(message)) return 'run `npm run lint`, fix the manifest it names, and run again';
+  if (ns)
+    return `the namespace ${ns[1]} does not exist: create it first (or run without --dry-run=server, which applies the Namespace before the objects in it)`;
+  if (/admission webhook "[^"]*" denied/.test(message))
+    return 'an admission webhook refused it: its message above says why; change the manifest or the policy it enforces, then run again';
+  if (/\(Forbidden\)|is forbidden/.test(message))
+    return 'your kubectl user may not do this: ask for the RBAC permission named above, or use a context that has it';
+  if (/Apply failed with \d+ conflicts?|conflicts? with "/.test(message))
+    return 'another field manager owns these fields (see above): change them there, or take them over with --force-conflicts by hand';
+  if (
+    /Unable to connect|connection refused|i\/o timeout|context deadline exceeded|did not finish within|EOF/.test(
+      message,
+    )
+  )
+    return 'the API server did not answer: check the connection to the cluster, then run again';
+  if (/is invalid|Invalid value|Required value|unknown field|strict decoding error/.test(message))
+    return 'run `npm run lint`, fix the manifest it names, and run again';
   return "read kubectl's message above, fix the cause and run again";
 }
 
 /** A live object made fit to re-apply (undo): server-set fields removed. */
 export function reapplyable(obj: KubeJson): KubeJson {
-  const { resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, managedFields: _mf, generation: _g, ...metadata } = obj.metadata;
+  const {
+    resourceVersion: _rv,
+    uid: _uid,
+    creationTimestamp: _ct,
+    managedFields: _mf,
+    generation: _g,
+    ...metadata
+  } = obj.metadata;
   const { status: _status, ...rest } = obj;
   return { ...rest, metadata } as KubeJson;
 }

@@ -18,17 +18,27 @@ export interface QbPreferences {
   bypass_local_auth?: boolean;
 }
 
-export async function qbPreferences(kube: Kube, target: { resource: string; namespace: string; container: string }, webuiPort: number): Promise<QbPreferences | undefined> {
+export async function qbPreferences(
+  kube: Kube,
+  target: { resource: string; namespace: string; container: string },
+  webuiPort: number,
+): Promise<QbPreferences | undefined> {
   const url = `http://127.0.0.1:${webuiPort}/api/v2/app/preferences`;
   const r = await kube.exec(target, ['wget', '-nv', '-O-', '-T', '10', url], { okCodes: 'any' });
   if (!r.ran) return undefined;
   if (r.code !== 0) {
     const msg = explainWget(`qBittorrent ${url}`, r.code, r.stderr);
-    throw new GluetunError(wgetHttpStatus(r.code, r.stderr) === 403 ? `${msg} qBittorrent refused: enable "Bypass authentication for clients on localhost" (Tools > Options > Web UI), which gluetun's port-forwarding command needs too.` : msg);
+    throw new GluetunError(
+      wgetHttpStatus(r.code, r.stderr) === 403
+        ? `${msg} qBittorrent refused: enable "Bypass authentication for clients on localhost" (Tools > Options > Web UI), which gluetun's port-forwarding command needs too.`
+        : msg,
+    );
   }
   try {
     return JSON.parse(r.stdout) as QbPreferences;
   } catch {
-    throw new GluetunError(`qBittorrent ${url} answered something that is not JSON (a login page?): ${r.stdout.slice(0, 80)}`);
+    throw new GluetunError(
+      `qBittorrent ${url} answered something that is not JSON (a login page?): ${r.stdout.slice(0, 80)}`,
+    );
   }
 }

@@ -32,7 +32,9 @@ export class SshError extends AvalancheError {
 /** An alias must be a plain host name or ~/.ssh/config Host; never something ssh would read as an option. */
 export function checkAlias(alias: string): string {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.@-]*$/.test(alias)) {
-    throw new InputError(`ssh alias "${alias}" is not a host name or ~/.ssh/config Host (letters, digits, . _ - @, not starting with -); fix ssh_alias in src/data/network.yaml.`);
+    throw new InputError(
+      `ssh alias "${alias}" is not a host name or ~/.ssh/config Host (letters, digits, . _ - @, not starting with -); fix ssh_alias in src/data/network.yaml.`,
+    );
   }
   return alias;
 }
@@ -45,18 +47,39 @@ export function remoteCommand(remote: string[]): string {
 
 /** The local argv: ssh with batch mode and a connect timeout, the alias, `--`, then the remote command. */
 export function sshArgv(alias: string, remote: string[], connectTimeoutS = DEFAULT_CONNECT_TIMEOUT_S): string[] {
-  return ['ssh', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${connectTimeoutS}`, checkAlias(alias), '--', remoteCommand(remote)];
+  return [
+    'ssh',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `ConnectTimeout=${connectTimeoutS}`,
+    checkAlias(alias),
+    '--',
+    remoteCommand(remote),
+  ];
 }
 
 /** What ssh's own error output means, with the fix (OpenSSH client messages). */
 export function diagnoseSsh(alias: string, stderr: string): string {
   const tail = stderr.trim().split('\n').filter(Boolean).slice(-1)[0] ?? '(no message)';
   const causes: Array<[RegExp, string]> = [
-    [/Could not resolve hostname/i, `the name "${alias}" does not resolve: add a Host ${alias} entry to ~/.ssh/config or fix ssh_alias in the inventory`],
-    [/Connection timed out|Operation timed out|No route to host|Network is unreachable/i, `${alias} did not answer: is it powered on and reachable from here (LAN or tailnet)?`],
+    [
+      /Could not resolve hostname/i,
+      `the name "${alias}" does not resolve: add a Host ${alias} entry to ~/.ssh/config or fix ssh_alias in the inventory`,
+    ],
+    [
+      /Connection timed out|Operation timed out|No route to host|Network is unreachable/i,
+      `${alias} did not answer: is it powered on and reachable from here (LAN or tailnet)?`,
+    ],
     [/Connection refused/i, `${alias} refused the connection: is sshd running there?`],
-    [/Permission denied/i, `${alias} refused the key: load it with ssh-add, or check User/IdentityFile for ${alias} in ~/.ssh/config (BatchMode is on, so no password prompt)`],
-    [/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/i, `the host key of ${alias} is unknown or changed: connect once by hand with \`ssh ${alias}\` and verify the fingerprint`],
+    [
+      /Permission denied/i,
+      `${alias} refused the key: load it with ssh-add, or check User/IdentityFile for ${alias} in ~/.ssh/config (BatchMode is on, so no password prompt)`,
+    ],
+    [
+      /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/i,
+      `the host key of ${alias} is unknown or changed: connect once by hand with \`ssh ${alias}\` and verify the fingerprint`,
+    ],
   ];
   const hit = causes.find(([re]) => re.test(stderr));
   return `ssh to ${alias} failed (${tail}): ${hit ? hit[1] : `run \`ssh -v ${alias} true\` to see why`}. Nothing was run on ${alias}.`;
@@ -75,10 +98,17 @@ export function sshRunner(run: Run, alias: string, connectTimeoutS = DEFAULT_CON
       if (result.code === 255 && result.ran) throw new SshError(alias, diagnoseSsh(alias, result.stderr));
       return result;
     } catch (error) {
-      if (error instanceof CommandError && error.exit === 255) throw new SshError(alias, diagnoseSsh(alias, error.stderr));
+      if (error instanceof CommandError && error.exit === 255)
+        throw new SshError(alias, diagnoseSsh(alias, error.stderr));
       if (error instanceof CommandError && error.code === 'E_COMMAND') {
         const tail = error.stderr.trim().split('\n').slice(-2).join(' | ');
-        throw new CommandError(error.argv, error.exit, error.stderr, 'E_REMOTE', `on ${alias}, \`${remote.join(' ')}\` exited ${error.exit}${tail ? `: ${tail}` : ''}`);
+        throw new CommandError(
+          error.argv,
+          error.exit,
+          error.stderr,
+          'E_REMOTE',
+          `on ${alias}, \`${remote.join(' ')}\` exited ${error.exit}${tail ? `: ${tail}` : ''}`,
+        );
       }
       throw error;
     }

@@ -75,7 +75,9 @@ export class TailscaleApi {
   }
 
   async getRoutes(deviceId: string): Promise<DeviceRoutes> {
-    return normaliseRoutes(await this.#json<DeviceRoutes>('GET', `/api/v2/device/${encodeURIComponent(deviceId)}/routes`));
+    return normaliseRoutes(
+      await this.#json<DeviceRoutes>('GET', `/api/v2/device/${encodeURIComponent(deviceId)}/routes`),
+    );
   }
 
   /** Replaces the device's set of enabled (approved) routes (https://tailscale.com/api#tag/devices): send the whole wanted set. */
@@ -90,7 +92,9 @@ export class TailscaleApi {
 
   /** Partial update: only the domains named change; `null` removes one (https://tailscale.com/api#tag/dns/PATCH/tailnet/{tailnet}/dns/split-dns). Returns the whole map. */
   async patchSplitDns(patch: Record<string, string[] | null>): Promise<SplitDns> {
-    return (await this.#json<SplitDns>('PATCH', this.tailnetPath('dns/split-dns'), { body: JSON.stringify(patch) })) ?? {};
+    return (
+      (await this.#json<SplitDns>('PATCH', this.tailnetPath('dns/split-dns'), { body: JSON.stringify(patch) })) ?? {}
+    );
   }
 
   /** The live policy as HuJSON (comments kept) and its ETag. */
@@ -121,11 +125,19 @@ export class TailscaleApi {
   /** Applies a policy only if the live one still has `etag`; a concurrent edit gives PolicyConflictError (412). */
   async setPolicy(hujson: string, etag: string): Promise<PolicyFile> {
     const path = this.tailnetPath('acl');
-    if (!etag) throw new InputError('Refusing to apply the policy without the ETag of the live policy (it guards against overwriting a concurrent edit).');
+    if (!etag)
+      throw new InputError(
+        'Refusing to apply the policy without the ETag of the live policy (it guards against overwriting a concurrent edit).',
+      );
     // Sent quoted, as tailscale-client-go-v2 does (policyfile.go: fmt.Sprintf("%q", strings.Trim(etag, `"`))).
     const ifMatch = `"${etag.replace(/^"|"$/g, '')}"`;
     try {
-      const res = await this.http.request('POST', path, { body: hujson, contentType: 'application/hujson', accept: 'application/hujson', headers: { 'If-Match': ifMatch } });
+      const res = await this.http.request('POST', path, {
+        body: hujson,
+        contentType: 'application/hujson',
+        accept: 'application/hujson',
+        headers: { 'If-Match': ifMatch },
+      });
       return { hujson: res.text, etag: res.headers.get('etag') ?? '' };
     } catch (error) {
       if (error instanceof TailscaleApiError && error.status === 412) throw new PolicyConflictError(path, ifMatch);
@@ -134,18 +146,29 @@ export class TailscaleApi {
   }
 
   async #json<T>(method: string, path: string, init: ApiRequest = {}): Promise<T | null> {
-    const res = await this.http.request(method, path, { contentType: init.body ? 'application/json' : undefined, ...init });
+    const res = await this.http.request(method, path, {
+      contentType: init.body ? 'application/json' : undefined,
+      ...init,
+    });
     if (!res.text.trim()) return null;
     const parsed = safeJson(res.text);
     if (parsed === undefined) {
-      throw new TailscaleApiError(method, path, res.status, `Tailscale API ${method} ${path} answered ${res.status} with a body that is not JSON: ${res.text.slice(0, 120)}`);
+      throw new TailscaleApiError(
+        method,
+        path,
+        res.status,
+        `Tailscale API ${method} ${path} answered ${res.status} with a body that is not JSON: ${res.text.slice(0, 120)}`,
+      );
     }
     return parsed as T;
   }
 }
 
 /** Builds the client from the environment: TAILSCALE_API_KEY, TAILSCALE_TAILNET (default "-"), TAILSCALE_API_URL. */
-export function tailscaleApiFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<TailscaleApiOptions> = {}): TailscaleApi {
+export function tailscaleApiFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<TailscaleApiOptions> = {},
+): TailscaleApi {
   const apiKey = (overrides.apiKey ?? env.TAILSCALE_API_KEY ?? '').trim();
   if (!apiKey) {
     throw new InputError(
@@ -154,7 +177,12 @@ export function tailscaleApiFromEnv(env: NodeJS.ProcessEnv = process.env, overri
     );
   }
   const baseUrl = overrides.baseUrl ?? (env.TAILSCALE_API_URL || DEFAULT_API_URL);
-  return new TailscaleApi({ ...overrides, apiKey, baseUrl, tailnet: overrides.tailnet ?? (env.TAILSCALE_TAILNET || '-') });
+  return new TailscaleApi({
+    ...overrides,
+    apiKey,
+    baseUrl,
+    tailnet: overrides.tailnet ?? (env.TAILSCALE_TAILNET || '-'),
+  });
 }
 
 /**
@@ -167,16 +195,25 @@ export function findDevice(devices: ApiDevice[], name: string): ApiDevice {
   if (matches.length === 1) return matches[0];
   const seen = devices.map((d) => d.name || d.hostname).join(', ') || 'none';
   if (!matches.length) {
-    throw new InputError(`No device named "${name}" in the tailnet (devices seen: ${seen}). Is it logged in to this tailnet, and is TAILSCALE_TAILNET right?`, 'E_TS_DEVICE_NOT_FOUND');
+    throw new InputError(
+      `No device named "${name}" in the tailnet (devices seen: ${seen}). Is it logged in to this tailnet, and is TAILSCALE_TAILNET right?`,
+      'E_TS_DEVICE_NOT_FOUND',
+    );
   }
-  throw new InputError(`Several devices match "${name}": ${matches.map((d) => `${d.name} (${d.nodeId})`).join(', ')}. Rename or remove the stale one in the admin console.`, 'E_TS_DEVICE_AMBIGUOUS');
+  throw new InputError(
+    `Several devices match "${name}": ${matches.map((d) => `${d.name} (${d.nodeId})`).join(', ')}. Rename or remove the stale one in the admin console.`,
+    'E_TS_DEVICE_AMBIGUOUS',
+  );
 }
 
 function normaliseRoutes(r: Partial<DeviceRoutes> | null): DeviceRoutes {
   return { advertisedRoutes: r?.advertisedRoutes ?? [], enabledRoutes: r?.enabledRoutes ?? [] };
 }
 
-/** One list of `data` of a validation answer: [{user, errors: [...], warnings: [...]}], each item prefixed with its user. */
+/**
+ * One list of `data` of a validation answer: [{user, errors: [...], warnings: [...]}], each item prefixed with its
+ * user.
+ */
 function flattenErrorData(data: unknown, field: 'errors' | 'warnings'): string[] {
   if (!Array.isArray(data)) return [];
   return data.flatMap((d) => {

@@ -19,7 +19,8 @@ export interface TailscaleVersion {
 export function parseVersion(text: string): TailscaleVersion {
   const lines = text.trim().split('\n');
   const short = lines[0]?.trim() ?? '';
-  if (!/^\d+\.\d+\.\d+/.test(short)) throw new CliOutputError('tailscale version', 'a version such as 1.102.3 on the first line', text);
+  if (!/^\d+\.\d+\.\d+/.test(short))
+    throw new CliOutputError('tailscale version', 'a version such as 1.102.3 on the first line', text);
   const long = lines.map((l) => /^\s*long version:\s*(\S+)/.exec(l)?.[1]).find(Boolean);
   return long ? { short, long } : { short };
 }
@@ -43,7 +44,8 @@ export interface DnsStatus {
 /** `tailscale dns status` (text, v1.74+): "Tailscale DNS: enabled." and the "Split DNS Routes:" section. */
 export function parseDnsStatus(text: string): DnsStatus {
   const enabled = /^Tailscale DNS: (enabled|disabled)\./m.exec(text);
-  if (!enabled) throw new CliOutputError('tailscale dns status', 'a line "Tailscale DNS: enabled." or "... disabled."', text);
+  if (!enabled)
+    throw new CliOutputError('tailscale dns status', 'a line "Tailscale DNS: enabled." or "... disabled."', text);
   const magic = /^MagicDNS: (enabled|disabled)/m.exec(text);
   const routes: Record<string, string[]> = {};
   const section = /^Split DNS Routes:\n((?:  .*\n?)*)/m.exec(text)?.[1] ?? '';
@@ -54,7 +56,11 @@ export function parseDnsStatus(text: string): DnsStatus {
     const domain = m[1].replace(/\.$/, '');
     (routes[domain] ??= []).push(m[2]);
   }
-  return { tailscaleDns: enabled[1] === 'enabled', magicDns: magic ? magic[1] === 'enabled' : undefined, splitDnsRoutes: routes };
+  return {
+    tailscaleDns: enabled[1] === 'enabled',
+    magicDns: magic ? magic[1] === 'enabled' : undefined,
+    splitDnsRoutes: routes,
+  };
 }
 
 export interface DnsAnswer {
@@ -89,7 +95,8 @@ export function parseDnsQuery(text: string): DnsQueryResult {
   const answers: DnsAnswer[] = [];
   for (const line of text.split('\n')) {
     const m = /^(\S+)\s+(\d+)\s+(Class\S+)\s+(Type\S+)\s+(.+?)\s*$/.exec(line);
-    if (m) answers.push({ name: m[1].replace(/\.$/, ''), ttl: Number(m[2]), type: m[4].replace(/^Type/, ''), body: m[5] });
+    if (m)
+      answers.push({ name: m[1].replace(/\.$/, ''), ttl: Number(m[2]), type: m[4].replace(/^Type/, ''), body: m[5] });
   }
   return { responseCode: rcode.replace(/^RCode/, ''), resolvers, answers };
 }

@@ -19,7 +19,15 @@ export const DEFAULT_API_URL = 'https://api.tailscale.com';
 /** What the transport reports while it works (for progress lines); never contains the key. */
 export type ApiEvent =
   | { type: 'request'; method: string; path: string; attempt: number }
-  | { type: 'retry'; method: string; path: string; status: number | 'network'; attempt: number; maxAttempts: number; delayMs: number };
+  | {
+      type: 'retry';
+      method: string;
+      path: string;
+      status: number | 'network';
+      attempt: number;
+      maxAttempts: number;
+      delayMs: number;
+    };
 
 export interface TransportOptions {
   apiKey: string;
@@ -62,10 +70,14 @@ export function checkBaseUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new InputError(`TAILSCALE_API_URL is "${raw}", which is not a URL; expected ${DEFAULT_API_URL} (the default) or another https:// URL.`);
+    throw new InputError(
+      `TAILSCALE_API_URL is "${raw}", which is not a URL; expected ${DEFAULT_API_URL} (the default) or another https:// URL.`,
+    );
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
-    throw new InputError(`TAILSCALE_API_URL is "${raw}"; expected an https:// URL (plain http is allowed only to 127.0.0.1), so the API key is never sent in clear.`);
+    throw new InputError(
+      `TAILSCALE_API_URL is "${raw}"; expected an https:// URL (plain http is allowed only to 127.0.0.1), so the API key is never sent in clear.`,
+    );
   }
   return url.origin;
 }
@@ -91,10 +103,14 @@ export class ApiTransport {
   readonly baseUrl: string;
   readonly maxAttempts: number;
   #key: string;
-  #opts: Required<Omit<TransportOptions, 'apiKey' | 'baseUrl' | 'maxAttempts' | 'onEvent' | 'signal'>> & Pick<TransportOptions, 'onEvent' | 'signal'>;
+  #opts: Required<Omit<TransportOptions, 'apiKey' | 'baseUrl' | 'maxAttempts' | 'onEvent' | 'signal'>> &
+    Pick<TransportOptions, 'onEvent' | 'signal'>;
 
   constructor(options: TransportOptions) {
-    if (!options.apiKey) throw new InputError('No Tailscale API key was given; set TAILSCALE_API_KEY (see the runbook page for how to create one).');
+    if (!options.apiKey)
+      throw new InputError(
+        'No Tailscale API key was given; set TAILSCALE_API_KEY (see the runbook page for how to create one).',
+      );
     this.#key = options.apiKey;
     this.baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_API_URL);
     this.maxAttempts = options.maxAttempts ?? 4;
@@ -123,19 +139,42 @@ export class ApiTransport {
     const deadline = Date.now() + this.#opts.deadlineMs * scale;
     const left = () => deadline - Date.now();
     const unreachable = (attempt: number, reason: string) =>
-      new TailscaleApiError(method, shown, 0, `The Tailscale API at ${this.baseUrl} did not answer ${method} ${shown} (${attempt} attempt(s) within ${Math.round(this.#opts.deadlineMs / 1000)} s): ${reason}. Check this machine's internet connection, or TAILSCALE_API_URL.`, 'E_TS_API_UNREACHABLE');
+      new TailscaleApiError(
+        method,
+        shown,
+        0,
+        `The Tailscale API at ${this.baseUrl} did not answer ${method} ${shown} (${attempt} attempt(s) within ${Math.round(this.#opts.deadlineMs / 1000)} s): ${reason}. Check this machine's internet connection, or TAILSCALE_API_URL.`,
+        'E_TS_API_UNREACHABLE',
+      );
     for (let attempt = 1; ; attempt++) {
       this.#opts.onEvent?.({ type: 'request', method, path: shown, attempt });
-      const headers: Record<string, string> = { Authorization: `Bearer ${this.#key}`, Accept: init.accept ?? 'application/json', ...init.headers };
+      const headers: Record<string, string> = {
+        Authorization: `Bearer ${this.#key}`,
+        Accept: init.accept ?? 'application/json',
+        ...init.headers,
+      };
       if (init.contentType) headers['Content-Type'] = init.contentType;
       let res: Response;
       try {
         const bound = AbortSignal.timeout(Math.max(1, Math.min(this.#opts.timeoutMs * scale, left())));
-        res = await this.#opts.fetch(this.baseUrl + path, { method, headers, body: init.body, signal: signal ? AbortSignal.any([bound, signal]) : bound });
+        res = await this.#opts.fetch(this.baseUrl + path, {
+          method,
+          headers,
+          body: init.body,
+          signal: signal ? AbortSignal.any([bound, signal]) : bound,
+        });
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || (error.cause as Error | undefined)?.name === 'TimeoutError');
-        const reason = timedOut ? `no answer within ${Math.round(this.#opts.timeoutMs / 1000)} s` : error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+        const timedOut =
+          error instanceof Error &&
+          (error.name === 'TimeoutError' || (error.cause as Error | undefined)?.name === 'TimeoutError');
+        const reason = timedOut
+          ? `no answer within ${Math.round(this.#opts.timeoutMs / 1000)} s`
+          : error instanceof Error
+            ? error.cause instanceof Error
+              ? error.cause.message
+              : error.message
+            : String(error);
         const delay = this.#backoff(attempt);
         if (attempt >= this.maxAttempts || left() <= delay * scale) throw unreachable(attempt, reason);
         await this.#wait(method, shown, 'network', attempt, delay);
@@ -149,7 +188,13 @@ export class ApiTransport {
       if (retriable && attempt < this.maxAttempts) {
         const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
         if (retryAfter !== undefined && retryAfter > this.#opts.maxRetryAfterMs) {
-          throw new TailscaleApiError(method, shown, res.status, `Tailscale API rate limit: ${method} ${shown} answered ${res.status} with Retry-After ${Math.ceil(retryAfter / 1000)} s. Wait that long and run again; nothing more was sent.`, 'E_TS_API_RATE_LIMITED');
+          throw new TailscaleApiError(
+            method,
+            shown,
+            res.status,
+            `Tailscale API rate limit: ${method} ${shown} answered ${res.status} with Retry-After ${Math.ceil(retryAfter / 1000)} s. Wait that long and run again; nothing more was sent.`,
+            'E_TS_API_RATE_LIMITED',
+          );
         }
         const delay = retryAfter ?? this.#backoff(attempt);
         if (left() > delay * scale) {
@@ -158,8 +203,15 @@ export class ApiTransport {
         }
       }
       const tries = retriable ? ` after ${attempt} attempts` : '';
-      const hint = retriable ? ' Tailscale may be having an outage (https://status.tailscale.com); run again later.' : '';
-      throw new TailscaleApiError(method, shown, res.status, `Tailscale API ${method} ${shown} answered ${res.status}${tries}${apiMessage ? `: ${apiMessage}` : ''}.${hint}`);
+      const hint = retriable
+        ? ' Tailscale may be having an outage (https://status.tailscale.com); run again later.'
+        : '';
+      throw new TailscaleApiError(
+        method,
+        shown,
+        res.status,
+        `Tailscale API ${method} ${shown} answered ${res.status}${tries}${apiMessage ? `: ${apiMessage}` : ''}.${hint}`,
+      );
     }
   }
 
@@ -168,7 +220,13 @@ export class ApiTransport {
     return Math.round(exp / 2 + (Math.random() * exp) / 2);
   }
 
-  async #wait(method: string, path: string, status: number | 'network', attempt: number, delayMs: number): Promise<void> {
+  async #wait(
+    method: string,
+    path: string,
+    status: number | 'network',
+    attempt: number,
+    delayMs: number,
+  ): Promise<void> {
     this.#opts.onEvent?.({ type: 'retry', method, path, status, attempt, maxAttempts: this.maxAttempts, delayMs });
     await this.#opts.sleep(delayMs * this.#opts.timeScale);
   }

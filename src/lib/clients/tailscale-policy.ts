@@ -22,7 +22,8 @@ export function parsePolicy(text: string, file: string): PolicyDoc {
     const line = text.slice(0, e.offset).split('\n').length;
     throw new DataFileError(file, line, `not valid HuJSON: ${printParseErrorCode(e.error)}`);
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new DataFileError(file, 1, 'expected a policy object ({ ... })');
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new DataFileError(file, 1, 'expected a policy object ({ ... })');
   return doc as PolicyDoc;
 }
 
@@ -32,7 +33,7 @@ export function prefixWithin(inner: string, outer: string): boolean {
   const o = parseCidr(outer);
   if (!i || !o || o.bits > i.bits) return false;
   const mask = o.bits === 0 ? 0 : (0xffffffff << (32 - o.bits)) >>> 0;
-  return ((i.base & mask) >>> 0) === o.base;
+  return (i.base & mask) >>> 0 === o.base;
 }
 
 /**
@@ -53,7 +54,11 @@ export function exitNodeApprovers(policy: PolicyDoc): string[] {
   return policy.autoApprovers?.exitNode ?? [];
 }
 
-const normalise = (text: string) => text.replace(/\r\n/g, '\n').replace(/[ \t]+$/gm, '').replace(/\n*$/, '\n');
+const normalise = (text: string) =>
+  text
+    .replace(/\r\n/g, '\n')
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n*$/, '\n');
 
 /** The same text once line endings and trailing blanks are ignored (the API may re-end lines). */
 export function samePolicyText(a: string, b: string): boolean {
@@ -61,17 +66,24 @@ export function samePolicyText(a: string, b: string): boolean {
 }
 
 /** A unified-style line diff (`-` live, `+` bundled) with `context` lines around each change; '' when equal. */
-export function lineDiff(before: string, after: string, labels = { before: 'live', after: 'bundled' }, context = 3): string {
+export function lineDiff(
+  before: string,
+  after: string,
+  labels = { before: 'live', after: 'bundled' },
+  context = 3,
+): string {
   const a = normalise(before).split('\n').slice(0, -1);
   const b = normalise(after).split('\n').slice(0, -1);
   // Longest common subsequence table: policies are a few hundred lines, so O(n*m) is fine.
   const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--)
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   const ops: Array<{ op: ' ' | '-' | '+'; text: string }> = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) ops.push({ op: ' ', text: a[i++] }), j++;
+    if (i < a.length && j < b.length && a[i] === b[j]) (ops.push({ op: ' ', text: a[i++] }), j++);
     // Removals before additions, as diff(1) shows a changed line.
     else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push({ op: '-', text: a[i++] });
     else ops.push({ op: '+', text: b[j++] });

@@ -10,12 +10,21 @@ import { AvalancheError } from '../core/errors.ts';
 export class CliOutputError extends AvalancheError {
   constructor(command: string, expected: string, received: string) {
     const shown = received.trim().slice(0, 200) || '(nothing)';
-    super('E_TS_CLI_OUTPUT', `\`${command}\` printed something unexpected: expected ${expected}, got: ${shown}. Is this the real tailscale CLI, version 1.74 or newer?`);
+    super(
+      'E_TS_CLI_OUTPUT',
+      `\`${command}\` printed something unexpected: expected ${expected}, got: ${shown}. Is this the real tailscale CLI, version 1.74 or newer?`,
+    );
   }
 }
 
-const list = z.array(z.string()).nullish().transform((v) => v ?? []);
-const bool = z.boolean().nullish().transform((v) => v ?? false);
+const list = z
+  .array(z.string())
+  .nullish()
+  .transform((v) => v ?? []);
+const bool = z
+  .boolean()
+  .nullish()
+  .transform((v) => v ?? false);
 
 const peerSchema = z.looseObject({
   ID: z.string().default(''),
@@ -41,10 +50,15 @@ const statusSchema = z.looseObject({
   BackendState: z.string(),
   AuthURL: z.string().default(''),
   Self: peerSchema.nullish(),
-  Peer: z.record(z.string(), peerSchema).nullish().transform((v) => v ?? {}),
+  Peer: z
+    .record(z.string(), peerSchema)
+    .nullish()
+    .transform((v) => v ?? {}),
   Health: list,
   MagicDNSSuffix: z.string().default(''),
-  CurrentTailnet: z.looseObject({ Name: z.string().default(''), MagicDNSSuffix: z.string().default(''), MagicDNSEnabled: bool }).nullish(),
+  CurrentTailnet: z
+    .looseObject({ Name: z.string().default(''), MagicDNSSuffix: z.string().default(''), MagicDNSEnabled: bool })
+    .nullish(),
 });
 
 export type PeerStatus = z.infer<typeof peerSchema>;
@@ -63,7 +77,12 @@ export function parseStatus(text: string): TailscaleStatus {
     throw new CliOutputError('tailscale status --json', 'a JSON object', text);
   }
   const parsed = statusSchema.safeParse(raw);
-  if (!parsed.success) throw new CliOutputError('tailscale status --json', `an object with BackendState (${parsed.error.issues[0]?.message})`, text);
+  if (!parsed.success)
+    throw new CliOutputError(
+      'tailscale status --json',
+      `an object with BackendState (${parsed.error.issues[0]?.message})`,
+      text,
+    );
   return parsed.data;
 }
 
@@ -78,7 +97,10 @@ export function findNode(status: TailscaleStatus, name: string): PeerStatus | un
   return nodes.find((p) => dnsName(p).split('.')[0] === name) ?? nodes.find((p) => p.HostName === name);
 }
 
-/** Whether the node is offered as an exit node: exit routes in AllowedIPs, or the flag (ipnstate.go's PeerStatus.ExitNodeOption). */
+/**
+ * Whether the node is offered as an exit node: exit routes in AllowedIPs, or the flag (ipnstate.go's
+ * PeerStatus.ExitNodeOption).
+ */
 export function offersExitNode(peer: PeerStatus): boolean {
   return peer.ExitNodeOption || peer.AllowedIPs.some((ip) => EXIT_ROUTES.includes(ip));
 }

@@ -30,11 +30,15 @@ export interface RawResult {
  * The seam tests and the harness use: run argv with optional stdin, a timeout and an environment. When
  * `signal` aborts (Ctrl-C, or the step's time budget spent), the command and its children are killed.
  */
-export type Exec = (argv: string[], opts: { input?: string; timeoutMs: number; env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<RawResult>;
+export type Exec = (
+  argv: string[],
+  opts: { input?: string; timeoutMs: number; env: NodeJS.ProcessEnv; signal?: AbortSignal },
+) => Promise<RawResult>;
 
 // zx hands spawn() the quoted command plus an empty args array with `shell` set, which Node 24 flags
 // with DEP0190 on stderr (https://nodejs.org/api/deprecations.html#DEP0190); drop the empty array.
-const spawnQuiet = ((cmd: string, args: readonly string[], opts: SpawnOptions) => (args.length ? spawn(cmd, args, opts) : spawn(cmd, opts))) as typeof spawn;
+const spawnQuiet = ((cmd: string, args: readonly string[], opts: SpawnOptions) =>
+  args.length ? spawn(cmd, args, opts) : spawn(cmd, opts)) as typeof spawn;
 
 // zx starts each command in its own process group (detached), so killing the group ends the command and
 // its children; this avoids zx's default `ps` tree lookup, which trips the same DEP0190 warning.
@@ -52,7 +56,18 @@ export const realExec: Exec = async (argv, { input, timeoutMs, env, signal }) =>
   const stdio = [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] as const;
   // `signal`: zx kills the command (its whole process group, killGroup) when it aborts
   // (https://google.github.io/zx/process-promise#abort).
-  const out = await $({ input, env, nothrow: true, quiet: true, verbose: false, timeout: timeoutMs, signal, stdio: [...stdio], spawn: spawnQuiet, kill: killGroup })`${argv}`;
+  const out = await $({
+    input,
+    env,
+    nothrow: true,
+    quiet: true,
+    verbose: false,
+    timeout: timeoutMs,
+    signal,
+    stdio: [...stdio],
+    spawn: spawnQuiet,
+    kill: killGroup,
+  })`${argv}`;
   const code = out.exitCode ?? 128;
   return {
     code,
@@ -60,7 +75,11 @@ export const realExec: Exec = async (argv, { input, timeoutMs, env, signal }) =>
     stderr: out.stderr,
     // zx runs the array through bash, which answers 127 for a command it cannot find. Match the program's
     // own name: ssh also exits 127 when the *remote* command is missing, and that is not "ssh not found".
-    notFound: code === 127 && out.stderr.split('\n').some((l) => l.includes(`${argv[0]}: command not found`) || l.includes(`${argv[0]}: No such file`)),
+    notFound:
+      code === 127 &&
+      out.stderr
+        .split('\n')
+        .some((l) => l.includes(`${argv[0]}: command not found`) || l.includes(`${argv[0]}: No such file`)),
     timedOut: out.signal !== null && !signal?.aborted && Date.now() - started >= timeoutMs,
   };
 };
@@ -147,7 +166,13 @@ export class CommandRunner {
   #now: () => number;
   #withheld: RegExp[] = [];
 
-  constructor(opts: { exec?: Exec; env?: NodeJS.ProcessEnv; redactor?: Redactor; policy?: ExecPolicy; now?: () => number }) {
+  constructor(opts: {
+    exec?: Exec;
+    env?: NodeJS.ProcessEnv;
+    redactor?: Redactor;
+    policy?: ExecPolicy;
+    now?: () => number;
+  }) {
     this.#exec = opts.exec ?? realExec;
     this.#env = opts.env ?? process.env;
     this.redactor = opts.redactor ?? new Redactor();
@@ -198,7 +223,10 @@ export class CommandRunner {
     const shown = argv.map((a) => this.redactor.redact(a));
     if (shown.some((a, i) => a !== argv[i])) {
       // Defence in depth: argv is visible to every user of the machine (ps, /proc); refuse rather than leak.
-      throw new AvalancheError('E_SECRET_IN_ARGV', `refusing to run \`${shown.join(' ')}\`: a secret is in its arguments; pass it on stdin.`);
+      throw new AvalancheError(
+        'E_SECRET_IN_ARGV',
+        `refusing to run \`${shown.join(' ')}\`: a secret is in its arguments; pass it on stdin.`,
+      );
     }
     // This call's own signal: the harness moves on after an abort, and a later step must not clear it.
     const signal = this.signal;
@@ -207,26 +235,61 @@ export class CommandRunner {
     const left = this.deadline === undefined ? Infinity : Math.floor(this.deadline - this.#now());
     const timeoutMs = Math.min(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, left);
     const record: RecordedCall = { step: this.step, argv: shown, mode, ran: false, timeoutMs };
-    if (opts.env) record.env = Object.fromEntries(Object.entries(opts.env).map(([k, v]) => [k, this.redactor.redact(v)]));
-    if (opts.input !== undefined) record.stdin = opts.input instanceof Secret ? String(opts.input) : this.redactor.redact(opts.input);
+    if (opts.env)
+      record.env = Object.fromEntries(Object.entries(opts.env).map(([k, v]) => [k, this.redactor.redact(v)]));
+    if (opts.input !== undefined)
+      record.stdin = opts.input instanceof Secret ? String(opts.input) : this.redactor.redact(opts.input);
     this.calls.push(record);
     this.onCall?.(record, this.runs(mode));
-    if (!this.runs(mode)) return { argv: shown, code: 0, stdout: opts.assume ?? '', stderr: '', durationMs: 0, ran: false };
+    if (!this.runs(mode))
+      return { argv: shown, code: 0, stdout: opts.assume ?? '', stderr: '', durationMs: 0, ran: false };
 
-    if (timeoutMs <= 0) throw new CommandError(shown, 0, '', 'E_TIMEOUT', `\`${shown.join(' ')}\` was not started: the step's time budget is spent.`);
+    if (timeoutMs <= 0)
+      throw new CommandError(
+        shown,
+        0,
+        '',
+        'E_TIMEOUT',
+        `\`${shown.join(' ')}\` was not started: the step's time budget is spent.`,
+      );
     const t0 = this.#now();
-    const raw = await this.#exec(argv, { input, timeoutMs: Math.max(1, Math.round(timeoutMs * this.timeScale)), env: { ...this.childEnv(), ...opts.env }, signal });
+    const raw = await this.#exec(argv, {
+      input,
+      timeoutMs: Math.max(1, Math.round(timeoutMs * this.timeScale)),
+      env: { ...this.childEnv(), ...opts.env },
+      signal,
+    });
     const durationMs = Math.round(this.#now() - t0);
     if (signal?.aborted) throw signal.reason;
     Object.assign(record, { ran: true, code: raw.code, durationMs });
-    const result: CommandResult = { argv: shown, code: raw.code, stdout: this.redactor.redact(raw.stdout), stderr: this.redactor.redact(raw.stderr), durationMs, ran: true };
+    const result: CommandResult = {
+      argv: shown,
+      code: raw.code,
+      stdout: this.redactor.redact(raw.stdout),
+      stderr: this.redactor.redact(raw.stderr),
+      durationMs,
+      ran: true,
+    };
     if (raw.notFound) {
-      throw new CommandError(shown, raw.code, '', 'E_NOT_FOUND', `${argv[0]} was not found on PATH; expected it installed (${installHint(argv[0])}).`);
+      throw new CommandError(
+        shown,
+        raw.code,
+        '',
+        'E_NOT_FOUND',
+        `${argv[0]} was not found on PATH; expected it installed (${installHint(argv[0])}).`,
+      );
     }
     if (raw.timedOut) {
-      throw new CommandError(shown, raw.code, result.stderr, 'E_TIMEOUT', `\`${shown.join(' ')}\` did not finish within ${Math.round(timeoutMs / 1000)} s.`);
+      throw new CommandError(
+        shown,
+        raw.code,
+        result.stderr,
+        'E_TIMEOUT',
+        `\`${shown.join(' ')}\` did not finish within ${Math.round(timeoutMs / 1000)} s.`,
+      );
     }
-    if (opts.okCodes !== 'any' && !(opts.okCodes ?? [0]).includes(raw.code)) throw new CommandError(shown, raw.code, result.stderr, 'E_COMMAND', undefined, result.stdout);
+    if (opts.okCodes !== 'any' && !(opts.okCodes ?? [0]).includes(raw.code))
+      throw new CommandError(shown, raw.code, result.stderr, 'E_COMMAND', undefined, result.stdout);
     return result;
   }
 }
@@ -245,7 +308,11 @@ export function installHint(tool: string): string {
 /** A command as a person would type it, for plans and dry-run listings (display only, never executed). */
 export function formatCommand(call: Pick<RecordedCall, 'argv' | 'stdin' | 'env'>): string {
   const q = (a: string) => (/^[\w/.\-@:=,+%]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  const env = Object.entries(call.env ?? {}).map(([k, v]) => `${k}=${q(v)} `).join('');
+  const env = Object.entries(call.env ?? {})
+    .map(([k, v]) => `${k}=${q(v)} `)
+    .join('');
   const line = env + call.argv.map(q).join(' ');
-  return call.stdin === undefined ? line : `${line}  < ${/^\[secret /.test(call.stdin) ? call.stdin : 'stdin (shown below)'}`;
+  return call.stdin === undefined
+    ? line
+    : `${line}  < ${/^\[secret /.test(call.stdin) ? call.stdin : 'stdin (shown below)'}`;
 }

@@ -33,7 +33,7 @@ export function cidrContains(cidr: Cidr | string, ip: string): boolean {
   const c = typeof cidr === 'string' ? parseCidr(cidr) : cidr;
   const addr = parseIPv4(ip);
   if (!c || addr === undefined) return false;
-  return ((addr & mask(c.bits)) >>> 0) === c.base;
+  return (addr & mask(c.bits)) >>> 0 === c.base;
 }
 
 export function cidrsOverlap(a: string, b: string): boolean {
@@ -41,7 +41,7 @@ export function cidrsOverlap(a: string, b: string): boolean {
   const y = parseCidr(b);
   if (!x || !y) return false;
   const bits = Math.min(x.bits, y.bits);
-  return ((x.base & mask(bits)) >>> 0) === ((y.base & mask(bits)) >>> 0);
+  return (x.base & mask(bits)) >>> 0 === (y.base & mask(bits)) >>> 0;
 }
 
 /** Masks the host part of an IPv4 address for reports ("203.0.113.7" -> "203.0.113.x"). */

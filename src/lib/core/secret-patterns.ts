@@ -31,7 +31,8 @@ const KEYISH = /private|wireguard|wg[_-]?key|secret|psk|preshared|password|token
 const TSKEY = /tskey-(?:[a-z]+-)?[A-Za-z0-9]{10,}(?:-[A-Za-z0-9]{6,})*/g;
 // A literal value of 8+ password characters ending at a quote, space, comma or line end: not
 // `${VAR}`, `<placeholder>`, `{{ template }}`, a valueFrom block, or code such as `z.string()`.
-const OPENVPN_PASSWORD = /OPENVPN_PASSWORD["']?\s*(?::|=|\n\s*-?\s*value\s*:)[ \t]*["']?([A-Za-z0-9+/=_.!@#%^&*~-]{8,})(?=["'\s,]|$)/g;
+const OPENVPN_PASSWORD =
+  /OPENVPN_PASSWORD["']?\s*(?::|=|\n\s*-?\s*value\s*:)[ \t]*["']?([A-Za-z0-9+/=_.!@#%^&*~-]{8,})(?=["'\s,]|$)/g;
 // "user+pmp:password": a literal password, not a reference such as ${PASSWORD} or <password>.
 const PMP_PAIR = /[\w.-]+\+pmp:([^\s@/"'`${}<>%]{4,})(?=[@\s"'`]|$)/g;
 /** Words that stand for a password in prose and examples ("user+pmp:password"). */
@@ -52,7 +53,8 @@ export function findSecrets(text: string): SecretMatch[] {
     if (/public/i.test(line) || !KEYISH.test(before)) continue;
     found.push({ kind: 'wireguard-key', start: m.index, end: m.index + m[0].length });
   }
-  for (const m of text.matchAll(TSKEY)) found.push({ kind: 'tailscale-key', start: m.index, end: m.index + m[0].length });
+  for (const m of text.matchAll(TSKEY))
+    found.push({ kind: 'tailscale-key', start: m.index, end: m.index + m[0].length });
   for (const re of [OPENVPN_PASSWORD, PMP_PAIR]) {
     for (const m of text.matchAll(re)) {
       if (PLACEHOLDER.test(m[1]!)) continue;
@@ -60,7 +62,8 @@ export function findSecrets(text: string): SecretMatch[] {
       found.push({ kind: 'protonvpn-password', start, end: m.index + m[0].length });
     }
   }
-  for (const m of text.matchAll(PEM)) found.push({ kind: 'pem-private-key', start: m.index, end: m.index + m[0].length });
+  for (const m of text.matchAll(PEM))
+    found.push({ kind: 'pem-private-key', start: m.index, end: m.index + m[0].length });
   return found.sort((a, b) => a.start - b.start);
 }
 
@@ -77,12 +80,19 @@ export const RULE_ID = '@avalanche/secretlint-rule-network';
 
 export const networkSecretsRule: SecretLintRuleCreator = {
   messages,
-  meta: { id: RULE_ID, type: 'scanner', recommended: true, supportedContentTypes: ['text'], docs: { url: 'https://github.com/secretlint/secretlint' } },
+  meta: {
+    id: RULE_ID,
+    type: 'scanner',
+    recommended: true,
+    supportedContentTypes: ['text'],
+    docs: { url: 'https://github.com/secretlint/secretlint' },
+  },
   create(context) {
     const t = context.createTranslator(messages);
     return {
       file(source) {
-        for (const match of findSecrets(source.content)) context.report({ message: t(match.kind), range: [match.start, match.end] });
+        for (const match of findSecrets(source.content))
+          context.report({ message: t(match.kind), range: [match.start, match.end] });
       },
     };
   },

@@ -93,7 +93,10 @@ export function describeSecretSource(spec: Pick<SecretSpec, 'env'>, env: NodeJS.
   return undefined;
 }
 
-export async function loadSecret(spec: SecretSpec, opts: { env: NodeJS.ProcessEnv; redactor: Redactor; command: SecretCommand }): Promise<Secret> {
+export async function loadSecret(
+  spec: SecretSpec,
+  opts: { env: NodeJS.ProcessEnv; redactor: Redactor; command: SecretCommand },
+): Promise<Secret> {
   const { env, redactor } = opts;
   const source = describeSecretSource(spec, env);
   let value: string | undefined;

@@ -30,7 +30,11 @@ export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, text?
   if (doc.errors.length) {
     const err = doc.errors[0];
     const line = err.linePos?.[0].line ?? counter.linePos(err.pos[0]).line;
-    throw new DataFileError(shown, line, `not valid YAML: ${err.message.split('\n')[0]}. Fix the syntax (indentation, quotes, a missing colon).`);
+    throw new DataFileError(
+      shown,
+      line,
+      `not valid YAML: ${err.message.split('\n')[0]}. Fix the syntax (indentation, quotes, a missing colon).`,
+    );
   }
   const lineOf = (path: readonly PathKey[]) => nodeLine(doc, counter, path);
   const result = schema.safeParse(doc.toJS());

@@ -22,9 +22,15 @@ export function confirmStep<S, A>(o: ConfirmOptions<S, A>): StepDecl<S, A> {
     title: o.title ?? 'Confirm',
     async run(ctx) {
       const question = o.question(ctx);
-      if (question === undefined) return ctx.skip(typeof o.nothing === 'function' ? o.nothing(ctx) : (o.nothing ?? 'nothing to change'));
+      if (question === undefined)
+        return ctx.skip(typeof o.nothing === 'function' ? o.nothing(ctx) : (o.nothing ?? 'nothing to change'));
       if (!(await ctx.confirm(question)) && !ctx.dryRun) {
-        ctx.fail({ code: 'E_DECLINED', expected: 'a yes to go on', found: 'no', next: 'nothing was changed; run again when ready' });
+        ctx.fail({
+          code: 'E_DECLINED',
+          expected: 'a yes to go on',
+          found: 'no',
+          next: 'nothing was changed; run again when ready',
+        });
       }
     },
   };

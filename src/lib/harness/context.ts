@@ -40,7 +40,12 @@ export async function askPerson(run: RunState, question: string): Promise<string
   }
 }
 
-export function makeContext(run: RunState, step: StepDecl<any, any>, simulated: boolean, signal: AbortSignal): StepContext<any, any> {
+export function makeContext(
+  run: RunState,
+  step: StepDecl<any, any>,
+  simulated: boolean,
+  signal: AbortSignal,
+): StepContext<any, any> {
   const findings: Finding[] = [];
   const notes: string[] = [];
   // Before the apply steps nothing has changed: a failure there is a refusal (exit 2).
@@ -83,7 +88,9 @@ export function makeContext(run: RunState, step: StepDecl<any, any>, simulated: 
         return true;
       }
       findings.push({ check: name, ok, ...detail });
-      run.out.line(`      ${ok ? '✓' : '✗'} ${name}${!ok && detail ? `: expected ${detail.expected}; found ${detail.found}` : ''}`);
+      run.out.line(
+        `      ${ok ? '✓' : '✗'} ${name}${!ok && detail ? `: expected ${detail.expected}; found ${detail.found}` : ''}`,
+      );
       return ok;
     },
     fail(detail): never {
@@ -120,7 +127,13 @@ export function makeContext(run: RunState, step: StepDecl<any, any>, simulated: 
       // The record first: whatever happens to `fn` (a failure part-way, Ctrl-C, a crash), the record on
       // disk and the run's list of changes already name this change and its undo.
       if (!planned) opts?.record?.();
-      const entries: Change[] = specs.map((c) => ({ step: step.id, summary: c.summary, planned, status: 'attempted', undo: c.undo }));
+      const entries: Change[] = specs.map((c) => ({
+        step: step.id,
+        summary: c.summary,
+        planned,
+        status: 'attempted',
+        undo: c.undo,
+      }));
       run.changes.push(...entries);
       const done = (summary: string) => {
         const e = entries.find((x) => x.summary === summary && x.status === 'attempted');
@@ -135,7 +148,8 @@ export function makeContext(run: RunState, step: StepDecl<any, any>, simulated: 
         // Refused outright (an HTTP 4xx): it did not happen, so it is neither listed nor undone.
         // (Not after Ctrl-C or a spent budget: a command killed then proves nothing.)
         if (err instanceof AvalancheError && err.refused && !signal.aborted) {
-          for (const e of entries.filter((x) => x.status === 'attempted')) run.changes.splice(run.changes.indexOf(e), 1);
+          for (const e of entries.filter((x) => x.status === 'attempted'))
+            run.changes.splice(run.changes.indexOf(e), 1);
           if (!planned) opts?.forget?.();
         }
         throw err;
@@ -149,7 +163,8 @@ export function makeContext(run: RunState, step: StepDecl<any, any>, simulated: 
       loadSecret(spec, {
         env: run.env,
         redactor: run.runner.redactor,
-        command: async (command) => (await run.runner.run(['sh', '-c', command], { mode: 'read', timeoutMs: 60_000 })).stdout,
+        command: async (command) =>
+          (await run.runner.run(['sh', '-c', command], { mode: 'read', timeoutMs: 60_000 })).stdout,
       }),
     mask: (value, replacement) => run.runner.redactor.add(value, replacement),
     fact(key, value) {

@@ -16,7 +16,11 @@ export class StepFailure extends AvalancheError {
   readonly detail: FailureDetail;
   step?: string;
   constructor(detail: FailureDetail, exitCode = 1) {
-    super(detail.code ?? 'E_STEP', `expected ${detail.expected}; found ${detail.found}. Next: ${detail.next}`, exitCode);
+    super(
+      detail.code ?? 'E_STEP',
+      `expected ${detail.expected}; found ${detail.found}. Next: ${detail.next}`,
+      exitCode,
+    );
     this.detail = detail;
   }
 }

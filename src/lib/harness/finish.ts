@@ -6,22 +6,32 @@ import { askPerson, type RunState } from './context.ts';
 import { ms } from './output.ts';
 import type { Change, RunbookDecl } from './types.ts';
 
-const line = (c: Change) => `${c.rolledBack ? '↶ rolled back:' : c.status === 'attempted' ? '? may have changed:' : '+'} ${c.summary}`;
+const line = (c: Change) =>
+  `${c.rolledBack ? '↶ rolled back:' : c.status === 'attempted' ? '? may have changed:' : '+'} ${c.summary}`;
 
 /** After a failure that changed something: list it, then undo it (--yes, or a yes on a terminal) or say how. */
-export async function offerRollback(decl: RunbookDecl<any, any>, run: RunState, done: Change[], o: { inRollback: boolean; interrupted: boolean; rollbackBudgetS: number }): Promise<void> {
+export async function offerRollback(
+  decl: RunbookDecl<any, any>,
+  run: RunState,
+  done: Change[],
+  o: { inRollback: boolean; interrupted: boolean; rollbackBudgetS: number },
+): Promise<void> {
   const { out } = run;
   out.line(o.interrupted ? 'Changed before the interruption:' : 'Changed before the failure:');
   done.forEach((c) => out.line(`  ${line(c)}`));
   const undoable = done.filter((c) => c.undo).reverse();
-  const later = decl.rollback && !o.inRollback ? `npx zx runbooks/${decl.name}.mjs --rollback (with the same flags)` : `see each step's "undo" in --help`;
+  const later =
+    decl.rollback && !o.inRollback
+      ? `npx zx runbooks/${decl.name}.mjs --rollback (with the same flags)`
+      : `see each step's "undo" in --help`;
   // Ctrl-C means "stop now": nothing more runs; the way back is printed.
   if (!undoable.length || o.interrupted) {
     out.line(`To undo: ${later}.`);
     return;
   }
   let agree = run.flags.yes;
-  if (!agree && run.isTTY) agree = /^y(es)?$/i.test((await askPerson(run, 'Roll these changes back now? [y/N] ')).trim());
+  if (!agree && run.isTTY)
+    agree = /^y(es)?$/i.test((await askPerson(run, 'Roll these changes back now? [y/N] ')).trim());
   if (!agree) {
     out.line(`Left as is. To undo later: ${later}.`);
     return;
@@ -44,7 +54,10 @@ export async function offerRollback(decl: RunbookDecl<any, any>, run: RunState, 
   if (left.length) out.line(`Not rolled back (${left.length}); to undo them: ${later}.`);
 }
 
-export function printSummary(run: RunState, o: { failed: boolean; exitCode: number; startedMs: number; now: () => number }): void {
+export function printSummary(
+  run: RunState,
+  o: { failed: boolean; exitCode: number; startedMs: number; now: () => number },
+): void {
   const { out, flags } = run;
   out.line('');
   if (flags.dryRun) {
@@ -56,6 +69,10 @@ export function printSummary(run: RunState, o: { failed: boolean; exitCode: numb
     out.line(made.length ? `Changed (${made.length}):` : 'Nothing changed.');
     made.forEach((c) => out.line(`  ${line(c)}`));
   }
-  const result = o.failed ? `${o.exitCode === 130 ? 'INTERRUPTED' : 'FAILED'} (exit ${o.exitCode})` : flags.dryRun ? `planned, nothing run${flags.dryRun === 'server' ? ' that changes anything' : ''}` : 'done';
+  const result = o.failed
+    ? `${o.exitCode === 130 ? 'INTERRUPTED' : 'FAILED'} (exit ${o.exitCode})`
+    : flags.dryRun
+      ? `planned, nothing run${flags.dryRun === 'server' ? ' that changes anything' : ''}`
+      : 'done';
   out.line(`Result: ${result} in ${ms(o.now() - o.startedMs)}`);
 }

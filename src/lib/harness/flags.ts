@@ -9,17 +9,47 @@ import type { CommonFlags, DryRun, FlagDecl, RunbookDecl } from './types.ts';
 
 export type { CommonFlags, DryRun } from './types.ts';
 
-
-
 export function commonFlags(decl: { rollback?: { summary: string }; kubectl?: boolean }): FlagDecl[] {
   const flags: FlagDecl[] = [
-    { name: 'help', type: 'boolean', description: 'Explain purpose, prerequisites, flags and steps, then exit. With --json, the declaration as JSON.' },
-    { name: 'dry-run', type: 'string', valueName: 'client|server', description: '`--dry-run` runs no command at all: prints the plan, every command and the exact manifests. `--dry-run=server` runs read-only commands and server-side dry runs only.' },
-    { name: 'yes', type: 'boolean', description: 'Answer yes to confirmations (for CI). Without a TTY and without --yes, a runbook that would change something refuses.' },
-    { name: 'json', type: 'boolean', description: 'Print a machine-readable report (steps, status, durations, findings, changes) on stdout; progress goes to stderr.' },
-    { name: 'report-dir', type: 'string', valueName: 'DIR', description: 'Also save the report as DIR/<runbook>-<target>-<timestamp>.json, one file per target verified, for the site\'s "last verified" (no secrets; public IPs masked). Default: $AVALANCHE_REPORT_DIR, else not saved.' },
+    {
+      name: 'help',
+      type: 'boolean',
+      description: 'Explain purpose, prerequisites, flags and steps, then exit. With --json, the declaration as JSON.',
+    },
+    {
+      name: 'dry-run',
+      type: 'string',
+      valueName: 'client|server',
+      description:
+        '`--dry-run` runs no command at all: prints the plan, every command and the exact manifests. `--dry-run=server` runs read-only commands and server-side dry runs only.',
+    },
+    {
+      name: 'yes',
+      type: 'boolean',
+      description:
+        'Answer yes to confirmations (for CI). Without a TTY and without --yes, a runbook that would change something refuses.',
+    },
+    {
+      name: 'json',
+      type: 'boolean',
+      description:
+        'Print a machine-readable report (steps, status, durations, findings, changes) on stdout; progress goes to stderr.',
+    },
+    {
+      name: 'report-dir',
+      type: 'string',
+      valueName: 'DIR',
+      description:
+        'Also save the report as DIR/<runbook>-<target>-<timestamp>.json, one file per target verified, for the site\'s "last verified" (no secrets; public IPs masked). Default: $AVALANCHE_REPORT_DIR, else not saved.',
+    },
   ];
-  if (decl.kubectl) flags.splice(4, 0, { name: 'context', type: 'string', valueName: 'NAME', description: 'kubectl context to use instead of the inventory\'s.' });
+  if (decl.kubectl)
+    flags.splice(4, 0, {
+      name: 'context',
+      type: 'string',
+      valueName: 'NAME',
+      description: "kubectl context to use instead of the inventory's.",
+    });
   if (decl.rollback) flags.push({ name: 'rollback', type: 'boolean', description: decl.rollback.summary });
   return flags;
 }
@@ -39,7 +69,12 @@ export function parseFlags<S, A>(decl: RunbookDecl<S, A>, argv: string[]): Parse
   const options = Object.fromEntries(all.map((f) => [f.name, { type: f.type, multiple: f.multiple ?? false }]));
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({ args: normalised, options: { ...options, h: { type: 'boolean' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: normalised,
+      options: { ...options, h: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (err) {
     throw new InputError(flagMessage(decl, all, (err as Error).message));
   }
@@ -52,12 +87,16 @@ export function parseFlags<S, A>(decl: RunbookDecl<S, A>, argv: string[]): Parse
     if (items.some((x) => x.trim() === '')) {
       const choices = typeof f.choices === 'function' ? f.choices() : f.choices;
       const wanted = choices ? `one of ${choices.join(', ')}` : (f.valueName ?? 'a value');
-      throw new InputError(`--${f.name}: empty value ("${Array.isArray(given) ? given.join(',') : given}"); expected ${wanted}${f.multiple ? ', each item non-empty' : ''}. An empty value never means the default or "all": leave --${f.name} out for its default. Nothing was run.`);
+      throw new InputError(
+        `--${f.name}: empty value ("${Array.isArray(given) ? given.join(',') : given}"); expected ${wanted}${f.multiple ? ', each item non-empty' : ''}. An empty value never means the default or "all": leave --${f.name} out for its default. Nothing was run.`,
+      );
     }
   }
   const dry = values['dry-run'] as string | undefined;
   if (dry !== undefined && dry !== 'client' && dry !== 'server') {
-    throw new InputError(`--dry-run=${dry}: expected --dry-run (client, runs nothing) or --dry-run=server. Run with --help for the flags.`);
+    throw new InputError(
+      `--dry-run=${dry}: expected --dry-run (client, runs nothing) or --dry-run=server. Run with --help for the flags.`,
+    );
   }
   const args: ParsedFlags['args'] = {};
   for (const f of decl.flags ?? []) {
@@ -70,7 +109,9 @@ export function parseFlags<S, A>(decl: RunbookDecl<S, A>, argv: string[]): Parse
       for (const one of Array.isArray(v) ? v : [v]) {
         if (!choices.includes(one)) {
           const near = suggest(one, choices);
-          throw new InputError(`--${f.name} ${one}: unknown value; expected one of ${choices.join(', ')}${near ? ` (did you mean ${near}?)` : ''}. Nothing was run.`);
+          throw new InputError(
+            `--${f.name} ${one}: unknown value; expected one of ${choices.join(', ')}${near ? ` (did you mean ${near}?)` : ''}. Nothing was run.`,
+          );
         }
       }
     }
@@ -93,7 +134,10 @@ export function parseFlags<S, A>(decl: RunbookDecl<S, A>, argv: string[]): Parse
 function flagMessage(decl: { name: string }, all: FlagDecl[], raw: string): string {
   const m = raw.match(/Unknown option '(-{1,2}[^']+)'/);
   if (m) {
-    const near = suggest(m[1].replace(/^-+/, ''), all.map((f) => f.name));
+    const near = suggest(
+      m[1].replace(/^-+/, ''),
+      all.map((f) => f.name),
+    );
     return `${m[1]}: unknown flag for ${decl.name}; expected one of ${all.map((f) => `--${f.name}`).join(', ')}${near ? ` (did you mean --${near}?)` : ''}. Nothing was run.`;
   }
   return `${raw.replace(/\.$/, '')}. Run with --help for the flags. Nothing was run.`;

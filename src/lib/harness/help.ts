@@ -12,14 +12,29 @@ export interface HelpJson {
   prerequisites: string[];
   command: string;
   examples: string[];
-  flags: Array<{ name: string; type: string; multiple: boolean; valueName?: string; description: string; choices?: string[]; default?: unknown; common: boolean }>;
+  flags: Array<{
+    name: string;
+    type: string;
+    multiple: boolean;
+    valueName?: string;
+    description: string;
+    choices?: string[];
+    default?: unknown;
+    common: boolean;
+  }>;
   secrets: Array<{ env: string; description: string; alsoAccepted: string[] }>;
   steps: Array<{ id: string; title: string; kind: string; changes?: string; undo?: string }>;
   rollback: { flag: string; summary: string; steps: HelpJson['steps'] } | null;
   exitCodes: Record<string, string>;
 }
 
-const stepJson = <S, A>(s: StepDecl<S, A>) => ({ id: s.id, title: s.title, kind: s.kind, ...(s.changes ? { changes: s.changes } : {}), ...(s.undo ? { undo: s.undo } : {}) });
+const stepJson = <S, A>(s: StepDecl<S, A>) => ({
+  id: s.id,
+  title: s.title,
+  kind: s.kind,
+  ...(s.changes ? { changes: s.changes } : {}),
+  ...(s.undo ? { undo: s.undo } : {}),
+});
 
 const flagJson = (f: FlagDecl, common: boolean) => {
   const choices = typeof f.choices === 'function' ? f.choices() : f.choices;
@@ -45,9 +60,15 @@ export function helpJson<S, A>(decl: RunbookDecl<S, A>): HelpJson {
     command: `npx zx runbooks/${decl.name}.mjs`,
     examples: (decl.examples ?? []).map((e) => `npx zx runbooks/${decl.name}.mjs ${e}`.trim()),
     flags: [...(decl.flags ?? []).map((f) => flagJson(f, false)), ...commonFlags(decl).map((f) => flagJson(f, true))],
-    secrets: (decl.secrets ?? []).map((s) => ({ env: s.env, description: s.description, alsoAccepted: [`${s.env}_FILE`, `${s.env}_COMMAND`] })),
+    secrets: (decl.secrets ?? []).map((s) => ({
+      env: s.env,
+      description: s.description,
+      alsoAccepted: [`${s.env}_FILE`, `${s.env}_COMMAND`],
+    })),
     steps: decl.steps.map(stepJson),
-    rollback: decl.rollback ? { flag: '--rollback', summary: decl.rollback.summary, steps: decl.rollback.steps.map(stepJson) } : null,
+    rollback: decl.rollback
+      ? { flag: '--rollback', summary: decl.rollback.summary, steps: decl.rollback.steps.map(stepJson) }
+      : null,
     exitCodes: { ...EXIT_CODES },
   };
 }
@@ -56,11 +77,24 @@ export function helpText<S, A>(decl: RunbookDecl<S, A>): string {
   const h = helpJson(decl);
   const flag = (f: HelpJson['flags'][number]) => {
     const left = `  --${f.name}${f.type === 'string' ? ` ${f.valueName ?? 'VALUE'}` : ''}${f.multiple ? ' ...' : ''}`;
-    const extra = [f.choices ? `one of: ${f.choices.join(', ')}` : '', f.default !== undefined ? `default: ${String(f.default)}` : ''].filter(Boolean).join('; ');
+    const extra = [
+      f.choices ? `one of: ${f.choices.join(', ')}` : '',
+      f.default !== undefined ? `default: ${String(f.default)}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
     return `${left.padEnd(28)} ${f.description}${extra ? ` (${extra})` : ''}`;
   };
   const steps = (list: HelpJson['steps']) =>
-    list.map((s, i) => [`  ${i + 1}. [${s.kind}] ${s.title}`, s.changes ? `       changes: ${s.changes}` : '', s.undo ? `       undo: ${s.undo}` : ''].filter(Boolean).join('\n'));
+    list.map((s, i) =>
+      [
+        `  ${i + 1}. [${s.kind}] ${s.title}`,
+        s.changes ? `       changes: ${s.changes}` : '',
+        s.undo ? `       undo: ${s.undo}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    );
   return [
     `${h.title} (${h.name})`,
     '',
@@ -71,7 +105,13 @@ export function helpText<S, A>(decl: RunbookDecl<S, A>): string {
     '',
     'Prerequisites:',
     ...h.prerequisites.map((p) => `  - ${p}`),
-    ...(h.secrets.length ? ['', 'Secrets (read from the variable, or <VAR>_FILE = a path, or <VAR>_COMMAND = e.g. pass show ...; never printed):', ...h.secrets.map((s) => `  ${s.env.padEnd(32)} ${s.description}`)] : []),
+    ...(h.secrets.length
+      ? [
+          '',
+          'Secrets (read from the variable, or <VAR>_FILE = a path, or <VAR>_COMMAND = e.g. pass show ...; never printed):',
+          ...h.secrets.map((s) => `  ${s.env.padEnd(32)} ${s.description}`),
+        ]
+      : []),
     '',
     'Flags:',
     ...h.flags.filter((f) => !f.common).map(flag),

@@ -16,7 +16,15 @@ import { ms, Output } from './output.ts';
 import { Prompt } from './prompt.ts';
 import { buildReport, type StepRecord } from './report.ts';
 import { loadSetup } from './setup.ts';
-import { changesThings, DEFAULT_STEP_BUDGET_S, validateDecl, type RunbookDecl, type RunbookDefinition, type RunbookSetup, type StepDecl } from './types.ts';
+import {
+  changesThings,
+  DEFAULT_STEP_BUDGET_S,
+  validateDecl,
+  type RunbookDecl,
+  type RunbookDefinition,
+  type RunbookSetup,
+  type StepDecl,
+} from './types.ts';
 
 /** How long undoing the changes of a failed run may take, in all (README, "What the harness guarantees"). */
 export const ROLLBACK_BUDGET_S = 60;
@@ -30,7 +38,10 @@ export interface MainOptions {
   /** Interactive? Default: AVALANCHE_TTY=1/0 if set, else whether stdin and stdout are terminals. */
   isTTY?: boolean;
   exec?: Exec;
-  /** The inventory and manifests to run against (default: loadSetup(env), i.e. the bundled ones or the AVALANCHE_* overrides). */
+  /**
+   * The inventory and manifests to run against (default: loadSetup(env), i.e. the bundled ones or the AVALANCHE_*
+   * overrides).
+   */
   setup?: RunbookSetup;
   /** Aborted on Ctrl-C (start.mjs wires SIGINT and SIGTERM to it); its reason names the signal. */
   signal?: AbortSignal;
@@ -50,7 +61,10 @@ export function scriptArgs(name: string, argv = process.argv): string[] {
  * Runs a runbook: makes its declaration from the setup (the inventory is loaded here, inside the one
  * handler, so a malformed inventory is one line and exit 2 even for --help), then runs it.
  */
-export async function runMain(runbook: RunbookDefinition<any, any> | RunbookDecl<any, any>, opts: MainOptions = {}): Promise<number> {
+export async function runMain(
+  runbook: RunbookDefinition<any, any> | RunbookDecl<any, any>,
+  opts: MainOptions = {},
+): Promise<number> {
   const stderr = opts.stderr ?? process.stderr;
   try {
     const setup = opts.setup ?? loadSetup(opts.env ?? process.env);
@@ -84,7 +98,8 @@ async function main(decl: RunbookDecl<any, any>, setup: RunbookSetup, opts: Main
   const now = opts.now ?? (() => performance.now());
   const clock = opts.clock ?? (() => new Date());
   const forced = env.AVALANCHE_TTY === '1' ? true : env.AVALANCHE_TTY === '0' ? false : undefined;
-  const isTTY = opts.isTTY ?? forced ?? Boolean((stdin as { isTTY?: boolean }).isTTY && (stdout as { isTTY?: boolean }).isTTY);
+  const isTTY =
+    opts.isTTY ?? forced ?? Boolean((stdin as { isTTY?: boolean }).isTTY && (stdout as { isTTY?: boolean }).isTTY);
 
   const { common: flags, args } = parseFlags(decl, opts.argv ?? scriptArgs(decl.name));
   if (flags.help) {
@@ -104,19 +119,40 @@ async function main(decl: RunbookDecl<any, any>, setup: RunbookSetup, opts: Main
   let running: string | undefined;
   runner.onCall = (call, willRun) => {
     running = willRun ? formatCommand(call) : undefined;
-    out.line(`      $ ${formatCommand(call)}${willRun ? '' : flags.dryRun === 'server' && call.mode === 'write' ? '   (not run: --dry-run=server)' : ''}`);
+    out.line(
+      `      $ ${formatCommand(call)}${willRun ? '' : flags.dryRun === 'server' && call.mode === 'write' ? '   (not run: --dry-run=server)' : ''}`,
+    );
     // Under --dry-run the exact stdin (a manifest) is part of the plan; secrets show as [secret NAME].
     if (!willRun && call.stdin !== undefined && !call.stdin.startsWith('[secret ')) out.block(call.stdin, '          ');
   };
   const prompt = new Prompt(stdin, out.stream);
-  const run: RunState = { runbook: decl.name, flags, args, env, setup, isTTY, runner, out, changes: [], facts: {}, state: {}, prompt, timeScale: runner.timeScale };
+  const run: RunState = {
+    runbook: decl.name,
+    flags,
+    args,
+    env,
+    setup,
+    isTTY,
+    runner,
+    out,
+    changes: [],
+    facts: {},
+    state: {},
+    prompt,
+    timeScale: runner.timeScale,
+  };
   try {
     const mode = flags.rollback ? 'rollback' : 'apply';
     const steps: StepDecl<any, any>[] = flags.rollback ? decl.rollback!.steps : decl.steps;
     const changing = changesThings(steps);
     const startedAt = clock();
     const t0 = now();
-    const tag = flags.dryRun === 'client' ? ' [--dry-run: no command runs]' : flags.dryRun === 'server' ? ' [--dry-run=server: read-only]' : '';
+    const tag =
+      flags.dryRun === 'client'
+        ? ' [--dry-run: no command runs]'
+        : flags.dryRun === 'server'
+          ? ' [--dry-run=server: read-only]'
+          : '';
     out.line(`${decl.title}${flags.rollback ? ' — ROLLBACK' : ''} (${decl.name})${tag}`);
 
     const records: StepRecord[] = [];
@@ -136,13 +172,22 @@ async function main(decl: RunbookDecl<any, any>, setup: RunbookSetup, opts: Main
       opts.signal?.addEventListener('abort', onInterrupt, { once: true });
       const ctx = makeContext(run, step, simulated, abort.signal);
       const s0 = now();
-      const record: StepRecord = { id: step.id, title: step.title, kind: step.kind, status: 'ok', durationMs: 0, notes: ctx.notes, findings: ctx.findings };
+      const record: StepRecord = {
+        id: step.id,
+        title: step.title,
+        kind: step.kind,
+        status: 'ok',
+        durationMs: 0,
+        notes: ctx.notes,
+        findings: ctx.findings,
+      };
       records.push(record);
       let timer: NodeJS.Timeout | undefined;
       try {
         if (opts.signal?.aborted) throw interrupted();
         if (step.kind === 'apply' && nothingToChange !== undefined) throw new SkipStep(nothingToChange);
-        const budgetS = typeof step.budgetS === 'function' ? step.budgetS(ctx) : (step.budgetS ?? DEFAULT_STEP_BUDGET_S);
+        const budgetS =
+          typeof step.budgetS === 'function' ? step.budgetS(ctx) : (step.budgetS ?? DEFAULT_STEP_BUDGET_S);
         runner.signal = abort.signal;
         runner.setBudget(budgetS * 1000);
         // The backstop for what runs outside ctx.run (HTTP, sleeps): checked again when a question moved the end.
@@ -152,12 +197,26 @@ async function main(decl: RunbookDecl<any, any>, setup: RunbookSetup, opts: Main
           if (left <= 0) abort.abort(new BudgetSpent(budgetS, running));
         };
         arm();
-        await untilAborted(Promise.resolve().then(() => step.run(ctx)), abort.signal);
+        await untilAborted(
+          Promise.resolve().then(() => step.run(ctx)),
+          abort.signal,
+        );
         const failed = ctx.findings.filter((f) => f.ok === false);
         if (failed.length) {
           const f = failed[0];
-          const more = failed.length > 1 ? ` (and ${failed.length - 1} more failed check(s): ${failed.slice(1).map((x) => x.check).join('; ')})` : '';
-          ctx.fail({ code: 'E_CHECK', expected: `${f.check}: ${f.expected ?? 'ok'}`, found: `${f.found ?? 'not ok'}${more}`, next: f.next ?? 'see the findings above' });
+          const more =
+            failed.length > 1
+              ? ` (and ${failed.length - 1} more failed check(s): ${failed
+                  .slice(1)
+                  .map((x) => x.check)
+                  .join('; ')})`
+              : '';
+          ctx.fail({
+            code: 'E_CHECK',
+            expected: `${f.check}: ${f.expected ?? 'ok'}`,
+            found: `${f.found ?? 'not ok'}${more}`,
+            next: f.next ?? 'see the findings above',
+          });
         }
         record.status = simulated || (flags.dryRun && step.kind === 'confirm') ? 'planned' : 'ok';
       } catch (err) {
@@ -178,7 +237,8 @@ async function main(decl: RunbookDecl<any, any>, setup: RunbookSetup, opts: Main
         runner.signal = undefined;
         runner.setBudget(undefined);
       }
-      if (record.status !== 'skipped') out.line(`      ${record.status === 'planned' ? '·' : '✓'} ${record.status} (${ms(record.durationMs)})`);
+      if (record.status !== 'skipped')
+        out.line(`      ${record.status === 'planned' ? '·' : '✓'} ${record.status} (${ms(record.durationMs)})`);
     }
 
     const made = run.changes.filter((c) => !c.planned);
@@ -192,17 +252,36 @@ async function main(decl: RunbookDecl<any, any>, setup: RunbookSetup, opts: Main
       if (made.length) exitCode = 1; // 2 promises nothing changed
       if (err instanceof Interrupted) exitCode = 130;
       const message =
-        err instanceof StepFailure || err instanceof Interrupted ? err.message : err instanceof AvalancheError ? `${err.message} Next: fix the cause and run again.` : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
+        err instanceof StepFailure || err instanceof Interrupted
+          ? err.message
+          : err instanceof AvalancheError
+            ? `${err.message} Next: fix the cause and run again.`
+            : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
       out.line('');
       const verb = err instanceof Interrupted ? 'was' : 'failed:';
       stderr.write(`${redactor.redact(`✗ ${decl.name}: step "${step.id}" (${step.title}) ${verb} ${message}`)}\n`);
       if ((env.DEBUG ?? '') && err instanceof Error) stderr.write(`${redactor.redact(err.stack ?? '')}\n`);
-      if (made.length) await offerRollback(decl, run, made, { inRollback: flags.rollback, interrupted: err instanceof Interrupted, rollbackBudgetS: ROLLBACK_BUDGET_S });
+      if (made.length)
+        await offerRollback(decl, run, made, {
+          inRollback: flags.rollback,
+          interrupted: err instanceof Interrupted,
+          rollbackBudgetS: ROLLBACK_BUDGET_S,
+        });
       else if (err instanceof Interrupted) out.line('Nothing was changed.');
     }
 
     printSummary(run, { failed: Boolean(failure), exitCode, startedMs: t0, now });
-    const report = buildReport({ decl, mode, flags, run, records, startedAt, durationMs: now() - t0, exitCode, failure });
+    const report = buildReport({
+      decl,
+      mode,
+      flags,
+      run,
+      records,
+      startedAt,
+      durationMs: now() - t0,
+      exitCode,
+      failure,
+    });
     if (flags.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     const reportDir = flags.reportDir ?? env.AVALANCHE_REPORT_DIR;
     if (reportDir) {
@@ -210,7 +289,11 @@ async function main(decl: RunbookDecl<any, any>, setup: RunbookSetup, opts: Main
       const { saveRunReport } = await import('./reports.ts');
       try {
         const files = saveRunReport(reportDir, report, { args: run.args, inventory: setup.inventory, redactor });
-        out.line(files.length ? `Report saved: ${files.join(', ')}` : 'Report not saved: a dry run or a rollback verifies nothing.');
+        out.line(
+          files.length
+            ? `Report saved: ${files.join(', ')}`
+            : 'Report not saved: a dry run or a rollback verifies nothing.',
+        );
       } catch (err) {
         // The exit code stays what the run earned; the lost report is said loudly.
         stderr.write(`✗ ${decl.name}: the report was not saved in ${reportDir}: ${(err as Error).message}\n`);

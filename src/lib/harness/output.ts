@@ -40,7 +40,8 @@ export class Output {
       }
     }
     let i = 0;
-    const draw = () => this.stream.write(`\r${indent}${FRAMES[i++ % FRAMES.length]} ${this.#redactor.redact(label)} ${secs()} s\x1b[K`);
+    const draw = () =>
+      this.stream.write(`\r${indent}${FRAMES[i++ % FRAMES.length]} ${this.#redactor.redact(label)} ${secs()} s\x1b[K`);
     draw();
     const timer = setInterval(draw, 1000);
     try {

@@ -32,7 +32,9 @@ export class Prompt {
         this.#waiting.splice(0).forEach((w) => w(''));
       });
     }
-    return this.#lines.length ? Promise.resolve(this.#lines.shift()!) : new Promise<string>((r) => this.#waiting.push(r));
+    return this.#lines.length
+      ? Promise.resolve(this.#lines.shift()!)
+      : new Promise<string>((r) => this.#waiting.push(r));
   }
 
   /** Ends the prompt: pending questions get '' and stdin is released so the process can exit. */

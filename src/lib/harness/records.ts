@@ -44,7 +44,9 @@ export function recordSchema<T extends z.ZodType>(data: T) {
   });
 }
 
-/** The directory of the state files: AVALANCHE_STATE_DIR, else $XDG_STATE_HOME/avalanche, else ~/.local/state/avalanche. */
+/**
+ * The directory of the state files: AVALANCHE_STATE_DIR, else $XDG_STATE_HOME/avalanche, else ~/.local/state/avalanche.
+ */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.AVALANCHE_STATE_DIR) return env.AVALANCHE_STATE_DIR;
   const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
@@ -62,12 +64,18 @@ export function readRecord<T extends z.ZodType>(file: string, data: T): Migratio
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new InputError(`${file}: not a migration record (${(err as Error).message}). Expected the JSON a migration runbook wrote; restore it from a backup, or move it away to start without a record.`, 'E_RECORD');
+    throw new InputError(
+      `${file}: not a migration record (${(err as Error).message}). Expected the JSON a migration runbook wrote; restore it from a backup, or move it away to start without a record.`,
+      'E_RECORD',
+    );
   }
   const parsed = recordSchema(data).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(`${file}: not a valid migration record: ${issue.path.join('.') || '(top level)'}: ${issue.message}. Expected the JSON a migration runbook wrote; restore it from a backup, or move it away to start without a record.`, 'E_RECORD');
+    throw new InputError(
+      `${file}: not a valid migration record: ${issue.path.join('.') || '(top level)'}: ${issue.message}. Expected the JSON a migration runbook wrote; restore it from a backup, or move it away to start without a record.`,
+      'E_RECORD',
+    );
   }
   return parsed.data as MigrationRecord<z.infer<T>>;
 }
@@ -83,7 +91,20 @@ export function writeRecord<T>(file: string, record: MigrationRecord<T>): void {
 }
 
 /** A new record, or the existing one with new data (recordedAt kept: it dates the first change). */
-export function nextRecord<T>(runbook: string, previous: MigrationRecord<T> | undefined, data: T, status: MigrationRecord<T>['status'], now = new Date()): MigrationRecord<T> {
+export function nextRecord<T>(
+  runbook: string,
+  previous: MigrationRecord<T> | undefined,
+  data: T,
+  status: MigrationRecord<T>['status'],
+  now = new Date(),
+): MigrationRecord<T> {
   const at = now.toISOString();
-  return { schema: RECORD_SCHEMA, runbook, status, recordedAt: previous && previous.status === 'applied' ? previous.recordedAt : at, updatedAt: at, data };
+  return {
+    schema: RECORD_SCHEMA,
+    runbook,
+    status,
+    recordedAt: previous && previous.status === 'applied' ? previous.recordedAt : at,
+    updatedAt: at,
+    data,
+  };
 }

@@ -48,11 +48,26 @@ export const runbookReportSchema = z.object({
   startedAt: z.iso.datetime({ offset: true }),
   durationMs: z.number().nonnegative(),
   steps: z.array(step),
-  changes: z.array(z.strictObject({ step: z.string(), summary: z.string(), planned: z.boolean(), status: z.enum(['done', 'attempted']).optional(), rolledBack: z.boolean() })),
+  changes: z.array(
+    z.strictObject({
+      step: z.string(),
+      summary: z.string(),
+      planned: z.boolean(),
+      status: z.enum(['done', 'attempted']).optional(),
+      rolledBack: z.boolean(),
+    }),
+  ),
   facts: z.record(z.string(), z.unknown()),
   commands: z.array(command),
   error: z
-    .strictObject({ step: z.string(), code: z.string(), message: z.string(), expected: z.string().optional(), found: z.string().optional(), next: z.string().optional() })
+    .strictObject({
+      step: z.string(),
+      code: z.string(),
+      message: z.string(),
+      expected: z.string().optional(),
+      found: z.string().optional(),
+      next: z.string().optional(),
+    })
     .optional(),
 });
 

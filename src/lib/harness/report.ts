@@ -32,7 +32,13 @@ export interface Report {
   startedAt: string;
   durationMs: number;
   steps: StepRecord[];
-  changes: Array<{ step: string; summary: string; planned: boolean; status: 'done' | 'attempted'; rolledBack: boolean }>;
+  changes: Array<{
+    step: string;
+    summary: string;
+    planned: boolean;
+    status: 'done' | 'attempted';
+    rolledBack: boolean;
+  }>;
   facts: Record<string, unknown>;
   commands: RecordedCall[];
   error?: { step: string; code: string; message: string; expected?: string; found?: string; next?: string };
@@ -60,7 +66,13 @@ export function buildReport(o: {
     startedAt: o.startedAt.toISOString(),
     durationMs: Math.round(o.durationMs),
     steps: o.records,
-    changes: o.run.changes.map((c) => ({ step: c.step, summary: c.summary, planned: c.planned, status: c.status, rolledBack: Boolean(c.rolledBack) })),
+    changes: o.run.changes.map((c) => ({
+      step: c.step,
+      summary: c.summary,
+      planned: c.planned,
+      status: c.status,
+      rolledBack: Boolean(c.rolledBack),
+    })),
     facts: o.run.facts,
     commands: o.run.runner.calls,
   };
@@ -69,7 +81,9 @@ export function buildReport(o: {
       step: o.failure.step,
       code: err instanceof AvalancheError ? err.code : 'E_UNEXPECTED',
       message: (err as Error)?.message ?? String(err),
-      ...(err instanceof StepFailure ? { expected: err.detail.expected, found: err.detail.found, next: err.detail.next } : {}),
+      ...(err instanceof StepFailure
+        ? { expected: err.detail.expected, found: err.detail.found, next: err.detail.next }
+        : {}),
     };
   }
   return o.run.runner.redactor.redactDeep(report);

@@ -38,7 +38,10 @@ export async function start(entryUrl) {
   process.exitCode = 1;
   let finished = false;
   process.once('exit', (code) => {
-    if (!finished) process.stderr.write(`${name}: the run ended before it finished (exit ${code}); its output above says how far it got. This is a bug: please report it.\n`);
+    if (!finished)
+      process.stderr.write(
+        `${name}: the run ended before it finished (exit ${code}); its output above says how far it got. This is a bug: please report it.\n`,
+      );
   });
   // Ctrl-C (SIGINT) or SIGTERM: the harness stops the running command, lists what was changed and how to
   // undo it, and exits 130. A second Ctrl-C exits at once.

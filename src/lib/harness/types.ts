@@ -82,7 +82,9 @@ export interface StepDecl<S = AnyState, A = AnyArgs> {
 export const DEFAULT_STEP_BUDGET_S = 120;
 
 export interface SecretDecl {
-  /** Environment variable; `<ENV>_FILE` and `<ENV>_COMMAND` are accepted too. May contain {region}-style placeholders. */
+  /**
+   * Environment variable; `<ENV>_FILE` and `<ENV>_COMMAND` are accepted too. May contain {region}-style placeholders.
+   */
   env: string;
   description: string;
 }
@@ -131,7 +133,10 @@ export interface RunbookDefinition<S = AnyState, A = AnyArgs> {
  * a programming error throws before any step runs. A fixed declaration (tests, fixtures) may be passed
  * directly: `defineRunbook({ name, ... })` checks it at once and returns it.
  */
-export function defineRunbook<S = AnyState, A = AnyArgs>(name: string, make: (setup: RunbookSetup) => RunbookDecl<S, A>): RunbookDefinition<S, A>;
+export function defineRunbook<S = AnyState, A = AnyArgs>(
+  name: string,
+  make: (setup: RunbookSetup) => RunbookDecl<S, A>,
+): RunbookDefinition<S, A>;
 export function defineRunbook<S = AnyState, A = AnyArgs>(decl: RunbookDecl<S, A>): RunbookDecl<S, A>;
 export function defineRunbook<S, A>(
   nameOrDecl: string | RunbookDecl<S, A>,
@@ -143,7 +148,8 @@ export function defineRunbook<S, A>(
     name,
     make(setup) {
       const decl = make!(setup);
-      if (decl.name !== name) throw new TypeError(`runbook "${name}": its declaration is named "${decl.name}"; the two must match.`);
+      if (decl.name !== name)
+        throw new TypeError(`runbook "${name}": its declaration is named "${decl.name}"; the two must match.`);
       return validateDecl(decl);
     },
   };
@@ -155,22 +161,35 @@ export function validateDecl<T extends RunbookDecl<any, any>>(decl: T): T {
   const check = (steps: StepDecl<any, any>[], where: string) => {
     let last = -1;
     for (const s of steps) {
-      if (!STEP_KINDS.includes(s.kind)) throw new TypeError(`${decl.name}: ${where} step "${s.id}" has unknown kind "${s.kind}"; expected one of ${STEP_KINDS.join(', ')}.`);
+      if (!STEP_KINDS.includes(s.kind))
+        throw new TypeError(
+          `${decl.name}: ${where} step "${s.id}" has unknown kind "${s.kind}"; expected one of ${STEP_KINDS.join(', ')}.`,
+        );
       const idx = STEP_KINDS.indexOf(s.kind);
       // The contract's order: config -> preflight -> plan -> confirm -> apply -> verify -> summary.
-      if (idx < last) throw new TypeError(`${decl.name}: ${where} step "${s.id}" (${s.kind}) comes after a ${STEP_KINDS[last]} step; keep the contract's order.`);
+      if (idx < last)
+        throw new TypeError(
+          `${decl.name}: ${where} step "${s.id}" (${s.kind}) comes after a ${STEP_KINDS[last]} step; keep the contract's order.`,
+        );
       last = idx;
       if (ids.has(`${where}:${s.id}`)) throw new TypeError(`${decl.name}: duplicate step id "${s.id}".`);
       ids.add(`${where}:${s.id}`);
-      if (s.kind === 'apply' && (!s.changes || !s.undo)) throw new TypeError(`${decl.name}: apply step "${s.id}" must declare changes and undo.`);
+      if (s.kind === 'apply' && (!s.changes || !s.undo))
+        throw new TypeError(`${decl.name}: apply step "${s.id}" must declare changes and undo.`);
     }
     // Nothing changes unasked: a runbook with apply steps asks first (confirmStep(), which also refuses
     // without a terminal and without --yes).
     if (steps.some((s) => s.kind === 'apply') && !steps.some((s) => s.kind === 'confirm')) {
-      throw new TypeError(`${decl.name}: ${where} steps change something (apply steps ${steps.filter((s) => s.kind === 'apply').map((s) => `"${s.id}"`).join(', ')}) but have no confirm step; add confirmStep() from src/lib/harness before them.`);
+      throw new TypeError(
+        `${decl.name}: ${where} steps change something (apply steps ${steps
+          .filter((s) => s.kind === 'apply')
+          .map((s) => `"${s.id}"`)
+          .join(', ')}) but have no confirm step; add confirmStep() from src/lib/harness before them.`,
+      );
     }
   };
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(decl.name)) throw new TypeError(`runbook name "${decl.name}" must be kebab-case like phase2-deploy-proxy.`);
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(decl.name))
+    throw new TypeError(`runbook name "${decl.name}" must be kebab-case like phase2-deploy-proxy.`);
   check(decl.steps, 'main');
   if (decl.rollback) check(decl.rollback.steps, 'rollback');
   return decl;
@@ -217,7 +236,10 @@ export interface Change {
   rolledBack?: boolean;
 }
 
-/** One change a step is about to make: what, in words, and how to undo it (idempotent: it may be run on a change that did not happen). */
+/**
+ * One change a step is about to make: what, in words, and how to undo it (idempotent: it may be run on a change that
+ * did not happen).
+ */
 export interface ChangeSpec {
   summary: string;
   undo?: () => Promise<void>;
@@ -264,7 +286,11 @@ export interface StepContext<S = AnyState, A = AnyArgs> {
    * so nothing happened) drops the change again and calls `forget` to take it out of the record. Under
    * --dry-run nothing is recorded on disk and the change is listed as "would change".
    */
-  change<T>(what: string | ChangeSpec | ChangeSpec[], fn: (done: (summary: string) => void) => Promise<T> | T, opts?: { record?: () => void; forget?: () => void }): Promise<T>;
+  change<T>(
+    what: string | ChangeSpec | ChangeSpec[],
+    fn: (done: (summary: string) => void) => Promise<T> | T,
+    opts?: { record?: () => void; forget?: () => void },
+  ): Promise<T>;
   /** Aborted on Ctrl-C or when the step's budget is spent: pass it to anything that waits outside ctx.run (fetch). */
   readonly signal: AbortSignal;
   /** Tests only (1 otherwise): timeouts outside ctx.run (HTTP) are multiplied by it, like the runner's. */

@@ -22,23 +22,38 @@ export interface Issue {
 }
 
 const WRAPPER_KEYS = new Set(['value', 'assumed', 'why']);
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+const isMap = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
 /** Returns `data` with every `{ value, assumed, why }` replaced by its value; records each one in `found`. */
-export function unwrapAssumptions(data: unknown, found: FoundAssumption[], issues: Issue[], path: PathKey[] = []): unknown {
+export function unwrapAssumptions(
+  data: unknown,
+  found: FoundAssumption[],
+  issues: Issue[],
+  path: PathKey[] = [],
+): unknown {
   if (Array.isArray(data)) return data.map((item, i) => unwrapAssumptions(item, found, issues, [...path, i]));
   if (!isMap(data)) return data;
   const keys = Object.keys(data);
   if ('value' in data && 'assumed' in data && keys.every((k) => WRAPPER_KEYS.has(k))) {
-    if (data.assumed !== true) issues.push({ path: [...path, 'assumed'], message: 'expected `assumed: true` in a { value, assumed, why } wrapper (drop the wrapper for a stated fact).' });
+    if (data.assumed !== true)
+      issues.push({
+        path: [...path, 'assumed'],
+        message: 'expected `assumed: true` in a { value, assumed, why } wrapper (drop the wrapper for a stated fact).',
+      });
     if (typeof data.why !== 'string' || data.why.trim().length < 10) {
-      issues.push({ path, message: 'an assumed value needs `why:`, a sentence saying what the notes leave open, so the operator knows what to confirm.' });
+      issues.push({
+        path,
+        message:
+          'an assumed value needs `why:`, a sentence saying what the notes leave open, so the operator knows what to confirm.',
+      });
     }
     found.push({ path, value: data.value, why: String(data.why ?? '') });
     return data.value;
   }
   if (data.assumed === true) {
-    if (typeof data.why !== 'string' || data.why.trim().length < 10) issues.push({ path, message: 'an entry with `assumed: true` needs `why:`, saying what the notes leave open.' });
+    if (typeof data.why !== 'string' || data.why.trim().length < 10)
+      issues.push({ path, message: 'an entry with `assumed: true` needs `why:`, saying what the notes leave open.' });
     found.push({ path, value: data, why: String(data.why ?? '') });
   }
   const out: Record<string, unknown> = {};

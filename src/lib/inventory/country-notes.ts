@@ -5,7 +5,7 @@
  */
 export const COUNTRY_NOTES: Record<string, string> = {
   Iceland:
-    'few servers: two in Reykjavik in gluetun\'s server data of August 2026, both with port forwarding (an image may ship an older list; https://github.com/qdm12/gluetun/blob/master/internal/storage/servers.json).',
+    "few servers: two in Reykjavik in gluetun's server data of August 2026, both with port forwarding (an image may ship an older list; https://github.com/qdm12/gluetun/blob/master/internal/storage/servers.json).",
   Netherlands:
     '"Netherlands", not "The Netherlands" (gluetun\'s country names). Proton\'s Secure Core servers (CH-NL#..) are listed under this country too and stay eligible unless a filter excludes them: the exit IP is still Dutch, only slower (https://github.com/qdm12/gluetun/blob/v3.41.1/internal/provider/protonvpn/updater/servers.go).',
 };

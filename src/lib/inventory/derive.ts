@@ -57,7 +57,10 @@ export interface Inventory extends Omit<Raw, 'lan' | 'tailnet' | 'vpn' | 'access
     dns_server: string;
     services: (Raw['lan']['services'][number] & { fqdn: string })[];
   };
-  tailnet: Omit<Raw['tailnet'], 'hosts' | 'split_dns'> & { hosts: Host[]; split_dns: { domain: string; nameservers: string[] } };
+  tailnet: Omit<Raw['tailnet'], 'hosts' | 'split_dns'> & {
+    hosts: Host[];
+    split_dns: { domain: string; nameservers: string[] };
+  };
   vpn: Raw['vpn'] & { deployments: VpnDeployment[]; tunnel_gateway: string };
   access_patterns: AccessPattern[];
   /** Every assumed value, in file order. */
@@ -90,7 +93,11 @@ export function derive(raw: Raw, assumptions: Assumption[], lines: Record<string
   const dns = hostAddress(raw.lan.subnet, raw.lan.dns_server_host);
   const hosts: Host[] = raw.tailnet.hosts.map((h) => {
     const routes = h.routes?.filter((r) => r.status !== 'retired').map((r) => (r.to === 'lan' ? raw.lan.subnet : r.to));
-    return { ...h, ...(routes ? { advertise_routes: routes } : {}), ...(h.role === 'subnet-router' ? { ssh_alias: h.ssh_alias ?? h.name } : {}) };
+    return {
+      ...h,
+      ...(routes ? { advertise_routes: routes } : {}),
+      ...(h.role === 'subnet-router' ? { ssh_alias: h.ssh_alias ?? h.name } : {}),
+    };
   });
   const deployments: VpnDeployment[] = [
     ...raw.vpn.sidecars.map((s) => ({ ...s, pattern: 'sidecar' as const })),
@@ -107,7 +114,11 @@ export function derive(raw: Raw, assumptions: Assumption[], lines: Record<string
   ];
   const inv: Inventory = {
     ...raw,
-    lan: { ...raw.lan, dns_server: dns, services: raw.lan.services.map((s) => ({ ...s, fqdn: `${s.name}.${raw.tailnet.split_dns.domain}` })) },
+    lan: {
+      ...raw.lan,
+      dns_server: dns,
+      services: raw.lan.services.map((s) => ({ ...s, fqdn: `${s.name}.${raw.tailnet.split_dns.domain}` })),
+    },
     tailnet: { ...raw.tailnet, hosts, split_dns: { domain: raw.tailnet.split_dns.domain, nameservers: [dns] } },
     vpn: { ...raw.vpn, deployments, tunnel_gateway: tunnelGateway(raw.vpn.tunnel_address) },
     access_patterns: [],
@@ -115,7 +126,12 @@ export function derive(raw: Raw, assumptions: Assumption[], lines: Record<string
     derived_from: {
       'lan.dns_server': ['lan.subnet', 'lan.dns_server_host'],
       'tailnet.split_dns.nameservers': ['lan.dns_server'],
-      ...Object.fromEntries(raw.lan.services.map((s) => [`lan.services.${s.name}.fqdn`, [`lan.services.${s.name}`, 'tailnet.split_dns.domain']])),
+      ...Object.fromEntries(
+        raw.lan.services.map((s) => [
+          `lan.services.${s.name}.fqdn`,
+          [`lan.services.${s.name}`, 'tailnet.split_dns.domain'],
+        ]),
+      ),
     },
     lines,
     file,
@@ -132,7 +148,11 @@ function pattern(inv: Inventory, p: RawPattern): AccessPattern {
     const from = inv.tailnet.hosts.find((h) => h.name === p.from);
     path = [
       { label: `${p.from} (Tailscale)`, key: `tailnet.hosts.${p.from}`, status: from?.status ?? 'live' },
-      { label: `${router?.name} (subnet router)`, key: `tailnet.hosts.${router?.name}`, status: router?.status ?? 'live' },
+      {
+        label: `${router?.name} (subnet router)`,
+        key: `tailnet.hosts.${router?.name}`,
+        status: router?.status ?? 'live',
+      },
       { label: inv.lan.subnet, key: 'lan.subnet', status: 'live' },
       to,
     ];
@@ -154,6 +174,10 @@ function pattern(inv: Inventory, p: RawPattern): AccessPattern {
       to,
     ];
   }
-  const status: Status = path.some((h) => h.status === 'retired') ? 'retired' : path.some((h) => h.status === 'planned') ? 'planned' : 'live';
+  const status: Status = path.some((h) => h.status === 'retired')
+    ? 'retired'
+    : path.some((h) => h.status === 'planned')
+      ? 'planned'
+      : 'live';
   return { ...p, hops: path.map((h) => h.label), path, status };
 }

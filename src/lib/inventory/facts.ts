@@ -23,7 +23,10 @@ export function resolveKey(inv: Inventory, key: string): string {
   const tail = rest.length ? `.${rest.join('.')}` : '';
   const bot = workloadOf(inv, 'irc-bot');
   const roles: Record<string, () => string | undefined> = {
-    router: () => inv.tailnet.hosts.find((h) => h.role === 'subnet-router' && h.status !== 'retired')?.name.replace(/^/, 'tailnet.hosts.'),
+    router: () =>
+      inv.tailnet.hosts
+        .find((h) => h.role === 'subnet-router' && h.status !== 'retired')
+        ?.name.replace(/^/, 'tailnet.hosts.'),
     exit: () => inv.tailnet.hosts.find((h) => h.role === 'exit-node')?.name.replace(/^/, 'tailnet.hosts.'),
     phone: () => hostOf(inv, 'remote-access')?.name.replace(/^/, 'tailnet.hosts.'),
     bot: () => bot && `workloads.${bot.name}`,
@@ -39,7 +42,8 @@ export function resolveKey(inv: Inventory, key: string): string {
 export function factAt(inv: Inventory, key: string): unknown {
   let node: unknown = inv;
   for (const part of resolveKey(inv, key).split('.')) {
-    if (Array.isArray(node)) node = node.find((item) => entryKey(item) === part) ?? (/^\d+$/.test(part) ? node[Number(part)] : undefined);
+    if (Array.isArray(node))
+      node = node.find((item) => entryKey(item) === part) ?? (/^\d+$/.test(part) ? node[Number(part)] : undefined);
     else if (node && typeof node === 'object') node = (node as Record<string, unknown>)[part];
     else return undefined;
     if (node === undefined) return undefined;

@@ -39,7 +39,7 @@ function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) lines.push(line), (line = word);
+    if (line && line.length + 1 + word.length > width) (lines.push(line), (line = word));
     else line = line ? `${line} ${word}` : word;
   }
   return line ? [...lines, line] : lines;
@@ -55,7 +55,10 @@ export function render(template: string, templateName: string, vars: Record<stri
     }
     out.push(
       line.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, name: string) => {
-        if (vars[name] === undefined) throw new InputError(`${templateName}:${i + 1}: unknown placeholder {{ ${name} }}; expected one of ${Object.keys(vars).join(', ')}.`);
+        if (vars[name] === undefined)
+          throw new InputError(
+            `${templateName}:${i + 1}: unknown placeholder {{ ${name} }}; expected one of ${Object.keys(vars).join(', ')}.`,
+          );
         return vars[name];
       }),
     );
@@ -81,7 +84,14 @@ function commonVars(inv: Inventory): Record<string, string> {
 
 function proxyVars(inv: Inventory, p: VpnDeployment): Record<string, string> {
   const note = countryNote(p.country);
-  return { ...commonVars(inv), name: p.name, region: p.region!, country: p.country, proxy_url: proxyUrl(inv, p.name), country_note: note ? wrap(note, 100).join('\n') : '' };
+  return {
+    ...commonVars(inv),
+    name: p.name,
+    region: p.region!,
+    country: p.country,
+    proxy_url: proxyUrl(inv, p.name),
+    country_note: note ? wrap(note, 100).join('\n') : '',
+  };
 }
 
 function renderDir(dir: string, outDir: string, vars: Record<string, string>, key: string): GeneratedFile[] {
@@ -92,7 +102,12 @@ function renderDir(dir: string, outDir: string, vars: Record<string, string>, ke
     .map((f) => {
       const template = join(dir, f);
       const shown = template.startsWith(REPO_ROOT) ? rel(template) : template;
-      return { path: `${outDir}/${f}`, text: render(readFileSync(template, 'utf8'), shown, vars), template: `templates/${dir.split('/').pop()}/${f}`, key };
+      return {
+        path: `${outDir}/${f}`,
+        text: render(readFileSync(template, 'utf8'), shown, vars),
+        template: `templates/${dir.split('/').pop()}/${f}`,
+        key,
+      };
     });
 }
 
@@ -102,7 +117,9 @@ export function generatedFiles(inv: Inventory, root: string = REPO_ROOT): Genera
   if (!existsSync(join(dir, 'vpn-proxy'))) return [];
   return [
     ...renderDir(join(dir, 'namespace'), 'manifests/namespace', commonVars(inv), 'kubernetes.namespace'),
-    ...sharedProxies(inv).flatMap((p) => renderDir(join(dir, 'vpn-proxy'), `manifests/${p.name}`, proxyVars(inv, p), `vpn.proxies.${p.region}`)),
+    ...sharedProxies(inv).flatMap((p) =>
+      renderDir(join(dir, 'vpn-proxy'), `manifests/${p.name}`, proxyVars(inv, p), `vpn.proxies.${p.region}`),
+    ),
   ];
 }
 

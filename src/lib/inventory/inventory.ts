@@ -38,7 +38,12 @@ export function loadInventory(file: string = DEFAULT_INVENTORY, text?: string): 
     throw new DataFileError(shown, lineOf(path), `${keyOf(data, path) || '(top level)'}: ${message}`);
   };
   checkSemantics(data, fail);
-  const assumptions = found.map((a) => ({ key: keyOf(data, a.path), value: a.value, why: a.why.trim(), line: lineOf(a.path) }));
+  const assumptions = found.map((a) => ({
+    key: keyOf(data, a.path),
+    value: a.value,
+    why: a.why.trim(),
+    line: lineOf(a.path),
+  }));
   const inv = derive(data, assumptions, keyedLines(data, lineOf), shown);
   if (text === undefined) cache.set(file, inv);
   return inv;
@@ -57,33 +62,66 @@ function checkSemantics(inv: RawInventory, fail: Fail): void {
   unique(inv.access_patterns, 'name', ['access_patterns'], fail);
   unique(inv.decisions, 'id', ['decisions'], fail);
   inv.tailnet.hosts.forEach((h, i) => {
-    if (h.ip && !cidrContains(inv.tailnet.range, h.ip)) fail(['tailnet', 'hosts', i, 'ip'], `${h.ip} is outside the tailnet range ${inv.tailnet.range}; Tailscale gives every node an address inside it.`);
-    if (h.routes && h.role !== 'subnet-router') fail(['tailnet', 'hosts', i, 'routes'], `only a subnet router advertises routes; "${h.name}" is a ${h.role}.`);
+    if (h.ip && !cidrContains(inv.tailnet.range, h.ip))
+      fail(
+        ['tailnet', 'hosts', i, 'ip'],
+        `${h.ip} is outside the tailnet range ${inv.tailnet.range}; Tailscale gives every node an address inside it.`,
+      );
+    if (h.routes && h.role !== 'subnet-router')
+      fail(['tailnet', 'hosts', i, 'routes'], `only a subnet router advertises routes; "${h.name}" is a ${h.role}.`);
   });
-  const routers = inv.tailnet.hosts.flatMap((h, i) => (h.role === 'subnet-router' && h.status !== 'retired' ? [i] : []));
-  if (routers.length !== 1) fail(['tailnet', 'hosts', routers[1] ?? 0], `expected exactly one host with role subnet-router that is not retired; found ${routers.length}.`);
+  const routers = inv.tailnet.hosts.flatMap((h, i) =>
+    h.role === 'subnet-router' && h.status !== 'retired' ? [i] : [],
+  );
+  if (routers.length !== 1)
+    fail(
+      ['tailnet', 'hosts', routers[1] ?? 0],
+      `expected exactly one host with role subnet-router that is not retired; found ${routers.length}.`,
+    );
   const size = 2 ** (32 - parseCidr(inv.lan.subnet)!.bits);
-  if (inv.lan.dns_server_host >= size - 1) fail(['lan', 'dns_server_host'], `host ${inv.lan.dns_server_host} does not fit in ${inv.lan.subnet} (hosts 1 to ${size - 2}).`);
+  if (inv.lan.dns_server_host >= size - 1)
+    fail(
+      ['lan', 'dns_server_host'],
+      `host ${inv.lan.dns_server_host} does not fit in ${inv.lan.subnet} (hosts 1 to ${size - 2}).`,
+    );
   const sidecars = new Set(inv.vpn.sidecars.map((s) => s.name));
   inv.vpn.sidecars.forEach((s, i) => {
-    if (s.name.startsWith('vpn-proxy-')) fail(['vpn', 'sidecars', i, 'name'], `"${s.name}" looks like a shared proxy's name; shared proxies go under vpn.proxies by region.`);
+    if (s.name.startsWith('vpn-proxy-'))
+      fail(
+        ['vpn', 'sidecars', i, 'name'],
+        `"${s.name}" looks like a shared proxy's name; shared proxies go under vpn.proxies by region.`,
+      );
   });
   const proxies = new Set(inv.vpn.proxies.map((p) => proxyName(p.region)));
   inv.workloads.forEach((w, i) => {
-    if (!proxies.has(w.egress)) fail(['workloads', i, 'egress'], `"${w.egress}" is not a shared proxy; expected one of ${[...proxies].join(', ') || '(none: add a region under vpn.proxies)'}.`);
+    if (!proxies.has(w.egress))
+      fail(
+        ['workloads', i, 'egress'],
+        `"${w.egress}" is not a shared proxy; expected one of ${[...proxies].join(', ') || '(none: add a region under vpn.proxies)'}.`,
+      );
   });
   const hosts = new Set(inv.tailnet.hosts.map((h) => h.name));
   const workloads = new Set(inv.workloads.map((w) => w.name));
   inv.access_patterns.forEach((p, i) => {
-    const [set, what] = p.tool === 'tailscale' ? [hosts, 'a tailnet host'] : p.tool === 'gluetun-shared-proxy' ? [workloads, 'a workload'] : [sidecars, 'a sidecar app'];
-    if (!set.has(p.from)) fail(['access_patterns', i, 'from'], `"${p.from}" is not ${what}; a ${p.tool} pattern starts at one of ${[...set].join(', ') || '(none)'}.`);
+    const [set, what] =
+      p.tool === 'tailscale'
+        ? [hosts, 'a tailnet host']
+        : p.tool === 'gluetun-shared-proxy'
+          ? [workloads, 'a workload']
+          : [sidecars, 'a sidecar app'];
+    if (!set.has(p.from))
+      fail(
+        ['access_patterns', i, 'from'],
+        `"${p.from}" is not ${what}; a ${p.tool} pattern starts at one of ${[...set].join(', ') || '(none)'}.`,
+      );
   });
 }
 
 function unique<T, K extends keyof T>(items: T[], key: K, path: PathKey[], fail: Fail): void {
   const seen = new Set<unknown>();
   items.forEach((item, i) => {
-    if (seen.has(item[key])) fail([...path, i, key as string], `duplicate ${String(key)} "${String(item[key])}"; each must be unique.`);
+    if (seen.has(item[key]))
+      fail([...path, i, key as string], `duplicate ${String(key)} "${String(item[key])}"; each must be unique.`);
     seen.add(item[key]);
   });
 }
@@ -96,7 +134,12 @@ export function sharedProxies(inv: Inventory): VpnDeployment[] {
 /** The subnet router (the loader guarantees exactly one that is not retired). */
 export function subnetRouter(inv: Inventory): Host {
   const router = inv.tailnet.hosts.find((h) => h.role === 'subnet-router' && h.status !== 'retired');
-  if (!router) throw new DataFileError(inv.file, inv.lines['tailnet.hosts'] ?? 1, 'tailnet.hosts: expected one host with role subnet-router.');
+  if (!router)
+    throw new DataFileError(
+      inv.file,
+      inv.lines['tailnet.hosts'] ?? 1,
+      'tailnet.hosts: expected one host with role subnet-router.',
+    );
   return router;
 }
 

@@ -34,22 +34,34 @@ export interface SnippetOptions {
   lines?: string;
 }
 
-const LANGS: Record<string, string> = { '.yaml': 'yaml', '.yml': 'yaml', '.hujson': 'jsonc', '.json': 'json', '.conf': 'ini' };
+const LANGS: Record<string, string> = {
+  '.yaml': 'yaml',
+  '.yml': 'yaml',
+  '.hujson': 'jsonc',
+  '.json': 'json',
+  '.conf': 'ini',
+};
 
 export function readSnippet(path: string, options: SnippetOptions = {}, root: string = DEFAULT_ROOT): Snippet {
   if (!/^manifests\/[a-z0-9-]+\/[\w.-]+$/.test(path)) {
-    throw new InputError(`received path "${path}"; expected a repo-relative file such as manifests/vpn-proxy-iceland/deployment.yaml.`);
+    throw new InputError(
+      `received path "${path}"; expected a repo-relative file such as manifests/vpn-proxy-iceland/deployment.yaml.`,
+    );
   }
   const abs = join(root, path);
   if (!existsSync(abs)) {
     const dir = join(root, dirname(path));
-    const near = existsSync(dir) ? `; files there: ${readdirSync(dir).join(', ')}` : `; ${dirname(path)} does not exist`;
+    const near = existsSync(dir)
+      ? `; files there: ${readdirSync(dir).join(', ')}`
+      : `; ${dirname(path)} does not exist`;
     throw new InputError(`no file ${path}${near}.`);
   }
   const all = readFileSync(abs, 'utf8').replace(/\n$/, '').split('\n');
   all.forEach((line, i) => {
     if (/\s$/.test(line) || line.includes('\t')) {
-      throw new InputError(`${path}:${i + 1} has trailing whitespace or a tab; the copy button would not copy the file exactly. Remove it.`);
+      throw new InputError(
+        `${path}:${i + 1} has trailing whitespace or a tab; the copy button would not copy the file exactly. Remove it.`,
+      );
     }
   });
   if (options.marker && options.lines) throw new InputError(`give either marker or lines for ${path}, not both.`);
@@ -73,12 +85,15 @@ export function readSnippet(path: string, options: SnippetOptions = {}, root: st
 
 function findRegion(path: string, lines: string[], marker: string): [number, number] {
   if (!/^[\w-]+$/.test(marker)) throw new InputError(`marker "${marker}" must be letters, digits, - or _.`);
-  const find = (word: string) => lines.flatMap((l, i) => (new RegExp(`^\\s*(#|//)\\s*${word}:${marker}\\s*$`).test(l) ? [i + 1] : []));
+  const find = (word: string) =>
+    lines.flatMap((l, i) => (new RegExp(`^\\s*(#|//)\\s*${word}:${marker}\\s*$`).test(l) ? [i + 1] : []));
   const starts = find('region');
   const ends = find('endregion');
   if (starts.length !== 1 || ends.length !== 1) {
     const known = [...new Set(lines.flatMap((l) => /^\s*(?:#|\/\/)\s*region:([\w-]+)\s*$/.exec(l)?.[1] ?? []))];
-    throw new InputError(`${path} has ${starts.length} "region:${marker}" and ${ends.length} "endregion:${marker}" lines; expected one of each. Regions in the file: ${known.join(', ') || 'none'}.`);
+    throw new InputError(
+      `${path} has ${starts.length} "region:${marker}" and ${ends.length} "endregion:${marker}" lines; expected one of each. Regions in the file: ${known.join(', ') || 'none'}.`,
+    );
   }
   if (ends[0] <= starts[0] + 1) throw new InputError(`${path}: region ${marker} is empty or ends before it starts.`);
   return [starts[0] + 1, ends[0] - 1];
@@ -88,6 +103,7 @@ function parseRange(path: string, range: string, count: number): [number, number
   const m = /^(\d+)(?:-(\d+))?$/.exec(range);
   const first = Number(m?.[1]);
   const last = Number(m?.[2] ?? m?.[1]);
-  if (!m || first < 1 || last < first || last > count) throw new InputError(`lines "${range}" is not a range within ${path} (1-${count}); expected e.g. "12-30".`);
+  if (!m || first < 1 || last < first || last > count)
+    throw new InputError(`lines "${range}" is not a range within ${path} (1-${count}); expected e.g. "12-30".`);
   return [first, last];
 }

@@ -63,7 +63,11 @@ export function parseOne(file: ManifestFile): { doc: Document; counter: LineCoun
   return { doc, counter };
 }
 
-export function yamlError(file: string, err: { message: string; pos: [number, number]; linePos?: [{ line: number }, ...unknown[]] }, counter: LineCounter): ManifestError {
+export function yamlError(
+  file: string,
+  err: { message: string; pos: [number, number]; linePos?: [{ line: number }, ...unknown[]] },
+  counter: LineCounter,
+): ManifestError {
   const line = err.linePos?.[0].line ?? counter.linePos(err.pos[0]).line;
   return new ManifestError(file, line, `not valid YAML: ${err.message.split('\n')[0]}`, 'k8s/yaml');
 }

@@ -16,7 +16,16 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Document, LineCounter } from 'yaml';
-import { lineOf, ManifestError, nodeLine, parseOne, parseYaml, yamlError, type ManifestFile, type PathKey } from './manifest-yaml.ts';
+import {
+  lineOf,
+  ManifestError,
+  nodeLine,
+  parseOne,
+  parseYaml,
+  yamlError,
+  type ManifestFile,
+  type PathKey,
+} from './manifest-yaml.ts';
 
 export { ManifestError, nodeLine, syntaxOf, type ManifestFile, type PathKey } from './manifest-yaml.ts';
 
@@ -93,15 +102,32 @@ export function toManifest(obj: KubeObject): Record<string, unknown> {
 export function loadApp(app: string, root: string = DEFAULT_ROOT, seen: string[] = []): LoadedApp {
   const dir = `manifests/${app}`;
   const abs = join(root, dir);
-  if (!existsSync(abs)) throw new ManifestError(dir, 1, `no folder ${dir}; expected one of: ${listApps(root).join(', ')}.`, 'inventory/app-folders');
+  if (!existsSync(abs))
+    throw new ManifestError(
+      dir,
+      1,
+      `no folder ${dir}; expected one of: ${listApps(root).join(', ')}.`,
+      'inventory/app-folders',
+    );
   const kind = appKind(app);
-  const read = (name: string): ManifestFile => ({ path: `${dir}/${name}`, text: readFileSync(join(abs, name), 'utf8') });
+  const read = (name: string): ManifestFile => ({
+    path: `${dir}/${name}`,
+    text: readFileSync(join(abs, name), 'utf8'),
+  });
   if (kind !== 'kubernetes') {
-    const files = readdirSync(abs).filter((n) => statSync(join(abs, n)).isFile()).sort().map(read);
+    const files = readdirSync(abs)
+      .filter((n) => statSync(join(abs, n)).isFile())
+      .sort()
+      .map(read);
     return { app, kind, dir, files, objects: [], runbookSecrets: [], includes: [], resources: [] };
   }
   if (!existsSync(join(abs, KUSTOMIZATION))) {
-    throw new ManifestError(dir, 1, `no ${KUSTOMIZATION} in ${dir}; every Kubernetes app lists its files in one (routy and tailscale are the only data folders).`, 'k8s/kustomization');
+    throw new ManifestError(
+      dir,
+      1,
+      `no ${KUSTOMIZATION} in ${dir}; every Kubernetes app lists its files in one (routy and tailscale are the only data folders).`,
+      'k8s/kustomization',
+    );
   }
   const kustomization = read(KUSTOMIZATION);
   const resources = readResources(kustomization, abs);
@@ -111,7 +137,13 @@ export function loadApp(app: string, root: string = DEFAULT_ROOT, seen: string[]
   const objects = resources.flatMap((r) => {
     if (!r.startsWith('../')) return parseObjects(read(r));
     const other = r.slice(3);
-    if (seen.includes(other) || other === app) throw new ManifestError(kustomization.path, 1, `"${r}" includes ${[...seen, app, other].join(' -> ')}: a cycle; kustomize would fail.`, 'k8s/kustomization');
+    if (seen.includes(other) || other === app)
+      throw new ManifestError(
+        kustomization.path,
+        1,
+        `"${r}" includes ${[...seen, app, other].join(' -> ')}: a cycle; kustomize would fail.`,
+        'k8s/kustomization',
+      );
     return loadApp(other, root, [...seen, app]).objects;
   });
   let runbookSecrets: RunbookSecret[] = [];
@@ -129,7 +161,11 @@ export function loadApp(app: string, root: string = DEFAULT_ROOT, seen: string[]
  * For code that applies or shows the exact text (`kubectl apply -f -`).
  */
 export function appliedFiles(app: LoadedApp, root: string = DEFAULT_ROOT): ManifestFile[] {
-  return app.resources.flatMap((r) => (r.startsWith('../') ? appliedFiles(loadApp(r.slice(3), root), root) : app.files.filter((f) => f.path === `${app.dir}/${r}`)));
+  return app.resources.flatMap((r) =>
+    r.startsWith('../')
+      ? appliedFiles(loadApp(r.slice(3), root), root)
+      : app.files.filter((f) => f.path === `${app.dir}/${r}`),
+  );
 }
 
 function readResources(file: ManifestFile, absDir: string): string[] {
@@ -140,18 +176,31 @@ function readResources(file: ManifestFile, absDir: string): string[] {
   if (!data || typeof data !== 'object') throw fail('expected a Kustomization with a `resources` list.');
   const extra = Object.keys(data).filter((k) => !['apiVersion', 'kind', 'resources'].includes(k));
   if (extra.length) {
-    throw fail(`"${extra[0]}" is not supported: only \`resources\` is, so the loader reproduces kustomize's output exactly (src/lib/inventory/manifests.ts). Edit the resource files instead.`, [extra[0]]);
+    throw fail(
+      `"${extra[0]}" is not supported: only \`resources\` is, so the loader reproduces kustomize's output exactly (src/lib/inventory/manifests.ts). Edit the resource files instead.`,
+      [extra[0]],
+    );
   }
   const resources = data.resources;
-  if (!Array.isArray(resources) || resources.length === 0) throw fail('expected a non-empty `resources` list of files in this folder.', ['resources']);
+  if (!Array.isArray(resources) || resources.length === 0)
+    throw fail('expected a non-empty `resources` list of files in this folder.', ['resources']);
   resources.forEach((r, i) => {
     const folder = typeof r === 'string' && /^\.\.\/[a-z0-9][a-z0-9-]*$/.test(r);
     if (typeof r !== 'string' || (!folder && !/^[\w.-]+\.ya?ml$/.test(r))) {
-      throw fail(`resource ${JSON.stringify(r)} is not a plain .yaml file in this folder or ../<folder> of manifests/; other directories and URLs are not supported.`, ['resources', i]);
+      throw fail(
+        `resource ${JSON.stringify(r)} is not a plain .yaml file in this folder or ../<folder> of manifests/; other directories and URLs are not supported.`,
+        ['resources', i],
+      );
     }
-    if (folder && !existsSync(join(absDir, r, KUSTOMIZATION))) throw fail(`resource "${r}" is not a folder with a ${KUSTOMIZATION} next to this one; kustomize would fail.`, ['resources', i]);
-    if (!existsSync(join(absDir, r))) throw fail(`resource "${r}" does not exist next to kustomization.yaml; kustomize would fail.`, ['resources', i]);
-    if (resources.indexOf(r) !== i) throw fail(`resource "${r}" is listed twice; kustomize would fail.`, ['resources', i]);
+    if (folder && !existsSync(join(absDir, r, KUSTOMIZATION)))
+      throw fail(`resource "${r}" is not a folder with a ${KUSTOMIZATION} next to this one; kustomize would fail.`, [
+        'resources',
+        i,
+      ]);
+    if (!existsSync(join(absDir, r)))
+      throw fail(`resource "${r}" does not exist next to kustomization.yaml; kustomize would fail.`, ['resources', i]);
+    if (resources.indexOf(r) !== i)
+      throw fail(`resource "${r}" is listed twice; kustomize would fail.`, ['resources', i]);
   });
   return resources as string[];
 }
@@ -165,8 +214,19 @@ function parseObjects(file: ManifestFile): KubeObject[] {
     if (data === null || data === undefined) return; // an empty document (only comments): kustomize skips it too
     const line = lineOf(doc.contents, counter) ?? 1;
     const meta = data?.metadata as { name?: unknown } | undefined;
-    if (!data || typeof data !== 'object' || typeof data.apiVersion !== 'string' || typeof data.kind !== 'string' || typeof meta?.name !== 'string') {
-      throw new ManifestError(file.path, line, 'expected a Kubernetes object with apiVersion, kind and metadata.name.', 'k8s/yaml');
+    if (
+      !data ||
+      typeof data !== 'object' ||
+      typeof data.apiVersion !== 'string' ||
+      typeof data.kind !== 'string' ||
+      typeof meta?.name !== 'string'
+    ) {
+      throw new ManifestError(
+        file.path,
+        line,
+        'expected a Kubernetes object with apiVersion, kind and metadata.name.',
+        'k8s/yaml',
+      );
     }
     const obj = Object.assign(data, { file: file.path, line, doc: index }) as KubeObject;
     located.set(obj, { doc, counter });
@@ -178,7 +238,10 @@ function parseObjects(file: ManifestFile): KubeObject[] {
 const SECRET_FIELDS: Record<string, { pattern?: RegExp; expected: string; optional?: boolean }> = {
   name: { pattern: /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, expected: 'a Secret name' },
   keys: { expected: 'a non-empty list of Secret keys' },
-  created_by: { pattern: /^([a-z0-9-]+\.mjs|manual)$/, expected: 'a runbook file name such as phase2-deploy-proxy.mjs, or "manual"' },
+  created_by: {
+    pattern: /^([a-z0-9-]+\.mjs|manual)$/,
+    expected: 'a runbook file name such as phase2-deploy-proxy.mjs, or "manual"',
+  },
   command: { expected: 'the command that creates it by hand', optional: true },
   description: { pattern: /\S/, expected: 'a description' },
 };
@@ -187,21 +250,40 @@ const SECRET_FIELDS: Record<string, { pattern?: RegExp; expected: string; option
 function parseRunbookSecrets(file: ManifestFile): RunbookSecret[] {
   const { doc, counter } = parseOne(file);
   const data = doc.toJS() as { secrets?: unknown } | null;
-  const fail = (path: PathKey[], message: string) => new ManifestError(file.path, nodeLine(doc, counter, path), `${path.join('.')}: ${message}`, 'k8s/runbook-secrets');
-  if (!data || typeof data !== 'object' || Object.keys(data).some((k) => k !== 'secrets') || !Array.isArray(data.secrets)) {
+  const fail = (path: PathKey[], message: string) =>
+    new ManifestError(file.path, nodeLine(doc, counter, path), `${path.join('.')}: ${message}`, 'k8s/runbook-secrets');
+  if (
+    !data ||
+    typeof data !== 'object' ||
+    Object.keys(data).some((k) => k !== 'secrets') ||
+    !Array.isArray(data.secrets)
+  ) {
     throw fail(['secrets'], 'expected exactly one key, `secrets`, holding a list.');
   }
   return data.secrets.map((entry: Record<string, unknown>, i: number) => {
-    if (!entry || typeof entry !== 'object') throw fail(['secrets', i], 'expected a map with name, keys, created_by and description.');
+    if (!entry || typeof entry !== 'object')
+      throw fail(['secrets', i], 'expected a map with name, keys, created_by and description.');
     const unknown = Object.keys(entry).find((k) => !SECRET_FIELDS[k]);
-    if (unknown) throw fail(['secrets', i, unknown], `unknown key "${unknown}"; expected ${Object.keys(SECRET_FIELDS).join(', ')}.`);
+    if (unknown)
+      throw fail(
+        ['secrets', i, unknown],
+        `unknown key "${unknown}"; expected ${Object.keys(SECRET_FIELDS).join(', ')}.`,
+      );
     for (const [key, spec] of Object.entries(SECRET_FIELDS)) {
       const value = entry[key];
       if (value === undefined && spec.optional) continue;
-      const ok = key === 'keys' ? Array.isArray(value) && value.length > 0 && value.every((k) => typeof k === 'string' && /^[-._a-zA-Z0-9]+$/.test(k)) : typeof value === 'string' && (!spec.pattern || spec.pattern.test(value));
+      const ok =
+        key === 'keys'
+          ? Array.isArray(value) &&
+            value.length > 0 &&
+            value.every((k) => typeof k === 'string' && /^[-._a-zA-Z0-9]+$/.test(k))
+          : typeof value === 'string' && (!spec.pattern || spec.pattern.test(value));
       if (!ok) throw fail(['secrets', i, key], `expected ${spec.expected}, received ${JSON.stringify(value)}.`);
     }
-    return { ...(entry as unknown as Omit<RunbookSecret, 'file' | 'line'>), file: file.path, line: nodeLine(doc, counter, ['secrets', i]) };
+    return {
+      ...(entry as unknown as Omit<RunbookSecret, 'file' | 'line'>),
+      file: file.path,
+      line: nodeLine(doc, counter, ['secrets', i]),
+    };
   });
 }
-

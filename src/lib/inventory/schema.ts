@@ -7,12 +7,19 @@
 import { z } from 'zod';
 import { parseCidr, parseIPv4 } from '../core/net.ts';
 
-const ipv4 = z.string().refine((s) => parseIPv4(s) !== undefined, { message: 'expected an IPv4 address such as 192.0.2.1' });
+const ipv4 = z
+  .string()
+  .refine((s) => parseIPv4(s) !== undefined, { message: 'expected an IPv4 address such as 192.0.2.1' });
 const cidr = z.string().refine((s) => parseCidr(s) !== undefined, {
   message: 'expected a canonical IPv4 CIDR such as 192.0.2.0/24 (host bits zero)',
 });
-export const nameSchema = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'expected a lowercase DNS label such as my-host');
-const date = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.date().transform((d) => d.toISOString().slice(0, 10))]);
+export const nameSchema = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'expected a lowercase DNS label such as my-host');
+const date = z.union([
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  z.date().transform((d) => d.toISOString().slice(0, 10)),
+]);
 const port = z.number().int().min(1).max(65535);
 /** Where a thing stands today: live (in use now), planned (not there yet), retired (gone). */
 export const statusSchema = z.enum(['live', 'planned', 'retired']);
@@ -108,7 +115,12 @@ export const inventorySchema = z.strictObject({
   vpn: z.strictObject({
     provider: z.literal('protonvpn'),
     type: z.enum(['wireguard', 'openvpn']),
-    image: z.string().regex(/^[\w./-]+:v\d+\.\d+\.\d+(@sha256:[a-f0-9]{64})?$/, 'expected an image pinned to a release, e.g. qmcgaw/gluetun:v3.41.1'),
+    image: z
+      .string()
+      .regex(
+        /^[\w./-]+:v\d+\.\d+\.\d+(@sha256:[a-f0-9]{64})?$/,
+        'expected an image pinned to a release, e.g. qmcgaw/gluetun:v3.41.1',
+      ),
     http_proxy_port: port,
     control_server_port: port,
     health_server_port: port,
@@ -150,7 +162,10 @@ export const inventorySchema = z.strictObject({
         title: z.string(),
         status: z.enum(['done', 'in-progress', 'next', 'planned']),
         date: date.optional(),
-        runbook: z.string().regex(/^[a-z0-9-]+\.mjs$/, 'expected a runbook file name such as phase2-deploy-proxy.mjs').optional(),
+        runbook: z
+          .string()
+          .regex(/^[a-z0-9-]+\.mjs$/, 'expected a runbook file name such as phase2-deploy-proxy.mjs')
+          .optional(),
         ...assumedEntry,
       }),
     ),

@@ -15,13 +15,23 @@ const { formatFinding, lint, RULES } = await import('./index.ts');
 async function main(argv: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, rules: { type: 'boolean' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        json: { type: 'boolean' },
+        rules: { type: 'boolean' },
+        root: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
   } catch (err) {
     process.stderr.write(`lint: ${(err as Error).message}. Usage: npm run lint [-- --json | --rules | --root DIR]\n`);
     return 2;
   }
   if (values.help) {
-    process.stdout.write('Usage: npm run lint [-- --json] [-- --rules] [-- --root DIR]\nLints manifests/ and the tailnet policy offline; exit 1 on any error.\n');
+    process.stdout.write(
+      'Usage: npm run lint [-- --json] [-- --rules] [-- --root DIR]\nLints manifests/ and the tailnet policy offline; exit 1 on any error.\n',
+    );
     return 0;
   }
   if (values.rules) {
@@ -32,11 +42,15 @@ async function main(argv: string[]): Promise<number> {
   const result = await lint({ root: values.root });
   const ms = Math.round(performance.now() - started);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ findings: result.findings, errors: result.errors, warnings: result.warnings, rules: result.rules.length, apps: result.apps, objects: result.objects, files: result.files, ms }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ findings: result.findings, errors: result.errors, warnings: result.warnings, rules: result.rules.length, apps: result.apps, objects: result.objects, files: result.files, ms }, null, 2)}\n`,
+    );
   } else {
     for (const f of result.findings) process.stdout.write(`${formatFinding(f)}\n`);
     const verdict = result.errors ? 'FAILED' : 'ok';
-    process.stdout.write(`lint ${verdict}: ${result.errors} error(s), ${result.warnings} warning(s) in ${result.files} files (${result.objects} objects, ${result.apps.length} apps), ${result.rules.length} rules, ${ms} ms\n`);
+    process.stdout.write(
+      `lint ${verdict}: ${result.errors} error(s), ${result.warnings} warning(s) in ${result.files} files (${result.objects} objects, ${result.apps.length} apps), ${result.rules.length} rules, ${ms} ms\n`,
+    );
   }
   return result.errors ? 1 : 0;
 }

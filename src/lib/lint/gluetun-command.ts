@@ -26,7 +26,11 @@ export function splitCommand(command: string): SplitResult {
       if (' \n\t'.includes(c)) start++;
       else if (c === '\\') {
         if (start + 1 >= command.length) return { error: 'unterminated backslash-escape' };
-        if (command[start + 1] !== '\n') return { error: 'a word starts with a backslash not followed by a newline: gluetun v3.41.1 loops forever on it (Split never advances), so port forwarding hangs' };
+        if (command[start + 1] !== '\n')
+          return {
+            error:
+              'a word starts with a backslash not followed by a newline: gluetun v3.41.1 loops forever on it (Split never advances), so port forwarding hangs',
+          };
         start += 2;
       } else {
         const [word, next] = splitWord(command, start, '');
@@ -85,8 +89,12 @@ export interface CommandProblem {
 export function checkCommand(name: string, template: string, isUp: boolean): CommandProblem[] {
   const out: CommandProblem[] = [];
   const up = (message: string) => out.push({ rule: 'gluetun/up-command', message: `${name}: ${message}` });
-  for (const m of template.matchAll(/\{\{(\w+)\}\}/g)) if (!TEMPLATE_VARS.includes(m[1])) up(`{{${m[1]}}} is not replaced (only {{PORT}}, {{PORTS}} and {{VPN_INTERFACE}} are).`);
-  const split = splitCommand(template.replaceAll('{{PORTS}}', '40000').replaceAll('{{PORT}}', '40000').replaceAll('{{VPN_INTERFACE}}', 'tun0'));
+  for (const m of template.matchAll(/\{\{(\w+)\}\}/g))
+    if (!TEMPLATE_VARS.includes(m[1]))
+      up(`{{${m[1]}}} is not replaced (only {{PORT}}, {{PORTS}} and {{VPN_INTERFACE}} are).`);
+  const split = splitCommand(
+    template.replaceAll('{{PORTS}}', '40000').replaceAll('{{PORT}}', '40000').replaceAll('{{VPN_INTERFACE}}', 'tun0'),
+  );
   if ('error' in split) {
     up(`gluetun cannot split it into words (${split.error}), so it never runs; balance the quotes (${SPLIT_SOURCE}).`);
     return out;
@@ -94,10 +102,16 @@ export function checkCommand(name: string, template: string, isUp: boolean): Com
   const [program, flag, script] = split.words;
   const shell = SHELLS.includes(program) && flag === '-c' && script !== undefined;
   const programName = program.split('/').pop()!;
-  if (NOT_IN_IMAGE.includes(programName)) up(`the gluetun image has no ${programName} (alpine with busybox sh and GNU wget); use /bin/sh -c '...' and wget.`);
-  else if (!shell && split.words.some((w) => /^(\||&&|;|>|<|\|\|)$/.test(w) || /\$\(|`/.test(w))) up("gluetun runs it without a shell, so pipes, &&, ; and redirections are passed as arguments; wrap it in /bin/sh -c '...'.");
+  if (NOT_IN_IMAGE.includes(programName))
+    up(`the gluetun image has no ${programName} (alpine with busybox sh and GNU wget); use /bin/sh -c '...' and wget.`);
+  else if (!shell && split.words.some((w) => /^(\||&&|;|>|<|\|\|)$/.test(w) || /\$\(|`/.test(w)))
+    up(
+      "gluetun runs it without a shell, so pipes, &&, ; and redirections are passed as arguments; wrap it in /bin/sh -c '...'.",
+    );
   const text = shell ? script : split.words.join(' ');
-  for (const p of NOT_IN_IMAGE) if (shell && new RegExp(`(^|[\\s;&|(\`])${p}(\\s|$)`).test(text)) up(`the script calls ${p}, which the gluetun image does not have.`);
+  for (const p of NOT_IN_IMAGE)
+    if (shell && new RegExp(`(^|[\\s;&|(\`])${p}(\\s|$)`).test(text))
+      up(`the script calls ${p}, which the gluetun image does not have.`);
   if (isUp && /(^|[\s;&|(])wget\s/.test(text)) out.push(...timing(name, text));
   return out;
 }
@@ -105,12 +119,32 @@ export function checkCommand(name: string, template: string, isUp: boolean): Com
 /** ProtonVPN's lease is 60 s and gluetun first renews it 45 s after the up command returns
  * (internal/provider/protonvpn/portforward.go; service/start.go runs the command before KeepPortForward). */
 function timing(name: string, script: string): CommandProblem[] {
-  const say = (message: string): CommandProblem => ({ rule: 'gluetun/port-forward-timing', message: `${name}: ${message}` });
+  const say = (message: string): CommandProblem => ({
+    rule: 'gluetun/port-forward-timing',
+    message: `${name}: ${message}`,
+  });
   const background = /[^&]&\s*$/.test(script.trim());
-  const retries = /--retry-connrefused|--tries|--waitretry|(^|\s)-t\s*\d|\bsleep\b|\bwhile\b|\buntil\b|\bfor\b/.test(script);
-  if (retries && !background) return [say('it retries in the foreground, and gluetun renews the 60 s NAT-PMP lease only 45 s after the command returns: a slow app start lets the lease lapse and the port change. Run the retry loop in the background: /bin/sh -c \'( ... ) &\'.')];
-  if (!retries) return [say('it calls the app once; gluetun runs it as soon as the tunnel is up, before a native-sidecar app has started, so the port never reaches the app. Retry in a background loop until the app answers.')];
+  const retries = /--retry-connrefused|--tries|--waitretry|(^|\s)-t\s*\d|\bsleep\b|\bwhile\b|\buntil\b|\bfor\b/.test(
+    script,
+  );
+  if (retries && !background)
+    return [
+      say(
+        "it retries in the foreground, and gluetun renews the 60 s NAT-PMP lease only 45 s after the command returns: a slow app start lets the lease lapse and the port change. Run the retry loop in the background: /bin/sh -c '( ... ) &'.",
+      ),
+    ];
+  if (!retries)
+    return [
+      say(
+        'it calls the app once; gluetun runs it as soon as the tunnel is up, before a native-sidecar app has started, so the port never reaches the app. Retry in a background loop until the app answers.',
+      ),
+    ];
   const redirected = /\bexec\s+(\d?>|&>)/.test(script) || /\)\s*(\d?>&?\s*\S+\s*)+&\s*$/.test(script.trim());
-  if (!redirected) return [say('its background part writes to a pipe gluetun closes when the command returns (SIGPIPE); send its output elsewhere, e.g. exec >/proc/1/fd/1 2>&1 for the container log.')];
+  if (!redirected)
+    return [
+      say(
+        'its background part writes to a pipe gluetun closes when the command returns (SIGPIPE); send its output elsewhere, e.g. exec >/proc/1/fd/1 2>&1 for the container log.',
+      ),
+    ];
   return [];
 }

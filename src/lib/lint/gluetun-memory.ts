@@ -8,8 +8,18 @@
 import type { GluetunRef } from './gluetun-ref.ts';
 
 export const MEMORY_MEASUREMENTS = [
-  { what: 'DNS block lists off', mb: 50, source: 'https://github.com/qdm12/gluetun/issues/765#issuecomment-1019367595', said: 'Turning BLOCK_MALCIOUS=off brings down the container memory usage to about 50MB (2022-01-22)' },
-  { what: 'BLOCK_MALICIOUS on', mb: 195, source: 'https://github.com/qdm12/gluetun/issues/2054', said: 'Using BLOCK_MALICIOUS=on, memory usage went from 550MB on v3.39 to 195MB on the latest image (2024-08-25)' },
+  {
+    what: 'DNS block lists off',
+    mb: 50,
+    source: 'https://github.com/qdm12/gluetun/issues/765#issuecomment-1019367595',
+    said: 'Turning BLOCK_MALCIOUS=off brings down the container memory usage to about 50MB (2022-01-22)',
+  },
+  {
+    what: 'BLOCK_MALICIOUS on',
+    mb: 195,
+    source: 'https://github.com/qdm12/gluetun/issues/2054',
+    said: 'Using BLOCK_MALICIOUS=on, memory usage went from 550MB on v3.39 to 195MB on the latest image (2024-08-25)',
+  },
 ] as const;
 /** The headroom factor over a measurement (chosen here; see the module comment). */
 export const HEADROOM = 2;
@@ -32,10 +42,27 @@ export function memoryNeed(g: GluetunRef): MemoryNeed {
   const blocking = dnsServer && lists.length > 0;
   const m = MEMORY_MEASUREMENTS[blocking ? 1 : 0];
   const limitMi = Math.ceil((m.mb * 1e6 * HEADROOM) / MI);
-  return { what: blocking ? `DNS block lists on (${lists.join(', ')})` : m.what, measuredMb: m.mb, source: m.source, blocking, limitMi, limitBytes: limitMi * MI };
+  return {
+    what: blocking ? `DNS block lists on (${lists.join(', ')})` : m.what,
+    measuredMb: m.mb,
+    source: m.source,
+    blocking,
+    limitMi,
+    limitBytes: limitMi * MI,
+  };
 }
 
-const SUFFIX: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: MI, Gi: 1024 * MI, Ti: 1024 * 1024 * MI };
+const SUFFIX: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 1024,
+  Mi: MI,
+  Gi: 1024 * MI,
+  Ti: 1024 * 1024 * MI,
+};
 
 /** A Kubernetes quantity in bytes ("256Mi", "1G", "536870912", "5e8"); undefined when malformed. */
 export function parseQuantity(text: string): number | undefined {

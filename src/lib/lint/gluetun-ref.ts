@@ -9,7 +9,12 @@ import { parseBool } from './gluetun-values.ts';
 import { containers, podTemplates, type ContainerRef } from './pods.ts';
 import type { LintContext } from './types.ts';
 
-const IMAGES = ['qmcgaw/gluetun', 'docker.io/qmcgaw/gluetun', 'index.docker.io/qmcgaw/gluetun', 'ghcr.io/qdm12/gluetun'];
+const IMAGES = [
+  'qmcgaw/gluetun',
+  'docker.io/qmcgaw/gluetun',
+  'index.docker.io/qmcgaw/gluetun',
+  'ghcr.io/qdm12/gluetun',
+];
 export function isGluetunImage(image: string | undefined): boolean {
   return !!image && IMAGES.includes(image.replace(/@sha256:.*$/, '').replace(/:[^/]*$/, ''));
 }
@@ -22,7 +27,10 @@ export interface EnvEntry {
 
 export interface GluetunRef extends ContainerRef {
   env: Map<string, EnvEntry>;
-  /** The effective raw value of a current setting (old name first, then the name, then the default); undefined when it comes from a Secret. */
+  /**
+   * The effective raw value of a current setting (old name first, then the name, then the default); undefined when it
+   * comes from a Secret.
+   */
   get(key: string): string | undefined;
   /** The name that sets `key` (an old one or itself), if any. */
   setBy(key: string): string | undefined;
@@ -36,12 +44,18 @@ export interface GluetunRef extends ContainerRef {
 }
 
 export function gluetunContainers(ctx: LintContext): GluetunRef[] {
-  return podTemplates(ctx.objects).flatMap((pod) => containers(pod).filter((c) => isGluetunImage(c.container.image)).map(toRef));
+  return podTemplates(ctx.objects).flatMap((pod) =>
+    containers(pod)
+      .filter((c) => isGluetunImage(c.container.image))
+      .map(toRef),
+  );
 }
 
 function toRef(ref: ContainerRef): GluetunRef {
   const env = new Map<string, EnvEntry>();
-  (ref.container.env ?? []).forEach((e, index) => env.set(e.name, { index, value: e.valueFrom ? undefined : (e.value ?? '') }));
+  (ref.container.env ?? []).forEach((e, index) =>
+    env.set(e.name, { index, value: e.valueFrom ? undefined : (e.value ?? '') }),
+  );
   const setBy = (key: string) => {
     const s = setting(key);
     const names = [...(s?.retro ?? []).map((r) => r.key), key];

@@ -23,23 +23,38 @@ export function decodeRole(value: string): DecodedRole {
   try {
     parsed = JSON.parse(value);
   } catch (err) {
-    return { refused: [`it is not valid JSON (${(err as Error).message}); gluetun refuses to start ("default authentication role is not valid JSON")`] };
+    return {
+      refused: [
+        `it is not valid JSON (${(err as Error).message}); gluetun refuses to start ("default authentication role is not valid JSON")`,
+      ],
+    };
   }
   if (parsed === null) return { refused: [], role: {} };
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) return { refused: ['it is not a JSON object; gluetun refuses to start'] };
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    return { refused: ['it is not a JSON object; gluetun refuses to start'] };
   const refused: string[] = [];
   const role: DecodedRole['role'] = {};
   for (const [key, v] of Object.entries(parsed)) {
     const field = ROLE_FIELDS.find((f) => f === key.toLowerCase());
     if (!field) {
-      const why = key.toLowerCase() === 'routes' ? 'routes are tagged json:"-" in auth.Role: only an auth file can give a role routes' : `the role's fields are ${ROLE_FIELDS.join(', ')}`;
-      refused.push(`"${key}" is an unknown field, and gluetun decodes the role with DisallowUnknownFields, so it refuses to start (${why})`);
+      const why =
+        key.toLowerCase() === 'routes'
+          ? 'routes are tagged json:"-" in auth.Role: only an auth file can give a role routes'
+          : `the role's fields are ${ROLE_FIELDS.join(', ')}`;
+      refused.push(
+        `"${key}" is an unknown field, and gluetun decodes the role with DisallowUnknownFields, so it refuses to start (${why})`,
+      );
     } else if (v !== null && typeof v !== 'string') refused.push(`"${key}" must be a string; gluetun refuses to start`);
     else if (typeof v === 'string') role[field] = v;
   }
   if (refused.length || !role.auth) return { refused, role };
-  if (!(AUTH_METHODS as readonly string[]).includes(role.auth)) refused.push(`auth "${role.auth}" is not one of ${AUTH_METHODS.join(', ')} (case matters: the value is read without lowercasing)`);
-  else if (role.auth === 'apikey' && !role.apikey) refused.push('auth "apikey" with an empty apikey ("api key is empty")');
-  else if (role.auth === 'basic' && (!role.username || !role.password)) refused.push('auth "basic" needs a username and a password');
+  if (!(AUTH_METHODS as readonly string[]).includes(role.auth))
+    refused.push(
+      `auth "${role.auth}" is not one of ${AUTH_METHODS.join(', ')} (case matters: the value is read without lowercasing)`,
+    );
+  else if (role.auth === 'apikey' && !role.apikey)
+    refused.push('auth "apikey" with an empty apikey ("api key is empty")');
+  else if (role.auth === 'basic' && (!role.username || !role.password))
+    refused.push('auth "basic" needs a username and a password');
   return { refused, role };
 }

@@ -5,9 +5,15 @@ export type Parse =
   | 'string' // r.String / r.Get
   | 'csv' // r.CSV: strings split on ","
   | 'bool' // r.BoolPtr: enabled|yes|on|true, disabled|no|off|false
-  | 'uint16' | 'uint32' | 'int' | 'float64' // strconv with gosettings' range checks
+  | 'uint16'
+  | 'uint32'
+  | 'int'
+  | 'float64' // strconv with gosettings' range checks
   | 'duration' // time.ParseDuration
-  | 'uint16-csv' | 'addr' | 'addr-csv' | 'prefix-csv' // r.CSVUint16, netip
+  | 'uint16-csv'
+  | 'addr'
+  | 'addr-csv'
+  | 'prefix-csv' // r.CSVUint16, netip
   | 'wg-addresses' // CSV, "/32" appended to an item without "/", then netip.ParsePrefix (wireguard.go)
   | 'listen' // a listening address checked with net.SplitHostPort and a port 0..65535
   | 'role-json' // the control server's default role (server.go)

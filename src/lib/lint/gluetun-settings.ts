@@ -25,18 +25,55 @@ export const GLUETUN_SETTINGS: readonly Setting[] = [...VPN_SETTINGS, ...SERVICE
 
 /** Names gluetun v3.41.1 does not read at all, with what happens instead. */
 export const IGNORED: Record<string, { why: string; source: string }> = {
-  FIREWALL: { why: 'renamed FIREWALL_ENABLED_DISABLING_IT_SHOOTS_YOU_IN_YOUR_FOOT in v3.39.0 without an old-name fallback, so FIREWALL is ignored', source: `${GLUETUN_SRC}internal/configuration/settings/firewall.go` },
-  ...Object.fromEntries(['DOT_VERBOSITY', 'DOT_VERBOSITY_DETAILS', 'DOT_VALIDATION_LOGLEVEL', 'HEALTH_VPN_DURATION_INITIAL', 'HEALTH_VPN_DURATION_ADDITION'].map((k) => [k, { why: 'obsolete: gluetun only logs a warning and ignores it', source: `${GLUETUN_SRC}internal/configuration/settings/deprecated.go` }])),
+  FIREWALL: {
+    why: 'renamed FIREWALL_ENABLED_DISABLING_IT_SHOOTS_YOU_IN_YOUR_FOOT in v3.39.0 without an old-name fallback, so FIREWALL is ignored',
+    source: `${GLUETUN_SRC}internal/configuration/settings/firewall.go`,
+  },
+  ...Object.fromEntries(
+    [
+      'DOT_VERBOSITY',
+      'DOT_VERBOSITY_DETAILS',
+      'DOT_VALIDATION_LOGLEVEL',
+      'HEALTH_VPN_DURATION_INITIAL',
+      'HEALTH_VPN_DURATION_ADDITION',
+    ].map((k) => [
+      k,
+      {
+        why: 'obsolete: gluetun only logs a warning and ignores it',
+        source: `${GLUETUN_SRC}internal/configuration/settings/deprecated.go`,
+      },
+    ]),
+  ),
 };
 
-/** Names only gluetun's master branch (the :latest image) reads: its Dockerfile at b1193252 sets them, v3.41.1's does not. */
-export const MASTER_ONLY_SOURCE = 'https://github.com/qdm12/gluetun/blob/b11932524136481a3f80804933de862be5385ef5/Dockerfile';
-export const MASTER_ONLY = ['DNS_UPSTREAM_PLAIN_ADDRESSES', 'FIREWALL_IPTABLES_LOG_LEVEL', 'IPV6_CHECK_ADDRESSES', 'PMTUD_ICMP_ADDRESSES', 'PMTUD_TCP_ADDRESSES', 'STORAGE_SERVERS_DIRECTORY_PATH', 'STORAGE_SERVERS_ENABLED', 'UPDATER_PREFER_DIRECT_DOWNLOAD', 'VPN_PORT_FORWARDING_LISTENING_PORTS', 'VPN_PORT_FORWARDING_PORTS_COUNT'];
+/**
+ * Names only gluetun's master branch (the :latest image) reads: its Dockerfile at b1193252 sets them, v3.41.1's does
+ * not.
+ */
+export const MASTER_ONLY_SOURCE =
+  'https://github.com/qdm12/gluetun/blob/b11932524136481a3f80804933de862be5385ef5/Dockerfile';
+export const MASTER_ONLY = [
+  'DNS_UPSTREAM_PLAIN_ADDRESSES',
+  'FIREWALL_IPTABLES_LOG_LEVEL',
+  'IPV6_CHECK_ADDRESSES',
+  'PMTUD_ICMP_ADDRESSES',
+  'PMTUD_TCP_ADDRESSES',
+  'STORAGE_SERVERS_DIRECTORY_PATH',
+  'STORAGE_SERVERS_ENABLED',
+  'UPDATER_PREFER_DIRECT_DOWNLOAD',
+  'VPN_PORT_FORWARDING_LISTENING_PORTS',
+  'VPN_PORT_FORWARDING_PORTS_COUNT',
+];
 
 const byKey = new Map(GLUETUN_SETTINGS.map((s) => [s.key, s]));
-const byRetro = new Map(GLUETUN_SETTINGS.flatMap((s) => (s.retro ?? []).map((r) => [r.key, { setting: s, retro: r }] as const)));
+const byRetro = new Map(
+  GLUETUN_SETTINGS.flatMap((s) => (s.retro ?? []).map((r) => [r.key, { setting: s, retro: r }] as const)),
+);
 /** The secret-file source's irregular names (sources/secrets/reader.go KeyTransform). */
-const SECRET_FILE_NAME: Record<string, string> = { OPENVPN_KEY: 'OPENVPN_CLIENTKEY', OPENVPN_CERT: 'OPENVPN_CLIENTCRT' };
+const SECRET_FILE_NAME: Record<string, string> = {
+  OPENVPN_KEY: 'OPENVPN_CLIENTKEY',
+  OPENVPN_CERT: 'OPENVPN_CLIENTCRT',
+};
 /** Their regular-looking names are not read: OPENVPN_KEY's secret file is openvpn_clientkey, its file client.key. */
 const IRREGULAR = Object.keys(SECRET_FILE_NAME);
 
@@ -46,10 +83,17 @@ export function setting(key: string): Setting | undefined {
 
 /** The current settings an old name stands for (VPN_ENDPOINT_PORT is old for two), each with its own parse. */
 export function retroOf(key: string): { setting: Setting; retro: Retro }[] {
-  return GLUETUN_SETTINGS.flatMap((s) => (s.retro ?? []).filter((r) => r.key === key).map((retro) => ({ setting: s, retro })));
+  return GLUETUN_SETTINGS.flatMap((s) =>
+    (s.retro ?? []).filter((r) => r.key === key).map((retro) => ({ setting: s, retro })),
+  );
 }
 
-export type NameKind = { kind: 'current'; setting: Setting } | { kind: 'retro'; setting: Setting; retro: Retro } | { kind: 'file'; setting: Setting; source: 'secret file' | 'file' } | { kind: 'ignored' } | { kind: 'unknown' };
+export type NameKind =
+  | { kind: 'current'; setting: Setting }
+  | { kind: 'retro'; setting: Setting; retro: Retro }
+  | { kind: 'file'; setting: Setting; source: 'secret file' | 'file' }
+  | { kind: 'ignored' }
+  | { kind: 'unknown' };
 
 /** What gluetun v3.41.1 makes of an environment variable name. */
 export function classify(name: string): NameKind {
@@ -60,7 +104,8 @@ export function classify(name: string): NameKind {
   if (retro) return { kind: 'retro', ...retro };
   const m = /^(.+)_(SECRETFILE|FILE)$/.exec(name);
   if (m && !IRREGULAR.includes(m[1])) {
-    const base = m[2] === 'SECRETFILE' ? (Object.entries(SECRET_FILE_NAME).find(([, v]) => v === m[1])?.[0] ?? m[1]) : m[1];
+    const base =
+      m[2] === 'SECRETFILE' ? (Object.entries(SECRET_FILE_NAME).find(([, v]) => v === m[1])?.[0] ?? m[1]) : m[1];
     const target = byKey.get(base) ?? byRetro.get(base)?.setting;
     if (target) return { kind: 'file', setting: target, source: m[2] === 'SECRETFILE' ? 'secret file' : 'file' };
   }
@@ -88,7 +133,9 @@ export function normalize(raw: string, keepCase = false): string {
 /** Keys gluetun parses as a bare port number, which a Kubernetes service link (<SERVICE>_PORT=tcp://ip:port) breaks. */
 export const PORT_NUMBER_KEYS: readonly string[] = [
   ...GLUETUN_SETTINGS.filter((s) => s.parse === 'uint16' && s.key.endsWith('_PORT')).map((s) => s.key),
-  ...GLUETUN_SETTINGS.flatMap((s) => (s.retro ?? []).filter((r) => (r.parse ?? s.parse) === 'uint16' && r.key.endsWith('_PORT')).map((r) => r.key)),
+  ...GLUETUN_SETTINGS.flatMap((s) =>
+    (s.retro ?? []).filter((r) => (r.parse ?? s.parse) === 'uint16' && r.key.endsWith('_PORT')).map((r) => r.key),
+  ),
 ].filter((k, i, all) => all.indexOf(k) === i);
 
 export const sourceUrl = (s: Setting) => `${GLUETUN_SRC}${s.file}`;

@@ -25,7 +25,7 @@ export function parseFloat64(s: string): number | undefined {
   return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s) ? Number(s) : undefined;
 }
 
-const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** time.ParseDuration: "0", or a sequence of decimal numbers each with a unit (300ms, 1.5h, 2h45m). Nanoseconds. */
 export function parseDuration(s: string): number | undefined {
@@ -147,11 +147,11 @@ export function splitHostPort(s: string): { host: string; port: string } | strin
   let host = s.slice(0, last);
   if (host.startsWith('[')) {
     const end = host.indexOf(']');
-    if (end < 0) return 'missing \']\' in address';
+    if (end < 0) return "missing ']' in address";
     if (end !== host.length - 1) return 'missing port in address';
     host = host.slice(1, end);
   } else if (host.includes(':')) return 'too many colons in address';
-  if (s.slice(0, last).includes('[') && !s.startsWith('[')) return 'unexpected \'[\' in address';
-  if (s.slice(last + 1).includes(']')) return 'unexpected \']\' in address';
+  if (s.slice(0, last).includes('[') && !s.startsWith('[')) return "unexpected '[' in address";
+  if (s.slice(last + 1).includes(']')) return "unexpected ']' in address";
   return { host, port: s.slice(last + 1) };
 }

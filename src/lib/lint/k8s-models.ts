@@ -45,23 +45,34 @@ export async function loadModels(kinds: Kind[]): Promise<Map<string, Model | nul
   }
   const list = [...known.values()].sort((a, b) => key(a).localeCompare(key(b)));
   const bundled = list.length ? await fromBundle(list) : undefined;
-  for (const k of list) out.set(key(k), (bundled?.[exportName(k)] as Model | undefined) ?? (await import(modelModule(k)))[k.kind] ?? null);
+  for (const k of list)
+    out.set(key(k), (bundled?.[exportName(k)] as Model | undefined) ?? (await import(modelModule(k)))[k.kind] ?? null);
   return out;
 }
 
 async function fromBundle(list: Kind[]): Promise<Record<string, unknown> | undefined> {
   try {
-    const version = JSON.parse(readFileSync(join(DEFAULT_ROOT, 'node_modules/kubernetes-models/package.json'), 'utf8')).version as string;
-    const id = createHash('sha256').update(`${version}\n${list.map(key).join('\n')}`).digest('hex').slice(0, 16);
+    const version = JSON.parse(readFileSync(join(DEFAULT_ROOT, 'node_modules/kubernetes-models/package.json'), 'utf8'))
+      .version as string;
+    const id = createHash('sha256')
+      .update(`${version}\n${list.map(key).join('\n')}`)
+      .digest('hex')
+      .slice(0, 16);
     const file = join(CACHE_DIR, `models-${id}.mjs`);
     if (!existsSync(file)) {
       const { buildSync } = await import('esbuild');
       const entry = list.map((k) => `export { ${k.kind} as ${exportName(k)} } from '${modelModule(k)}';`).join('\n');
       const result = buildSync({
         stdin: { contents: entry, resolveDir: DEFAULT_ROOT },
-        bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent',
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        write: false,
+        logLevel: 'silent',
         // ajv's format helpers use require(); give the bundle one.
-        banner: { js: `import { createRequire as __avalancheRequire } from 'node:module'; const require = __avalancheRequire(${'import.meta'}.url);` },
+        banner: {
+          js: `import { createRequire as __avalancheRequire } from 'node:module'; const require = __avalancheRequire(${'import.meta'}.url);`,
+        },
       });
       mkdirSync(CACHE_DIR, { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;

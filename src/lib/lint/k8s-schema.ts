@@ -35,7 +35,11 @@ const validated = new Map<string, SchemaProblem[]>();
 const VALIDATED_MAX = 1024;
 
 /** undefined when the kind is unknown; otherwise the schema problems (empty when valid). */
-export async function validateObject(apiVersion: string, kind: string, data: Record<string, unknown>): Promise<SchemaProblem[] | undefined> {
+export async function validateObject(
+  apiVersion: string,
+  kind: string,
+  data: Record<string, unknown>,
+): Promise<SchemaProblem[] | undefined> {
   await prepareModels([{ apiVersion, kind }]);
   const Model = models.get(`${apiVersion}/${kind}`);
   if (!Model) return undefined;
@@ -53,12 +57,19 @@ function validateWith(Model: Model, data: Record<string, unknown>): SchemaProble
   try {
     new Model(data).validate();
   } catch (err) {
-    const errors = (err as { errors?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] }).errors ?? [];
+    const errors =
+      (err as { errors?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] }).errors ?? [];
     for (const e of errors) {
-      const path = e.instancePath.split('/').slice(1).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+      const path = e.instancePath
+        .split('/')
+        .slice(1)
+        .map((k) => (/^\d+$/.test(k) ? Number(k) : k));
       const allowed = e.params?.allowedValues ? ` (allowed: ${(e.params.allowedValues as string[]).join(', ')})` : '';
       const missing = e.params?.missingProperty ? ` "${e.params.missingProperty as string}"` : '';
-      problems.push({ path, message: `${path.join('.') || '(object)'} ${e.message ?? 'is invalid'}${missing}${allowed}` });
+      problems.push({
+        path,
+        message: `${path.join('.') || '(object)'} ${e.message ?? 'is invalid'}${missing}${allowed}`,
+      });
     }
     if (!errors.length) problems.push({ path: [], message: (err as Error).message });
   }

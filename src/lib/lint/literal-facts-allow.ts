@@ -12,6 +12,14 @@ export interface AllowedLiteral {
 }
 
 export const LITERAL_ALLOW: AllowedLiteral[] = [
-  { file: 'src/content/docs/manifests/lint-rules.mdx', literal: 'routy', why: 'the lint rules\' namespace (routy/*), a rule id, not the host' },
-  { file: 'src/content/docs/reference/running-it-for-real.mdx', literal: 'routy', why: 'names the lint rule routy/sysctl; rule ids keep their namespace' },
+  {
+    file: 'src/content/docs/manifests/lint-rules.mdx',
+    literal: 'routy',
+    why: "the lint rules' namespace (routy/*), a rule id, not the host",
+  },
+  {
+    file: 'src/content/docs/reference/running-it-for-real.mdx',
+    literal: 'routy',
+    why: 'names the lint rule routy/sysctl; rule ids keep their namespace',
+  },
 ];

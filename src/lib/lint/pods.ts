@@ -82,7 +82,10 @@ const TEMPLATE_PATHS: Record<string, PathKey[]> = {
 };
 
 function dig(value: unknown, path: readonly PathKey[]): unknown {
-  return path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PathKey, unknown>)[k] : undefined), value);
+  return path.reduce<unknown>(
+    (v, k) => (v && typeof v === 'object' ? (v as Record<PathKey, unknown>)[k] : undefined),
+    value,
+  );
 }
 
 export function podTemplates(objects: readonly KubeObject[]): PodTemplate[] {
@@ -90,16 +93,28 @@ export function podTemplates(objects: readonly KubeObject[]): PodTemplate[] {
   for (const obj of objects) {
     const base = obj.kind === 'Pod' ? [] : TEMPLATE_PATHS[obj.kind];
     if (!base) continue;
-    const template = (base.length ? dig(obj, base) : obj) as { metadata?: { labels?: Record<string, string> }; spec?: PodSpec } | undefined;
+    const template = (base.length ? dig(obj, base) : obj) as
+      { metadata?: { labels?: Record<string, string> }; spec?: PodSpec } | undefined;
     if (!template?.spec) continue;
-    out.push({ obj, namespace: obj.metadata.namespace, labels: template.metadata?.labels ?? {}, base, spec: template.spec });
+    out.push({
+      obj,
+      namespace: obj.metadata.namespace,
+      labels: template.metadata?.labels ?? {},
+      base,
+      spec: template.spec,
+    });
   }
   return out;
 }
 
 export function containers(pod: PodTemplate): ContainerRef[] {
   const list = (key: 'initContainers' | 'containers') =>
-    (pod.spec[key] ?? []).map((container, i) => ({ pod, container, path: [...pod.base, 'spec', key, i], init: key === 'initContainers' }));
+    (pod.spec[key] ?? []).map((container, i) => ({
+      pod,
+      container,
+      path: [...pod.base, 'spec', key, i],
+      init: key === 'initContainers',
+    }));
   return [...list('initContainers'), ...list('containers')];
 }
 
@@ -109,10 +124,14 @@ export interface LabelSelector {
 }
 
 /** True when the selector selects the labels. An empty selector selects everything. */
-export function selectorMatches(selector: LabelSelector | Record<string, string> | undefined, labels: Record<string, string>): boolean {
+export function selectorMatches(
+  selector: LabelSelector | Record<string, string> | undefined,
+  labels: Record<string, string>,
+): boolean {
   if (!selector) return true;
   const isStructured = 'matchLabels' in selector || 'matchExpressions' in selector;
-  const matchLabels = (isStructured ? (selector as LabelSelector).matchLabels : (selector as Record<string, string>)) ?? {};
+  const matchLabels =
+    (isStructured ? (selector as LabelSelector).matchLabels : (selector as Record<string, string>)) ?? {};
   const exprs = isStructured ? ((selector as LabelSelector).matchExpressions ?? []) : [];
   if (!Object.entries(matchLabels).every(([k, v]) => labels[k] === v)) return false;
   return exprs.every(({ key, operator, values = [] }) => {
@@ -126,17 +145,25 @@ export function selectorMatches(selector: LabelSelector | Record<string, string>
 }
 
 /** The container and port a Service targetPort or probe port names (by port name or number). */
-export function resolvePort(pod: PodTemplate, port: string | number, only?: Container): { container: Container; port: ContainerPort } | undefined {
+export function resolvePort(
+  pod: PodTemplate,
+  port: string | number,
+  only?: Container,
+): { container: Container; port: ContainerPort } | undefined {
   const pool = only ? [only] : containers(pod).map((c) => c.container);
   for (const container of pool) {
-    const found = (container.ports ?? []).find((p) => (typeof port === 'number' ? p.containerPort === port : p.name === port));
+    const found = (container.ports ?? []).find((p) =>
+      typeof port === 'number' ? p.containerPort === port : p.name === port,
+    );
     if (found) return { container, port: found };
   }
   return undefined;
 }
 
 /** Probes of a container with their field name. */
-export function probes(container: Container): { kind: 'startupProbe' | 'readinessProbe' | 'livenessProbe'; probe: Probe }[] {
+export function probes(
+  container: Container,
+): { kind: 'startupProbe' | 'readinessProbe' | 'livenessProbe'; probe: Probe }[] {
   return (['startupProbe', 'readinessProbe', 'livenessProbe'] as const)
     .filter((k) => container[k])
     .map((kind) => ({ kind, probe: container[kind]! }));

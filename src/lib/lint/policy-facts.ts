@@ -10,7 +10,13 @@ import { POLICY_FILE, type ParsedPolicy } from './tailscale.ts';
 import type { LintContext, Rule } from './types.ts';
 
 export const POLICY_FACT_RULES: Rule[] = [
-  { id: 'inventory/policy-hosts', severity: 'error', description: 'Each IPv4 alias in the policy\'s `hosts` is the inventory\'s LAN (a range) or an address inside the LAN or the tailnet range.', source: 'https://tailscale.com/docs/reference/syntax/policy-file#hosts' },
+  {
+    id: 'inventory/policy-hosts',
+    severity: 'error',
+    description:
+      "Each IPv4 alias in the policy's `hosts` is the inventory's LAN (a range) or an address inside the LAN or the tailnet range.",
+    source: 'https://tailscale.com/docs/reference/syntax/policy-file#hosts',
+  },
 ];
 
 export function checkPolicyFacts(ctx: LintContext, parsed: ParsedPolicy | undefined): void {
@@ -22,10 +28,20 @@ export function checkPolicyFacts(ctx: LintContext, parsed: ParsedPolicy | undefi
     const at = parsed.lineOf(['hosts', alias]);
     if (value.includes('/')) {
       if (parseCidr(value) && value !== subnet && !cidrContains(range, value.split('/')[0])) {
-        ctx.report('inventory/policy-hosts', POLICY_FILE, at, `hosts.${alias} is ${value}; the inventory's LAN is ${subnet} (lan.subnet). Change it to ${subnet}, or to an address inside it.`);
+        ctx.report(
+          'inventory/policy-hosts',
+          POLICY_FILE,
+          at,
+          `hosts.${alias} is ${value}; the inventory's LAN is ${subnet} (lan.subnet). Change it to ${subnet}, or to an address inside it.`,
+        );
       }
     } else if (parseIPv4(value) !== undefined && !cidrContains(subnet, value) && !cidrContains(range, value)) {
-      ctx.report('inventory/policy-hosts', POLICY_FILE, at, `hosts.${alias} is ${value}, outside the inventory's LAN ${subnet} and the tailnet ${range}; use an address of the LAN (the DNS server is ${ctx.inv.lan.dns_server}).`);
+      ctx.report(
+        'inventory/policy-hosts',
+        POLICY_FILE,
+        at,
+        `hosts.${alias} is ${value}, outside the inventory's LAN ${subnet} and the tailnet ${range}; use an address of the LAN (the DNS server is ${ctx.inv.lan.dns_server}).`,
+      );
     }
   }
 }

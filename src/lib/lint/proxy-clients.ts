@@ -13,9 +13,27 @@ import type { LintContext, Rule } from './types.ts';
 
 const NP_DOCS = 'https://kubernetes.io/docs/concepts/services-networking/network-policies/';
 export const PROXY_CLIENT_RULES: Rule[] = [
-  { id: 'k8s/egress-policy-proxy', severity: 'error', description: 'An egress NetworkPolicy on a proxy client (a workload of the inventory, or a pod with the client label) admits its proxy (workloads.egress, else the label\'s) and no other shared proxy; otherwise the app cannot reach its proxy at all.', source: NP_DOCS },
-  { id: 'k8s/proxy-env', severity: 'error', description: 'HTTP_PROXY, HTTPS_PROXY, http_proxy and https_proxy are set together and each to the URL of the pod\'s proxy (workloads.egress, else the client label\'s); NO_PROXY and no_proxy agree (tools read one spelling or the other).', source: 'https://about.gitlab.com/blog/2021/01/27/we-need-to-talk-no-proxy/' },
-  { id: 'k8s/service-selector-scope', severity: 'error', description: 'A Service selects only pods of its own folder, so applying one app never routes its Service to another app\'s pods.', source: 'https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service' },
+  {
+    id: 'k8s/egress-policy-proxy',
+    severity: 'error',
+    description:
+      "An egress NetworkPolicy on a proxy client (a workload of the inventory, or a pod with the client label) admits its proxy (workloads.egress, else the label's) and no other shared proxy; otherwise the app cannot reach its proxy at all.",
+    source: NP_DOCS,
+  },
+  {
+    id: 'k8s/proxy-env',
+    severity: 'error',
+    description:
+      "HTTP_PROXY, HTTPS_PROXY, http_proxy and https_proxy are set together and each to the URL of the pod's proxy (workloads.egress, else the client label's); NO_PROXY and no_proxy agree (tools read one spelling or the other).",
+    source: 'https://about.gitlab.com/blog/2021/01/27/we-need-to-talk-no-proxy/',
+  },
+  {
+    id: 'k8s/service-selector-scope',
+    severity: 'error',
+    description:
+      "A Service selects only pods of its own folder, so applying one app never routes its Service to another app's pods.",
+    source: 'https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service',
+  },
 ];
 
 const folderOf = (o: KubeObject) => o.file.split('/')[1];
@@ -28,7 +46,8 @@ export function checkProxyClients(ctx: LintContext): void {
   const proxyPods = pods.filter((p) => proxies.has(folderOf(p.obj)));
   // The proxy a pod must use: its workload's egress in the inventory, else the one its label names. Held to
   // the inventory, every place a move left behind (label, variables, egress policy) is named in one run.
-  const wanted = (pod: PodTemplate) => ctx.inv.workloads.find((w) => w.name === folderOf(pod.obj))?.egress ?? pod.labels[label];
+  const wanted = (pod: PodTemplate) =>
+    ctx.inv.workloads.find((w) => w.name === folderOf(pod.obj))?.egress ?? pod.labels[label];
   for (const pod of pods) {
     const proxy = wanted(pod);
     if (proxy !== undefined) checkEgress(ctx, pod, proxy, proxyPods);
@@ -37,8 +56,18 @@ export function checkProxyClients(ctx: LintContext): void {
   for (const svc of ctx.objects.filter((o) => o.kind === 'Service')) {
     const selector = (svc.spec as { selector?: Record<string, string> } | undefined)?.selector;
     if (!selector) continue;
-    for (const other of pods.filter((p) => p.namespace === svc.metadata.namespace && folderOf(p.obj) !== folderOf(svc) && selectorMatches(selector, p.labels))) {
-      ctx.report('k8s/service-selector-scope', svc.file, lineAt(svc, ['spec', 'selector']), `Service ${svc.metadata.name} also selects ${other.obj.kind}/${other.obj.metadata.name} of manifests/${folderOf(other.obj)}/; narrow its selector to this folder's pods (app.kubernetes.io/name: ${folderOf(svc)}).`);
+    for (const other of pods.filter(
+      (p) =>
+        p.namespace === svc.metadata.namespace &&
+        folderOf(p.obj) !== folderOf(svc) &&
+        selectorMatches(selector, p.labels),
+    )) {
+      ctx.report(
+        'k8s/service-selector-scope',
+        svc.file,
+        lineAt(svc, ['spec', 'selector']),
+        `Service ${svc.metadata.name} also selects ${other.obj.kind}/${other.obj.metadata.name} of manifests/${folderOf(other.obj)}/; narrow its selector to this folder's pods (app.kubernetes.io/name: ${folderOf(svc)}).`,
+      );
     }
   }
 }
@@ -46,18 +75,40 @@ export function checkProxyClients(ctx: LintContext): void {
 function checkEgress(ctx: LintContext, pod: PodTemplate, proxy: string, proxyPods: PodTemplate[]): void {
   const policies = ctx.objects.filter((o) => {
     const spec = o.spec as { podSelector?: LabelSelector; policyTypes?: string[] } | undefined;
-    return o.kind === 'NetworkPolicy' && o.metadata.namespace === pod.namespace && spec?.policyTypes?.includes('Egress') && selectorMatches(spec.podSelector, pod.labels);
+    return (
+      o.kind === 'NetworkPolicy' &&
+      o.metadata.namespace === pod.namespace &&
+      spec?.policyTypes?.includes('Egress') &&
+      selectorMatches(spec.podSelector, pod.labels)
+    );
   });
   for (const np of policies) {
-    const rules = ((np.spec as { egress?: { to?: { podSelector?: LabelSelector; namespaceSelector?: LabelSelector }[] }[] }).egress ?? []);
-    const reached = rules.flatMap((r) => r.to ?? []).filter((peer) => peer.podSelector && !peer.namespaceSelector).flatMap((peer) => proxyPods.filter((p) => p.namespace === pod.namespace && selectorMatches(peer.podSelector, p.labels)));
+    const rules =
+      (np.spec as { egress?: { to?: { podSelector?: LabelSelector; namespaceSelector?: LabelSelector }[] }[] })
+        .egress ?? [];
+    const reached = rules
+      .flatMap((r) => r.to ?? [])
+      .filter((peer) => peer.podSelector && !peer.namespaceSelector)
+      .flatMap((peer) =>
+        proxyPods.filter((p) => p.namespace === pod.namespace && selectorMatches(peer.podSelector, p.labels)),
+      );
     const names = [...new Set(reached.map((p) => folderOf(p.obj)))];
     const where = lineAt(np, ['spec', 'egress']);
     if (!names.includes(proxy)) {
-      ctx.report('k8s/egress-policy-proxy', np.file, where, `NetworkPolicy ${np.metadata.name} limits the egress of ${pod.obj.kind}/${pod.obj.metadata.name}, whose proxy is ${proxy}, but admits ${names.length ? names.join(', ') : 'no shared proxy'}; allow the pods of ${proxy} (app.kubernetes.io/name: ${proxy}) on port ${ctx.inv.vpn.http_proxy_port}.`);
+      ctx.report(
+        'k8s/egress-policy-proxy',
+        np.file,
+        where,
+        `NetworkPolicy ${np.metadata.name} limits the egress of ${pod.obj.kind}/${pod.obj.metadata.name}, whose proxy is ${proxy}, but admits ${names.length ? names.join(', ') : 'no shared proxy'}; allow the pods of ${proxy} (app.kubernetes.io/name: ${proxy}) on port ${ctx.inv.vpn.http_proxy_port}.`,
+      );
     }
     for (const other of names.filter((n) => n !== proxy)) {
-      ctx.report('k8s/egress-policy-proxy', np.file, where, `NetworkPolicy ${np.metadata.name} admits the shared proxy ${other}, but ${pod.obj.metadata.name}'s proxy is ${proxy}; remove ${other} (a leftover from a move?).`);
+      ctx.report(
+        'k8s/egress-policy-proxy',
+        np.file,
+        where,
+        `NetworkPolicy ${np.metadata.name} admits the shared proxy ${other}, but ${pod.obj.metadata.name}'s proxy is ${proxy}; remove ${other} (a leftover from a move?).`,
+      );
     }
   }
 }
@@ -67,17 +118,32 @@ function checkEnv(ctx: LintContext, pod: PodTemplate, url: string | undefined): 
     const env = new Map((container.env ?? []).map((e) => [e.name, e.value]));
     const set = PROXY_VARS.filter((n) => env.has(n));
     const line = lineAt(pod.obj, [...path, 'env']);
-    const report = (message: string) => ctx.report('k8s/proxy-env', pod.obj.file, line, `container ${container.name}: ${message}`);
-    if (set.length && set.length < PROXY_VARS.length) report(`sets ${set.join(', ')} but not ${PROXY_VARS.filter((n) => !env.has(n)).join(', ')}; set all four to the same proxy URL (tools read one spelling or the other).`);
+    const report = (message: string) =>
+      ctx.report('k8s/proxy-env', pod.obj.file, line, `container ${container.name}: ${message}`);
+    if (set.length && set.length < PROXY_VARS.length)
+      report(
+        `sets ${set.join(', ')} but not ${PROXY_VARS.filter((n) => !env.has(n)).join(', ')}; set all four to the same proxy URL (tools read one spelling or the other).`,
+      );
     const values = [...new Set(set.map((n) => env.get(n)))];
-    if (values.length > 1) report(`the proxy variables disagree (${set.map((n) => `${n}=${env.get(n) ?? '(from a reference)'}`).join(', ')}); set all four to the same URL.`);
+    if (values.length > 1)
+      report(
+        `the proxy variables disagree (${set.map((n) => `${n}=${env.get(n) ?? '(from a reference)'}`).join(', ')}); set all four to the same URL.`,
+      );
     if (url && set.length) {
       for (const n of set.filter((x) => env.get(x) !== url)) {
         // At the variable's own line, so each one left behind is named where it is.
         const i = (container.env ?? []).findIndex((e) => e.name === n);
-        ctx.report('k8s/proxy-env', pod.obj.file, lineAt(pod.obj, [...path, 'env', i, 'value']), `container ${container.name}: ${n} is ${JSON.stringify(env.get(n) ?? '(from a reference)')}; its proxy's URL is ${url} (src/data/network.yaml: workloads.egress, or the client label).`);
+        ctx.report(
+          'k8s/proxy-env',
+          pod.obj.file,
+          lineAt(pod.obj, [...path, 'env', i, 'value']),
+          `container ${container.name}: ${n} is ${JSON.stringify(env.get(n) ?? '(from a reference)')}; its proxy's URL is ${url} (src/data/network.yaml: workloads.egress, or the client label).`,
+        );
       }
     }
-    if ((env.has('NO_PROXY') || env.has('no_proxy')) && env.get('NO_PROXY') !== env.get('no_proxy')) report(`NO_PROXY is ${JSON.stringify(env.get('NO_PROXY') ?? '(unset)')} but no_proxy is ${JSON.stringify(env.get('no_proxy') ?? '(unset)')}; set both to the same list.`);
+    if ((env.has('NO_PROXY') || env.has('no_proxy')) && env.get('NO_PROXY') !== env.get('no_proxy'))
+      report(
+        `NO_PROXY is ${JSON.stringify(env.get('NO_PROXY') ?? '(unset)')} but no_proxy is ${JSON.stringify(env.get('no_proxy') ?? '(unset)')}; set both to the same list.`,
+      );
   }
 }

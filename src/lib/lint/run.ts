@@ -79,7 +79,15 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   checkLiteralFacts(ctx);
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
   const errors = findings.filter((f) => f.severity === 'error').length;
-  return { findings, errors, warnings: findings.length - errors, rules: RULES, apps: apps.map((a) => a.app), objects: ctx.objects.length, files: apps.reduce((n, a) => n + a.files.length, 0) };
+  return {
+    findings,
+    errors,
+    warnings: findings.length - errors,
+    rules: RULES,
+    apps: apps.map((a) => a.app),
+    objects: ctx.objects.length,
+    files: apps.reduce((n, a) => n + a.files.length, 0),
+  };
 }
 
 /** The findings in one app's folder (lint everything, then filter: rules look across apps). */

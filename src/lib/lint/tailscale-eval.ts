@@ -62,9 +62,20 @@ export function evaluateTests(policy: Policy): { outcomes: TestOutcome[]; unsupp
     const check = (kind: 'accept' | 'deny', list: string[] | undefined) =>
       (list ?? []).forEach((dst, item) => {
         const target = splitHostPort(dst);
-        const allowed = !!target && rules.some((r) => srcMatches(policy, r.src, who, unsupported) && dstMatches(policy, r.dst, target.host, who, unsupported) && portMatches(r.ip, proto, target.port));
+        const allowed =
+          !!target &&
+          rules.some(
+            (r) =>
+              srcMatches(policy, r.src, who, unsupported) &&
+              dstMatches(policy, r.dst, target.host, who, unsupported) &&
+              portMatches(r.ip, proto, target.port),
+          );
         const ok = kind === 'accept' ? allowed : !allowed;
-        const message = ok ? '' : kind === 'accept' ? `${t.src} cannot reach ${dst}/${proto}: no grant allows it` : `${t.src} can reach ${dst}/${proto}, which the test expects to be denied`;
+        const message = ok
+          ? ''
+          : kind === 'accept'
+            ? `${t.src} cannot reach ${dst}/${proto}: no grant allows it`
+            : `${t.src} can reach ${dst}/${proto}, which the test expects to be denied`;
         outcomes.push({ test: ti, kind, item, dst, ok, message });
       });
     check('accept', t.accept ?? t.allow);
@@ -104,7 +115,10 @@ export function splitHostPort(dst: string, allowLists = false): { host: string; 
 }
 
 function identity(policy: Policy, src: string, unsupported: Set<string>): Identity {
-  const groupsOf = (user: string) => Object.entries(policy.groups ?? {}).filter(([, m]) => m.includes(user)).map(([g]) => g);
+  const groupsOf = (user: string) =>
+    Object.entries(policy.groups ?? {})
+      .filter(([, m]) => m.includes(user))
+      .map(([g]) => g);
   if (EMAIL.test(src)) return { user: src, groups: groupsOf(src), member: true };
   if (src.startsWith('group:')) return { groups: [src], member: true };
   if (src.startsWith('tag:')) return { tag: src, groups: [], member: false };
@@ -129,7 +143,8 @@ function srcMatches(policy: Policy, selectors: string[], who: Identity, unsuppor
     if (s === 'autogroup:member') return who.member;
     if (s === 'autogroup:tagged') return !!who.tag;
     if (s.startsWith('autogroup:')) return unsupported.add(`source ${s}`) && false;
-    if (s.startsWith('group:')) return who.groups.includes(s) || (!!who.user && (policy.groups?.[s] ?? []).includes(who.user));
+    if (s.startsWith('group:'))
+      return who.groups.includes(s) || (!!who.user && (policy.groups?.[s] ?? []).includes(who.user));
     if (s.startsWith('tag:')) return who.tag === s;
     if (EMAIL.test(s)) return who.user === s;
     const range = resolveHost(policy, s);
@@ -139,7 +154,13 @@ function srcMatches(policy: Policy, selectors: string[], who: Identity, unsuppor
   });
 }
 
-function dstMatches(policy: Policy, selectors: string[], host: string, who: Identity, unsupported: Set<string>): boolean {
+function dstMatches(
+  policy: Policy,
+  selectors: string[],
+  host: string,
+  who: Identity,
+  unsupported: Set<string>,
+): boolean {
   const ip = resolveHost(policy, host);
   const isIp = !!ip && parseIPv4(ip) !== undefined;
   return selectors.some((s) => {

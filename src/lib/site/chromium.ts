@@ -18,7 +18,17 @@
  * beside its final name and renamed into place, per version. The fonts and swiftshader archives are not
  * needed: the machine's fontconfig fonts are used and the GPU is disabled.
  */
-import { accessSync, constants, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -86,13 +96,17 @@ function npmTarget(pkgDir: string): { archive: string; binary: string } {
 }
 
 /** Finds a Chromium that is ready to launch now (never unpacks; see ensureChromium). */
-export function findChromium(env: NodeJS.ProcessEnv = process.env, options: FindOptions = {}): FoundChromium | undefined {
+export function findChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  options: FindOptions = {},
+): FoundChromium | undefined {
   const forced = env.AVALANCHE_CHROMIUM;
   if (forced === 'none') return undefined;
   if (forced === 'npm') return unpackedNpm(options);
   if (forced) return executable(forced) ? { path: forced, source: 'AVALANCHE_CHROMIUM' } : undefined;
   const system = [...(options.systemPaths ?? SYSTEM_CHROMIUM)];
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) system.push(join(dir, 'chromium'), join(dir, 'chromium-browser'));
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean))
+    system.push(join(dir, 'chromium'), join(dir, 'chromium-browser'));
   const debian = system.find(executable);
   if (debian) return { path: debian, source: 'debian' };
   return unpackedNpm(options);
@@ -111,9 +125,13 @@ function unpackedNpm(options: FindOptions): FoundChromium | undefined {
 
 /**
  * Like findChromium, and when only the npm package has one, unpacks it first. Undefined when there is
- * none (AVALANCHE_CHROMIUM=none, a wrong AVALANCHE_CHROMIUM, or a machine that is not Linux x64 and has no Debian Chromium).
+ * none (AVALANCHE_CHROMIUM=none, a wrong AVALANCHE_CHROMIUM, or a machine that is not Linux x64 and has no Debian
+ * Chromium).
  */
-export async function ensureChromium(env: NodeJS.ProcessEnv = process.env, options: FindOptions = {}): Promise<FoundChromium | undefined> {
+export async function ensureChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  options: FindOptions = {},
+): Promise<FoundChromium | undefined> {
   const found = findChromium(env, options);
   if (found || (env.AVALANCHE_CHROMIUM && env.AVALANCHE_CHROMIUM !== 'npm')) return found;
   const pkg = packageDir(options);
@@ -134,6 +152,10 @@ export async function ensureChromium(env: NodeJS.ProcessEnv = process.env, optio
 
 /** One line for logs: which Chromium and why. */
 export function describeChromium(found: FoundChromium): string {
-  const why = { AVALANCHE_CHROMIUM: 'from AVALANCHE_CHROMIUM', debian: "Debian's", npm: `from the npm package ${NPM_CHROMIUM}` }[found.source];
+  const why = {
+    AVALANCHE_CHROMIUM: 'from AVALANCHE_CHROMIUM',
+    debian: "Debian's",
+    npm: `from the npm package ${NPM_CHROMIUM}`,
+  }[found.source];
   return `${found.path} (${why})`;
 }

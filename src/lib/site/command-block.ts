@@ -22,19 +22,30 @@ export class CommandBlockError extends Error {
   }
 }
 
-const joinSentences = (parts: string[]) => parts.map((p) => p.trim().replace(/\.$/, '')).filter(Boolean).join('; ');
+const joinSentences = (parts: string[]) =>
+  parts
+    .map((p) => p.trim().replace(/\.$/, ''))
+    .filter(Boolean)
+    .join('; ');
 
 function fromRunbook(help: HelpJson, w: string): Pick<CommandBlock, 'changes' | 'undo' | 'dryRun'> {
   const base = help.command;
   const dryRun = `${base} --dry-run`;
   if (/(^|\s)--rollback(\s|=|$)/.test(w) && help.rollback) {
     return {
-      changes: joinSentences(help.rollback.steps.filter((s) => s.changes).map((s) => s.changes!)) || help.rollback.summary,
+      changes:
+        joinSentences(help.rollback.steps.filter((s) => s.changes).map((s) => s.changes!)) || help.rollback.summary,
       undo: `run \`${base}\` again (its \`--dry-run\` first)`,
       dryRun: `${base} --rollback --dry-run`,
     };
   }
-  const flag = help.flags.find((f) => !f.common && f.type === 'boolean' && new RegExp(`(^|\\s)--${f.name}(\\s|$)`).test(w) && /^(stop|remove|delete|disable)/.test(f.name));
+  const flag = help.flags.find(
+    (f) =>
+      !f.common &&
+      f.type === 'boolean' &&
+      new RegExp(`(^|\\s)--${f.name}(\\s|$)`).test(w) &&
+      /^(stop|remove|delete|disable)/.test(f.name),
+  );
   if (flag) return { changes: flag.description, undo: `run \`${base}\` again`, dryRun };
   const steps = help.steps.filter((s) => s.changes);
   const undos = steps.filter((s) => s.undo).map((s) => s.undo!);
@@ -51,10 +62,16 @@ function fromRunbook(help: HelpJson, w: string): Pick<CommandBlock, 'changes' | 
  * (a runbook's declaration is used otherwise). Throws when the text holds more than one command, or when a
  * change has nothing that says what it changes and how to undo it.
  */
-export function commandBlock(text: string, given: { changes?: string; undo?: string } = {}, root: string = process.cwd()): CommandBlock {
+export function commandBlock(
+  text: string,
+  given: { changes?: string; undo?: string } = {},
+  root: string = process.cwd(),
+): CommandBlock {
   const commands = splitCommands(text);
   if (commands.length !== 1) {
-    throw new CommandBlockError(`a command block must hold exactly one command, so a copy runs one thing; received ${commands.length}: ${commands.map((c) => `"${c}"`).join(', ') || '(none)'}. Use one <Command> per command.`);
+    throw new CommandBlockError(
+      `a command block must hold exactly one command, so a copy runs one thing; received ${commands.length}: ${commands.map((c) => `"${c}"`).join(', ') || '(none)'}. Use one <Command> per command.`,
+    );
   }
   const command = text.trim();
   const facts = (name: string) => {
@@ -70,7 +87,9 @@ export function commandBlock(text: string, given: { changes?: string; undo?: str
   const changes = given.changes ?? derived.changes;
   const undo = given.undo ?? derived.undo;
   if (!changes || !undo) {
-    throw new CommandBlockError(`"${command}" changes something (${kind.reason}): say what with changes="…" and how to undo it with undo="…".`);
+    throw new CommandBlockError(
+      `"${command}" changes something (${kind.reason}): say what with changes="…" and how to undo it with undo="…".`,
+    );
   }
   return { command, ...kind, changes, undo, ...(derived.dryRun ? { dryRun: derived.dryRun } : {}) };
 }
@@ -85,7 +104,15 @@ export function commandGroups(command: string): string[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const next = tokens[i + 1];
-    if (/^--?[\w-]+$/.test(t) && next !== undefined && !next.startsWith('-') && i > 0 && groups.length > 0 && /^--/.test(t) && takesValue(t, next)) {
+    if (
+      /^--?[\w-]+$/.test(t) &&
+      next !== undefined &&
+      !next.startsWith('-') &&
+      i > 0 &&
+      groups.length > 0 &&
+      /^--/.test(t) &&
+      takesValue(t, next)
+    ) {
       groups.push(`${t} ${next}`);
       i++;
     } else groups.push(t);
@@ -95,5 +122,8 @@ export function commandGroups(command: string): string[] {
 
 /** A flag followed by a plain word is read as flag and value (`--region iceland`, `--report-dir reports`). */
 function takesValue(flag: string, next: string): boolean {
-  return !/^(--dry-run|--yes|--json|--rollback|--force|--stop|--help|--policy|--no-[\w-]+)$/.test(flag) && !/^(sudo|npx|zx|node)$/.test(next);
+  return (
+    !/^(--dry-run|--yes|--json|--rollback|--force|--stop|--help|--policy|--no-[\w-]+)$/.test(flag) &&
+    !/^(sudo|npx|zx|node)$/.test(next)
+  );
 }

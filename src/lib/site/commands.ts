@@ -76,8 +76,30 @@ const RUNBOOK = /^(?:npx\s+)?(?:zx|node)\s+(?:\.\/)?runbooks\/([a-z0-9-]+)\.mjs(
 
 /** Verbs that change something, per tool; everything else a tool does here only reads. */
 const CHANGING: Record<string, (w: string[]) => boolean> = {
-  kubectl: (w) => ['apply', 'create', 'delete', 'patch', 'replace', 'edit', 'scale', 'label', 'annotate', 'set', 'drain', 'cordon', 'uncordon', 'taint', 'expose', 'run', 'autoscale'].includes(sub(w)) || (sub(w) === 'rollout' && ['restart', 'undo', 'pause', 'resume'].includes(sub(w, 2))),
-  tailscale: (w) => ['set', 'up', 'down', 'login', 'logout', 'switch', 'cert', 'update', 'lock', 'funnel'].includes(sub(w)) || (sub(w) === 'serve' && !['status'].includes(sub(w, 2))),
+  kubectl: (w) =>
+    [
+      'apply',
+      'create',
+      'delete',
+      'patch',
+      'replace',
+      'edit',
+      'scale',
+      'label',
+      'annotate',
+      'set',
+      'drain',
+      'cordon',
+      'uncordon',
+      'taint',
+      'expose',
+      'run',
+      'autoscale',
+    ].includes(sub(w)) ||
+    (sub(w) === 'rollout' && ['restart', 'undo', 'pause', 'resume'].includes(sub(w, 2))),
+  tailscale: (w) =>
+    ['set', 'up', 'down', 'login', 'logout', 'switch', 'cert', 'update', 'lock', 'funnel'].includes(sub(w)) ||
+    (sub(w) === 'serve' && !['status'].includes(sub(w, 2))),
   ethtool: (w) => w.some((x) => ['-K', '--features', '--offload', '-s', '--change'].includes(x)),
   sysctl: (w) => w.some((x) => ['-w', '--write', '-p', '--load', '--system'].includes(x) || /^[\w.]+=/.test(x)),
   systemctl: (w) => ['start', 'stop', 'restart', 'reload', 'enable', 'disable', 'mask', 'unmask'].includes(sub(w)),
@@ -109,11 +131,17 @@ export function classifyCommand(command: string, runbook: (name: string) => Runb
   if (m) {
     const name = m[1]!;
     if (hasFlag(w, '--help')) return { kind: 'read', runbook: name, reason: '--help' };
-    if (hasFlag(w, '--dry-run')) return { kind: 'dry-run', runbook: name, reason: '--dry-run runs nothing that changes' };
+    if (hasFlag(w, '--dry-run'))
+      return { kind: 'dry-run', runbook: name, reason: '--dry-run runs nothing that changes' };
     const flag = ['--rollback', '--force', '--yes', '--stop'].find((f) => hasFlag(w, f));
     if (flag) return { kind: 'change', runbook: name, reason: `${flag} without --dry-run` };
     const facts = runbook(name);
-    if (!facts) return { kind: 'change', runbook: name, reason: `runbooks/${name}.mjs has no declaration to say it changes nothing` };
+    if (!facts)
+      return {
+        kind: 'change',
+        runbook: name,
+        reason: `runbooks/${name}.mjs has no declaration to say it changes nothing`,
+      };
     return facts.steps.some((s) => s.changes)
       ? { kind: 'change', runbook: name, reason: 'a real run, and its steps declare changes' }
       : { kind: 'read', runbook: name, reason: 'no step of it declares a change' };
@@ -122,7 +150,8 @@ export function classifyCommand(command: string, runbook: (name: string) => Runb
   const name = (tool[0] ?? '').split('/').pop()!;
   if (hasFlag(tool, '--dry-run') && name === 'kubectl') return { kind: 'dry-run', reason: 'kubectl --dry-run' };
   const changing = CHANGING[name];
-  if (changing?.(tool)) return { kind: 'change', reason: `${name} ${sub(tool) || tool.slice(1).join(' ')} changes state` };
+  if (changing?.(tool))
+    return { kind: 'change', reason: `${name} ${sub(tool) || tool.slice(1).join(' ')} changes state` };
   return { kind: 'read', reason: `${name || 'it'} only reads here` };
 }
 
@@ -149,14 +178,18 @@ export function copyBlockProblems(blocks: ShownBlock[], runbook: (name: string) 
     const commands = splitCommands(b.text);
     const kinds = commands.map((c) => classifyCommand(c, runbook));
     if (commands.length !== 1) {
-      const mix = kinds.some((k) => k.kind === 'dry-run') && kinds.some((k) => k.kind === 'change') ? ', mixing a dry run with a change' : '';
+      const mix =
+        kinds.some((k) => k.kind === 'dry-run') && kinds.some((k) => k.kind === 'change')
+          ? ', mixing a dry run with a change'
+          : '';
       problems.push(`${where}: copies ${commands.length} commands${mix}; expected exactly one`);
     }
     for (const k of kinds) {
       if (k.kind === 'dry-run' && k.runbook) rehearsed.add(k.runbook);
       if (k.kind !== 'change') continue;
       if (!b.underCaution) problems.push(`${where}: changes something (${k.reason}) but is not under a caution aside`);
-      if (k.runbook && !rehearsed.has(k.runbook)) problems.push(`${where}: runs runbooks/${k.runbook}.mjs for real before the page shows its --dry-run`);
+      if (k.runbook && !rehearsed.has(k.runbook))
+        problems.push(`${where}: runs runbooks/${k.runbook}.mjs for real before the page shows its --dry-run`);
     }
   }
   return problems;

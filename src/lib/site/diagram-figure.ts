@@ -40,14 +40,20 @@ const slug = (text: string) =>
     .replace(/^-|-$/g, '')
     .slice(0, 60) || 'diagram';
 
-const element = (tagName: string, properties: Record<string, unknown>, children: unknown[]) => ({ type: 'element', tagName, properties, children });
+const element = (tagName: string, properties: Record<string, unknown>, children: unknown[]) => ({
+  type: 'element',
+  tagName,
+  properties,
+  children,
+});
 const text = (value: string) => ({ type: 'text', value });
 
 export function remarkDiagrams() {
   return async (tree: MdastRoot, file: VFile) => {
     const found: Array<{ node: Code; index: number; parent: { children: unknown[] } }> = [];
     visit(tree, 'code', (node: Code, index, parent) => {
-      if (node.lang === 'mermaid' && parent && index !== undefined) found.push({ node, index, parent: parent as never });
+      if (node.lang === 'mermaid' && parent && index !== undefined)
+        found.push({ node, index, parent: parent as never });
     });
     const ids = new Set<string>();
     for (const { node, index, parent } of found) {
@@ -56,12 +62,16 @@ export function remarkDiagrams() {
       const at = (line: number) => `${pageOf(file)}:${fence + line}`;
       const title = /^\s*accTitle:\s*(.+)$/m.exec(node.value)?.[1]?.trim();
       if (!title || !/^\s*accDescr(:|\s*\{)/m.test(node.value)) {
-        throw new DiagramError(`${pageOf(file)}:${fence}: diagram without a text alternative: add "accTitle: …" and "accDescr: …" lines to the mermaid block.`);
+        throw new DiagramError(
+          `${pageOf(file)}:${fence}: diagram without a text alternative: add "accTitle: …" and "accDescr: …" lines to the mermaid block.`,
+        );
       }
       const error = await mermaidSyntaxError(node.value);
       if (error) {
         const where = error.line ? at(error.line) : `${pageOf(file)}:${fence}`;
-        throw new DiagramError(`${where}: invalid Mermaid diagram "${title}"${error.line ? ` (line ${error.line} of the diagram)` : ''}: ${error.message}`);
+        throw new DiagramError(
+          `${where}: invalid Mermaid diagram "${title}"${error.line ? ` (line ${error.line} of the diagram)` : ''}: ${error.message}`,
+        );
       }
       let id = `diagram-${slug(title)}`;
       for (let n = 2; ids.has(id); n++) id = `diagram-${slug(title)}-${n}`;
@@ -83,7 +93,9 @@ export function remarkDiagrams() {
               ]),
               element('figcaption', {}, [
                 element('span', { className: ['diagram-title'] }, [text(title)]),
-                element('a', { className: ['diagram-close'], href: `#${id}-closed`, dataPagefindIgnore: '' }, [text('Close')]),
+                element('a', { className: ['diagram-close'], href: `#${id}-closed`, dataPagefindIgnore: '' }, [
+                  text('Close'),
+                ]),
               ]),
             ]),
           ],

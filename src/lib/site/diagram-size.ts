@@ -42,7 +42,15 @@ export function legibleMinWidth(metrics: { width: number; minFont: number }): nu
 }
 
 const textOf = (node: Element): string =>
-  node.children.map((c) => (c.type === 'text' || (c as { type: string }).type === 'raw' ? (c as { value: string }).value : c.type === 'element' ? textOf(c) : '')).join('');
+  node.children
+    .map((c) =>
+      c.type === 'text' || (c as { type: string }).type === 'raw'
+        ? (c as { value: string }).value
+        : c.type === 'element'
+          ? textOf(c)
+          : '',
+    )
+    .join('');
 
 /** Rehype: after rehype-mermaid, give each diagram SVG its legible min-width. */
 export function rehypeDiagramSize() {

@@ -27,7 +27,8 @@ function rehypeClientMermaid() {
   return (tree: HastRoot) => {
     let found = false;
     visit(tree, 'element', (node: Element) => {
-      if (node.tagName === 'pre' && (node.properties?.className as string[] | undefined)?.includes('mermaid')) found = true;
+      if (node.tagName === 'pre' && (node.properties?.className as string[] | undefined)?.includes('mermaid'))
+        found = true;
     });
     if (found) {
       tree.children.push({
@@ -66,14 +67,20 @@ export interface DiagramSetup {
 export function noChromiumWarning(env: NodeJS.ProcessEnv): string {
   const forced = env.AVALANCHE_CHROMIUM;
   const why =
-    forced === 'none' ? 'AVALANCHE_CHROMIUM=none'
-    : forced === 'npm' ? `AVALANCHE_CHROMIUM=npm, and node_modules has no ${NPM_CHROMIUM} for this machine (it is for Linux x64; run \`npm install\`)`
-    : forced ? `AVALANCHE_CHROMIUM=${forced} is not an executable`
-    : 'no Chromium found';
+    forced === 'none'
+      ? 'AVALANCHE_CHROMIUM=none'
+      : forced === 'npm'
+        ? `AVALANCHE_CHROMIUM=npm, and node_modules has no ${NPM_CHROMIUM} for this machine (it is for Linux x64; run \`npm install\`)`
+        : forced
+          ? `AVALANCHE_CHROMIUM=${forced} is not an executable`
+          : 'no Chromium found';
   return `[diagrams] ${why}: diagrams will render in the browser instead of at build time (each is still checked here); for build-time SVGs ${env.AVALANCHE_CHROMIUM ? 'unset AVALANCHE_CHROMIUM or point it at a Chromium' : CHROMIUM_INSTALL_HINT}.`;
 }
 
-export async function diagramSetup(env: NodeJS.ProcessEnv = process.env, warn: (msg: string) => void = console.warn): Promise<DiagramSetup> {
+export async function diagramSetup(
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (msg: string) => void = console.warn,
+): Promise<DiagramSetup> {
   const chromium = await ensureChromium(env);
   if (!chromium) {
     warn(noChromiumWarning(env));
@@ -89,7 +96,9 @@ export async function diagramSetup(env: NodeJS.ProcessEnv = process.env, warn: (
       // Every diagram already parsed in remarkDiagrams: this is a rendering failure; name the fence.
       const line = (el as Element | undefined)?.properties?.dataLine ?? '0';
       const first = diagram.trim().split('\n')[0];
-      throw new DiagramError(`${pageOf(file)}:${line}: Mermaid diagram starting "${first}" could not be rendered: ${(error as Error)?.message ?? error}`);
+      throw new DiagramError(
+        `${pageOf(file)}:${line}: Mermaid diagram starting "${first}" could not be rendered: ${(error as Error)?.message ?? error}`,
+      );
     },
   };
   return {

@@ -14,7 +14,8 @@ export { patternDiagram, regionDiagram, migrationDiagram };
 /** " (assumed)" when the value at `key` is assumed. */
 export const assumedMark = (inv: Inventory, key: string) => (assumptionFor(inv, key) ? ' (assumed)' : '');
 
-const hostsOf = (inv: Inventory, role: string) => inv.tailnet.hosts.filter((h) => h.role === role && h.status !== 'retired');
+const hostsOf = (inv: Inventory, role: string) =>
+  inv.tailnet.hosts.filter((h) => h.role === role && h.status !== 'retired');
 
 function tailnetGroup(inv: Inventory, f: Flowchart, direct: string[]): { personal: string; router: string } {
   const router = subnetRouter(inv);
@@ -23,13 +24,22 @@ function tailnetGroup(inv: Inventory, f: Flowchart, direct: string[]): { persona
     f.node('personal', personal.join(', ') || 'personal devices');
     f.node(id(router.name), `${router.name}<br/>subnet router`, router.status);
     f.edge('personal', id(router.name));
-    if (direct.length) f.node('peers', direct.join(',<br/>')).edge('personal', 'peers', { label: 'direct', undirected: true, dashed: true });
+    if (direct.length)
+      f.node('peers', direct.join(',<br/>')).edge('personal', 'peers', {
+        label: 'direct',
+        undirected: true,
+        dashed: true,
+      });
   });
   return { personal: 'personal', router: id(router.name) };
 }
 
-const peers = (inv: Inventory) => inv.tailnet.hosts.filter((h) => ['workstation', 'infrastructure'].includes(h.role) && h.status !== 'retired').map((h) => h.name);
-const dnsLabel = (inv: Inventory) => `DNS .${inv.tailnet.split_dns.domain}<br/>${inv.lan.dns_server}${assumedMark(inv, 'lan.dns_server')}`;
+const peers = (inv: Inventory) =>
+  inv.tailnet.hosts
+    .filter((h) => ['workstation', 'infrastructure'].includes(h.role) && h.status !== 'retired')
+    .map((h) => h.name);
+const dnsLabel = (inv: Inventory) =>
+  `DNS .${inv.tailnet.split_dns.domain}<br/>${inv.lan.dns_server}${assumedMark(inv, 'lan.dns_server')}`;
 
 /** The tailnet and the LAN behind the subnet router (Tailscale remote access). */
 export function tailnetDiagram(inv: Inventory): Diagram {
@@ -62,7 +72,10 @@ function cluster(inv: Inventory, f: Flowchart): Cluster {
   const exit = (country: string, status: St) => {
     const key = id('exit', country);
     const before = c.countries.get(key);
-    c.countries.set(key, { country, status: before?.status === 'live' || status === 'live' ? 'live' : (before?.status ?? status) });
+    c.countries.set(key, {
+      country,
+      status: before?.status === 'live' || status === 'live' ? 'live' : (before?.status ?? status),
+    });
     return key;
   };
   // Region by region (a country's proxies, then its sidecars), in inventory order: each exit sits below
@@ -90,14 +103,18 @@ function cluster(inv: Inventory, f: Flowchart): Cluster {
       f.node(id(p.name), p.name, p.status);
       from.forEach((n) => f.edge(n, id(p.name)));
       c.edges.push([id(p.name), exit(p.country, p.status)]);
-      c.said.push(`${clients.length ? sentenceList(clients.map((w) => w.name)) : p.example_for ? 'an app that must appear from there' : 'no app yet'} → the shared proxy ${p.name}${p.status === 'live' ? '' : ` (${p.status})`} → ProtonVPN ${p.country}`);
+      c.said.push(
+        `${clients.length ? sentenceList(clients.map((w) => w.name)) : p.example_for ? 'an app that must appear from there' : 'no app yet'} → the shared proxy ${p.name}${p.status === 'live' ? '' : ` (${p.status})`} → ProtonVPN ${p.country}`,
+      );
     }
   }
 
   function sidecarsOf(country: string) {
     for (const s of inv.vpn.deployments.filter((d) => d.pattern === 'sidecar' && d.country === country)) {
       f.group(id('pod', s.name), `${s.name} pod${badge(s.status).replace('<br/>', ' ')}`, () => {
-        f.node(id(s.name), s.name, s.status).node(id('sidecar', s.name), 'gluetun<br/>sidecar', s.status).edge(id(s.name), id('sidecar', s.name));
+        f.node(id(s.name), s.name, s.status)
+          .node(id('sidecar', s.name), 'gluetun<br/>sidecar', s.status)
+          .edge(id(s.name), id('sidecar', s.name));
       });
       c.first ??= id(s.name);
       c.edges.push([id('sidecar', s.name), exit(s.country, s.status)]);
@@ -129,10 +146,19 @@ export function topologyDiagram(inv: Inventory): Diagram {
   });
   const exits = inv.tailnet.hosts.filter((h) => h.role === 'exit-node' && h.status !== 'retired');
   const today = inv.workloads.filter((w) => w.depends_on_exit_node);
-  egress(f, c, () => exits.forEach((x) => f.node(id(x.name), `${x.name}: exit node${assumedMark(inv, `tailnet.hosts.${x.name}`)}<br/>retires in phase 4`)));
-  for (const x of exits) for (const w of today) f.edge(id(w.name), id(x.name), { label: `today${assumedMark(inv, `workloads.${w.name}.depends_on_exit_node`)}` });
+  egress(f, c, () =>
+    exits.forEach((x) =>
+      f.node(id(x.name), `${x.name}: exit node${assumedMark(inv, `tailnet.hosts.${x.name}`)}<br/>retires in phase 4`),
+    ),
+  );
+  for (const x of exits)
+    for (const w of today)
+      f.edge(id(w.name), id(x.name), { label: `today${assumedMark(inv, `workloads.${w.name}.depends_on_exit_node`)}` });
   const r = subnetRouter(inv);
-  const todayText = today.length && exits.length ? ` Today ${sentenceList(today.map((w) => w.name))} still leave${today.length === 1 ? 's' : ''} through the exit node ${exits[0].name}${assumedMark(inv, `workloads.${today[0].name}.depends_on_exit_node`)}, which phase 4 retires.` : '';
+  const todayText =
+    today.length && exits.length
+      ? ` Today ${sentenceList(today.map((w) => w.name))} still leave${today.length === 1 ? 's' : ''} through the exit node ${exits[0].name}${assumedMark(inv, `workloads.${today[0].name}.depends_on_exit_node`)}, which phase 4 retires.`
+      : '';
   return f.render(
     `Tailnet peers (${sentenceList([...hostsOf(inv, 'personal').map((h) => h.name), ...peers(inv)])}) reach the home LAN ${inv.lan.subnet} through ${r.name}, the subnet router. On the LAN are the DNS server for .${inv.tailnet.split_dns.domain}, the home services and the Kubernetes cluster. In the cluster: ${c.said.join('; ')}. Dashed lines and "(planned)" mark what is not deployed yet.${todayText}`,
     true,
@@ -145,12 +171,19 @@ export function egressDiagram(inv: Inventory): Diagram {
   const c = cluster(inv, f);
   egress(f, c);
   for (const p of inv.access_patterns.filter((x) => x.tool !== 'tailscale')) {
-    const country = p.tool === 'gluetun-shared-proxy' ? proxyOf(inv, p.from)?.country : inv.vpn.deployments.find((d) => d.name === p.from)?.country;
+    const country =
+      p.tool === 'gluetun-shared-proxy'
+        ? proxyOf(inv, p.from)?.country
+        : inv.vpn.deployments.find((d) => d.name === p.from)?.country;
     if (country) f.node(id('to', p.name), p.to).edge(id('exit', country), id('to', p.name));
   }
   const example = sharedProxies(inv).find((p) => p.example_for && !inv.workloads.some((w) => w.egress === p.name));
-  if (example) f.node(id('to', example.name), 'region-locked service').edge(id('exit', example.country), id('to', example.name));
-  return f.render(`In the Kubernetes cluster: ${c.said.join('; ')}. Each ProtonVPN exit leads on to what its clients reach (the IRC network, torrent peers, a region-locked service). Dashed lines and "(planned)" mark what is not deployed yet.`, true);
+  if (example)
+    f.node(id('to', example.name), 'region-locked service').edge(id('exit', example.country), id('to', example.name));
+  return f.render(
+    `In the Kubernetes cluster: ${c.said.join('; ')}. Each ProtonVPN exit leads on to what its clients reach (the IRC network, torrent peers, a region-locked service). Dashed lines and "(planned)" mark what is not deployed yet.`,
+    true,
+  );
 }
 
 /** A diagram by the name a page gives in its ```diagram fence. */
@@ -166,6 +199,9 @@ export function diagramByName(inv: Inventory, spec: string): Diagram {
     region: () => regionDiagram(inv, arg ?? ''),
   };
   const make = known[name];
-  if (!make) throw new Error(`unknown diagram "${spec.trim()}"; expected one of: ${Object.keys(known).join(', ')} (pattern and region take a name).`);
+  if (!make)
+    throw new Error(
+      `unknown diagram "${spec.trim()}"; expected one of: ${Object.keys(known).join(', ')} (pattern and region take a name).`,
+    );
   return make();
 }

@@ -23,13 +23,41 @@ export function manifestPage(inv: Inventory, app: string): ManifestPage {
   const deployment = inv.vpn.deployments.find((d) => d.name === app);
   const workload = inv.workloads.find((w) => w.name === app);
   if (deployment?.pattern === 'shared-proxy') {
-    return { app, kind: 'shared-proxy', deployment, description: `The Kubernetes manifests of the shared gluetun proxy that leaves through ProtonVPN ${deployment.country}, generated from the template for its region.` };
+    return {
+      app,
+      kind: 'shared-proxy',
+      deployment,
+      description: `The Kubernetes manifests of the shared gluetun proxy that leaves through ProtonVPN ${deployment.country}, generated from the template for its region.`,
+    };
   }
-  if (deployment) return { app, kind: 'sidecar', deployment, description: `The Kubernetes manifests of ${app}: ${deployment.description}, leaving through ProtonVPN ${deployment.country}.` };
-  if (workload) return { app, kind: 'workload', deployment: proxyOf(inv, app), description: `The Kubernetes manifests of ${app} (${workload.description}), wired to leave only through the shared proxy ${workload.egress}.` };
-  if (app === subnetRouter(inv).name) return { app, kind: 'router', description: `The desired state of the subnet router ${app}: its sysctl file and Tailscale settings.` };
-  if (app === 'tailscale') return { app, kind: 'policy', description: 'The tailnet policy file (HuJSON), with its tests.' };
-  if (app === NAMESPACE_APP) return { app, kind: 'namespace', description: `The namespace ${inv.kubernetes.namespace} that every VPN workload shares, generated from the inventory.` };
+  if (deployment)
+    return {
+      app,
+      kind: 'sidecar',
+      deployment,
+      description: `The Kubernetes manifests of ${app}: ${deployment.description}, leaving through ProtonVPN ${deployment.country}.`,
+    };
+  if (workload)
+    return {
+      app,
+      kind: 'workload',
+      deployment: proxyOf(inv, app),
+      description: `The Kubernetes manifests of ${app} (${workload.description}), wired to leave only through the shared proxy ${workload.egress}.`,
+    };
+  if (app === subnetRouter(inv).name)
+    return {
+      app,
+      kind: 'router',
+      description: `The desired state of the subnet router ${app}: its sysctl file and Tailscale settings.`,
+    };
+  if (app === 'tailscale')
+    return { app, kind: 'policy', description: 'The tailnet policy file (HuJSON), with its tests.' };
+  if (app === NAMESPACE_APP)
+    return {
+      app,
+      kind: 'namespace',
+      description: `The namespace ${inv.kubernetes.namespace} that every VPN workload shares, generated from the inventory.`,
+    };
   return { app, kind: 'other', description: `The files of manifests/${app}/.` };
 }
 

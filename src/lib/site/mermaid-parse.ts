@@ -25,7 +25,8 @@ let prepared = false;
 function prepare(): void {
   if (prepared) return;
   const purify = DOMPurify as unknown as Record<string, unknown>;
-  for (const hook of ['addHook', 'removeHook', 'removeHooks', 'removeAllHooks', 'setConfig', 'clearConfig']) purify[hook] ??= () => {};
+  for (const hook of ['addHook', 'removeHook', 'removeHooks', 'removeAllHooks', 'setConfig', 'clearConfig'])
+    purify[hook] ??= () => {};
   purify.sanitize ??= (dirty: unknown) => String(dirty);
   prepared = true;
 }
@@ -39,10 +40,19 @@ export async function mermaidSyntaxError(text: string): Promise<MermaidSyntaxErr
   } catch (error) {
     const e = error as { message?: string; hash?: { loc?: { first_line?: number }; line?: number } };
     const message = (e.message ?? String(error)).trim();
-    if (/DOMPurify/.test(message)) throw new Error(`Mermaid's DOMPurify was not prepared for Node (${message}): check that node_modules holds one dompurify, the version mermaid asks for (npm ls dompurify).`);
+    if (/DOMPurify/.test(message))
+      throw new Error(
+        `Mermaid's DOMPurify was not prepared for Node (${message}): check that node_modules holds one dompurify, the version mermaid asks for (npm ls dompurify).`,
+      );
     // Jison parsers (flowchart, sequence, …) give hash.loc / "Parse error on line N"; Langium ones
     // (packet, architecture, …) say "line N" in their message.
     const line = e.hash?.loc?.first_line ?? Number(/\bline (\d+)\b/i.exec(message)?.[1] ?? Number.NaN);
-    return { ...(Number.isFinite(line) && line > 0 ? { line } : {}), message: message.split('\n').map((l) => l.trimEnd()).join('\n') };
+    return {
+      ...(Number.isFinite(line) && line > 0 ? { line } : {}),
+      message: message
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .join('\n'),
+    };
   }
 }

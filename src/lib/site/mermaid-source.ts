@@ -45,7 +45,11 @@ export class Flowchart {
   }
 
   /** An arrow; dashed when either end is not live yet (or `dashed`), with an optional label. */
-  edge(from: string, to: string, opts: { label?: string; dashed?: boolean; undirected?: boolean; invisible?: boolean } = {}): this {
+  edge(
+    from: string,
+    to: string,
+    opts: { label?: string; dashed?: boolean; undirected?: boolean; invisible?: boolean } = {},
+  ): this {
     const dashed = opts.dashed || this.planned.has(from) || this.planned.has(to);
     let arrow = opts.invisible ? '~~~' : dashed ? (opts.undirected ? '-.-' : '-.->') : opts.undirected ? '---' : '-->';
     if (opts.label && !opts.invisible) arrow += `|${quote(opts.label)}|`;
@@ -66,18 +70,38 @@ export class Flowchart {
 
   render(description: string, wide = false): Diagram {
     const head = wide
-      ? ['---', 'config:', '  flowchart:', '    nodeSpacing: 20', '    rankSpacing: 30', '    subGraphTitleMargin:', '      top: 4', '      bottom: 10', '---']
+      ? [
+          '---',
+          'config:',
+          '  flowchart:',
+          '    nodeSpacing: 20',
+          '    rankSpacing: 30',
+          '    subGraphTitleMargin:',
+          '      top: 4',
+          '      bottom: 10',
+          '---',
+        ]
       : [];
     const planned = [...this.planned];
     // Mermaid's dotted links are thin: drawn wider, so a planned link stays visible on a phone-sized diagram.
     const style = [
       ...(planned.length ? ['  classDef planned stroke-dasharray: 6 4', `  class ${planned.join(',')} planned`] : []),
-      ...(this.dashedLinks.length ? [`  linkStyle ${this.dashedLinks.join(',')} stroke-width:2.5px,stroke-dasharray:7 4`] : []),
+      ...(this.dashedLinks.length
+        ? [`  linkStyle ${this.dashedLinks.join(',')} stroke-width:2.5px,stroke-dasharray:7 4`]
+        : []),
     ];
-    const source = [...head, `flowchart ${this.direction}`, `  accTitle: ${this.title}`, `  accDescr: ${description.replace(/\s*\n\s*/g, ' ')}`, ...this.lines, ...style].join('\n');
+    const source = [
+      ...head,
+      `flowchart ${this.direction}`,
+      `  accTitle: ${this.title}`,
+      `  accDescr: ${description.replace(/\s*\n\s*/g, ' ')}`,
+      ...this.lines,
+      ...style,
+    ].join('\n');
     return { title: this.title, description, source, wide };
   }
 }
 
 /** A sentence list for a text alternative: "a, b and c". */
-export const sentenceList = (items: string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+export const sentenceList = (items: string[]) =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;

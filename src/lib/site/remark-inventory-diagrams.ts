@@ -25,7 +25,9 @@ function pageOf(file: VFile): string {
 export function remarkInventoryDiagrams(options: { inventory?: () => Inventory } = {}) {
   return (tree: Root, file: VFile) => {
     let inv: Inventory | undefined;
-    const inventory = () => (inv ??= options.inventory?.() ?? loadInventory(INVENTORY_PATH, readFileSync(join(file.cwd, INVENTORY_PATH), 'utf8')));
+    const inventory = () =>
+      (inv ??=
+        options.inventory?.() ?? loadInventory(INVENTORY_PATH, readFileSync(join(file.cwd, INVENTORY_PATH), 'utf8')));
     visit(tree, 'code', (node: Code, index, parent) => {
       if (node.lang !== 'diagram' || !parent || index === undefined) return;
       let diagram;
@@ -36,7 +38,11 @@ export function remarkInventoryDiagrams(options: { inventory?: () => Inventory }
       }
       const code: Code = { type: 'code', lang: 'mermaid', value: diagram.source, position: node.position };
       parent.children[index] = diagram.wide
-        ? ({ type: 'paragraph', data: { hName: 'div', hProperties: { className: ['diagram-wide'] } }, children: [code] } as never)
+        ? ({
+            type: 'paragraph',
+            data: { hName: 'div', hProperties: { className: ['diagram-wide'] } },
+            children: [code],
+          } as never)
         : code;
     });
   };

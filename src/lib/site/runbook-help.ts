@@ -27,17 +27,26 @@ export function runbookHelp(name: string, root: string = process.cwd()): HelpJso
   const key = `${root}\0${name}`;
   const known = cache.get(key);
   if (known) return known;
-  if (!RUNBOOK_NAME.test(name)) throw new RunbookHelpError(`"${name}" is not a runbook name; expected one such as "phase2-deploy-proxy".`);
+  if (!RUNBOOK_NAME.test(name))
+    throw new RunbookHelpError(`"${name}" is not a runbook name; expected one such as "phase2-deploy-proxy".`);
   const file = join(root, 'runbooks', `${name}.mjs`);
   if (!existsSync(file)) throw new RunbookHelpError(`runbooks/${name}.mjs does not exist.`);
   try {
     // process.execPath is the project's Node (npm scripts put node_modules/.bin first), new enough for the .ts imports.
-    const help = JSON.parse(execFileSync(process.execPath, [file, '--help', '--json'], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] })) as HelpJson;
+    const help = JSON.parse(
+      execFileSync(process.execPath, [file, '--help', '--json'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    ) as HelpJson;
     cache.set(key, help);
     return help;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new RunbookHelpError(`\`node runbooks/${name}.mjs --help --json\` failed: ${(e.stderr || e.message).trim().split('\n').pop()}`);
+    throw new RunbookHelpError(
+      `\`node runbooks/${name}.mjs --help --json\` failed: ${(e.stderr || e.message).trim().split('\n').pop()}`,
+    );
   }
 }
 

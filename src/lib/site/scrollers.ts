@@ -23,7 +23,9 @@ export const SCROLLER_CLOSE = '</div></div>';
  * and code blocks escape `<`, so the tags found are real tables. A table already inside a frame is left.
  */
 export function wrapTables(html: string): string {
-  return html.replace(/(<div class="scroller">)?(<table\b[\s\S]*?<\/table>)/g, (all, framed: string | undefined, table: string) =>
-    framed ? all : `${scrollerOpen('table', TABLE_CUE)}${table}${SCROLLER_CLOSE}`,
+  return html.replace(
+    /(<div class="scroller">)?(<table\b[\s\S]*?<\/table>)/g,
+    (all, framed: string | undefined, table: string) =>
+      framed ? all : `${scrollerOpen('table', TABLE_CUE)}${table}${SCROLLER_CLOSE}`,
   );
 }

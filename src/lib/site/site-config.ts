@@ -11,7 +11,11 @@ export function repoWebUrl(repository: unknown): string | undefined {
   if (!raw) return undefined;
   const github = /^github:(.+)$/.exec(raw) ?? /^([\w.-]+\/[\w.-]+)$/.exec(raw);
   if (github) return `https://github.com/${github[1]}`;
-  return raw.replace(/^git\+/, '').replace(/^git@([^:]+):/, 'https://$1/').replace(/\.git$/, '').replace(/\/$/, '');
+  return raw
+    .replace(/^git\+/, '')
+    .replace(/^git@([^:]+):/, 'https://$1/')
+    .replace(/\.git$/, '')
+    .replace(/\/$/, '');
 }
 
 export class SiteConfigError extends Error {
@@ -34,9 +38,14 @@ export function publishedSite(env: NodeJS.ProcessEnv = process.env): string | un
   try {
     url = new URL(raw);
   } catch {
-    throw new SiteConfigError(`AVALANCHE_SITE_URL="${raw}" is not a URL; expected the address the docs are served at, e.g. https://calypso.example-tailnet.ts.net/ (or leave it unset).`);
+    throw new SiteConfigError(
+      `AVALANCHE_SITE_URL="${raw}" is not a URL; expected the address the docs are served at, e.g. https://calypso.example-tailnet.ts.net/ (or leave it unset).`,
+    );
   }
-  if (!/^https?:$/.test(url.protocol)) throw new SiteConfigError(`AVALANCHE_SITE_URL="${raw}" is not an http(s) address; expected e.g. https://calypso.example-tailnet.ts.net/.`);
+  if (!/^https?:$/.test(url.protocol))
+    throw new SiteConfigError(
+      `AVALANCHE_SITE_URL="${raw}" is not an http(s) address; expected e.g. https://calypso.example-tailnet.ts.net/.`,
+    );
   return url.href;
 }
 
@@ -60,7 +69,8 @@ export function editLinkBase(env: NodeJS.ProcessEnv = process.env, pkgRepository
   // GitHub: /edit/<branch>/<path>; GitLab: /-/edit/<branch>/<path>; Gitea and Forgejo: /_edit/<branch>/<path>.
   if (host === 'github.com') return `${repo.replace(/\/$/, '')}/edit/${branch}/`;
   if (host.includes('gitlab')) return `${repo.replace(/\/$/, '')}/-/edit/${branch}/`;
-  if (host.includes('gitea') || host.includes('forgejo') || host === 'codeberg.org') return `${repo.replace(/\/$/, '')}/_edit/${branch}/`;
+  if (host.includes('gitea') || host.includes('forgejo') || host === 'codeberg.org')
+    return `${repo.replace(/\/$/, '')}/_edit/${branch}/`;
   return undefined;
 }
 

@@ -3,7 +3,18 @@
  * Deployment available, gluetun's VPN running in the inventory's country, a client pod WITH the label
  * leaving through the proxy with the VPN's IP (not the home IP), a pod WITHOUT the label refused.
  */
-import { checkGluetun, CURL_REFUSED, deploymentAvailable, exitIpOf, HOME_IP_MASK, homeIp, PROBE_START_S, probeLabels, probeName, type EgressOptions } from './egress-checks.ts';
+import {
+  checkGluetun,
+  CURL_REFUSED,
+  deploymentAvailable,
+  exitIpOf,
+  HOME_IP_MASK,
+  homeIp,
+  PROBE_START_S,
+  probeLabels,
+  probeName,
+  type EgressOptions,
+} from './egress-checks.ts';
 import { Gluetun } from '../clients/gluetun.ts';
 import type { Kube } from '../clients/kube.ts';
 import type { StepContext } from '../harness/index.ts';
@@ -29,12 +40,21 @@ export async function verifyProxies(ctx: StepContext<ProxyVerifyState, unknown>,
     try {
       await verifyProxy(ctx, s.kube, t, s.egress);
     } catch (err) {
-      ctx.check(`verification of ${t.name} completed`, false, { expected: 'every check to run', found: (err as Error).message, next });
+      ctx.check(`verification of ${t.name} completed`, false, {
+        expected: 'every check to run',
+        found: (err as Error).message,
+        next,
+      });
     }
   }
 }
 
-export async function verifyProxy(ctx: StepContext<unknown, unknown>, kube: Kube, t: ProxyTarget, o: EgressOptions): Promise<void> {
+export async function verifyProxy(
+  ctx: StepContext<unknown, unknown>,
+  kube: Kube,
+  t: ProxyTarget,
+  o: EgressOptions,
+): Promise<void> {
   ctx.log(`${t.name} (${t.country}), ${t.serviceUrl}`);
   const avail = deploymentAvailable(await kube.get(t.deployment));
   ctx.check(`Deployment ${t.name} is available`, avail?.ok, {
@@ -48,23 +68,44 @@ export async function verifyProxy(ctx: StepContext<unknown, unknown>, kube: Kube
 
   const base = { namespace: t.namespace, image: o.probeImage, timeoutS: PROBE_START_S };
   const curl = (timeout: number) => ['curl', '-sS', '--max-time', String(timeout), '--proxy', t.serviceUrl, o.echoUrl];
-  const client = await kube.probe({ ...base, name: probeName(t.region, 'client'), labels: { [t.clientLabel.key]: t.clientLabel.value, ...probeLabels(o) }, command: curl(20) });
+  const client = await kube.probe({
+    ...base,
+    name: probeName(t.region, 'client'),
+    labels: { [t.clientLabel.key]: t.clientLabel.value, ...probeLabels(o) },
+    command: curl(20),
+  });
   const exitIp = client && client.code === 0 ? exitIpOf(client.stdout, o) : undefined;
-  ctx.check(`a pod labelled ${t.clientLabel.key}=${t.clientLabel.value} gets through the proxy`, client === undefined ? undefined : Boolean(exitIp), {
-    expected: `curl through ${t.serviceUrl} to print an IP from ${o.echoUrl}`,
-    found: `exit ${client?.code}: ${(client?.stderr.trim().split('\n').pop() || client?.stdout.trim()) ?? ''}`,
-    next: `check the Service and FIREWALL_INPUT_PORTS; kubectl --context ${kube.context} -n ${t.namespace} logs ${t.gluetun.resource} -c gluetun`,
-  });
+  ctx.check(
+    `a pod labelled ${t.clientLabel.key}=${t.clientLabel.value} gets through the proxy`,
+    client === undefined ? undefined : Boolean(exitIp),
+    {
+      expected: `curl through ${t.serviceUrl} to print an IP from ${o.echoUrl}`,
+      found: `exit ${client?.code}: ${(client?.stderr.trim().split('\n').pop() || client?.stdout.trim()) ?? ''}`,
+      next: `check the Service and FIREWALL_INPUT_PORTS; kubectl --context ${kube.context} -n ${t.namespace} logs ${t.gluetun.resource} -c gluetun`,
+    },
+  );
 
-  const stranger = await kube.probe({ ...base, name: probeName(t.region, 'unlabelled'), labels: probeLabels(o), command: curl(10) });
-  ctx.check('a pod without the client label is refused', stranger === undefined ? undefined : CURL_REFUSED.includes(stranger.code), {
-    expected: `the connection refused or dropped by NetworkPolicy ${t.name} (curl exit ${CURL_REFUSED.join('/')})`,
-    found: stranger?.code === 0 ? 'it got through: the NetworkPolicy is not enforced' : `curl exit ${stranger?.code}: ${stranger?.stderr.trim().split('\n').pop() ?? ''}`,
-    next:
-      stranger?.code === 0
-        ? 'the cluster network plugin must enforce NetworkPolicy (Calico, Cilium, kube-router; flannel alone does not); until then any pod can use the proxy'
-        : 'the probe failed for another reason (DNS?); run it by hand to see',
+  const stranger = await kube.probe({
+    ...base,
+    name: probeName(t.region, 'unlabelled'),
+    labels: probeLabels(o),
+    command: curl(10),
   });
+  ctx.check(
+    'a pod without the client label is refused',
+    stranger === undefined ? undefined : CURL_REFUSED.includes(stranger.code),
+    {
+      expected: `the connection refused or dropped by NetworkPolicy ${t.name} (curl exit ${CURL_REFUSED.join('/')})`,
+      found:
+        stranger?.code === 0
+          ? 'it got through: the NetworkPolicy is not enforced'
+          : `curl exit ${stranger?.code}: ${stranger?.stderr.trim().split('\n').pop() ?? ''}`,
+      next:
+        stranger?.code === 0
+          ? 'the cluster network plugin must enforce NetworkPolicy (Calico, Cilium, kube-router; flannel alone does not); until then any pod can use the proxy'
+          : 'the probe failed for another reason (DNS?); run it by hand to see',
+    },
+  );
 
   const home = await homeIp(ctx, kube, t.region, t.namespace, o);
   if (home === undefined) ctx.check('the exit IP is not the home IP', undefined);
@@ -74,7 +115,10 @@ export async function verifyProxy(ctx: StepContext<unknown, unknown>, kube: Kube
       found: `the client's exit IP is ${HOME_IP_MASK}: traffic leaves from home, unprotected`,
       next: `stop using the proxy; check gluetun's log (kubectl -n ${t.namespace} logs ${t.gluetun.resource} -c gluetun) and its firewall settings`,
     });
-    if (vpn?.public_ip && exitIp !== vpn.public_ip) ctx.warn(`the client saw ${exitIp}, gluetun reports ${vpn.public_ip}: two different VPN exit addresses (possible with some servers); the country check above still holds`);
+    if (vpn?.public_ip && exitIp !== vpn.public_ip)
+      ctx.warn(
+        `the client saw ${exitIp}, gluetun reports ${vpn.public_ip}: two different VPN exit addresses (possible with some servers); the country check above still holds`,
+      );
     ctx.fact(`${t.name}.exitIp`, exitIp === home ? HOME_IP_MASK : exitIp);
   }
   if (vpn?.country) ctx.fact(`${t.name}.country`, vpn.country);

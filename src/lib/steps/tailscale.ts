@@ -9,7 +9,11 @@ import { describeSecretSource, type Secret, type SecretSpec } from '../core/secr
 import { sshRunner } from '../clients/ssh.ts';
 import { TailscaleApi } from '../clients/tailscale-api.ts';
 
-export const API_KEY_SPEC: SecretSpec = { name: 'Tailscale API key', env: 'TAILSCALE_API_KEY', example: 'pass show tailscale/api-key' };
+export const API_KEY_SPEC: SecretSpec = {
+  name: 'Tailscale API key',
+  env: 'TAILSCALE_API_KEY',
+  example: 'pass show tailscale/api-key',
+};
 
 /** A remote runner for the step: ssh to `alias` through the harness runner (which prints and records each call). */
 export function remote(ctx: StepContext<unknown, unknown>, alias: string) {
@@ -23,7 +27,9 @@ export function remote(ctx: StepContext<unknown, unknown>, alias: string) {
 export async function loadApiKey(ctx: StepContext<unknown, unknown>): Promise<Secret | undefined> {
   if (!ctx.runs('read')) {
     const source = describeSecretSource(API_KEY_SPEC, ctx.env);
-    ctx.log(`API key: ${source ? `would be read from ${source}` : `not set; a real run needs ${API_KEY_SPEC.env} (or ${API_KEY_SPEC.env}_FILE / _COMMAND)`}`);
+    ctx.log(
+      `API key: ${source ? `would be read from ${source}` : `not set; a real run needs ${API_KEY_SPEC.env} (or ${API_KEY_SPEC.env}_FILE / _COMMAND)`}`,
+    );
     return undefined;
   }
   return ctx.secret(API_KEY_SPEC);
@@ -41,7 +47,9 @@ export function apiFor(ctx: StepContext<unknown, unknown>, key: Secret): Tailsca
     onEvent: (e) => {
       if (e.type === 'retry') {
         const why = e.status === 'network' ? 'a network error' : `HTTP ${e.status}`;
-        ctx.log(`Tailscale API ${e.method} ${e.path}: ${why}; retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt + 1} of ${e.maxAttempts})`);
+        ctx.log(
+          `Tailscale API ${e.method} ${e.path}: ${why}; retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt + 1} of ${e.maxAttempts})`,
+        );
       }
     },
   });
@@ -51,7 +59,13 @@ export function apiFor(ctx: StepContext<unknown, unknown>, key: Secret): Tailsca
  * One API call under the dry-run rules. `label` is what a person would read ("PATCH /api/v2/...  {json}");
  * when the call does not happen, it is listed and `fallback` is returned.
  */
-export async function apiCall<T>(ctx: StepContext<unknown, unknown>, mode: 'read' | 'write', label: string, call: () => Promise<T>, fallback?: T): Promise<T | undefined> {
+export async function apiCall<T>(
+  ctx: StepContext<unknown, unknown>,
+  mode: 'read' | 'write',
+  label: string,
+  call: () => Promise<T>,
+  fallback?: T,
+): Promise<T | undefined> {
   if (!ctx.runs(mode)) {
     ctx.log(`would call the Tailscale API: ${label}`);
     return fallback;

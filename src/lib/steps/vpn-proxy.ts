@@ -42,9 +42,17 @@ export interface ProxyTarget {
 export const keyEnvFor = (region: string) => `PROTONVPN_WG_KEY_${region.toUpperCase().replace(/-/g, '_')}`;
 export const proxyRegions = (inv: Inventory) => sharedProxies(inv).map((p) => p.region!);
 
-const ref = (o: KubeObject): ObjectRef => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
+const ref = (o: KubeObject): ObjectRef => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
+  name: o.metadata.name,
+  namespace: o.metadata.namespace,
+});
 
-type Container = { name: string; env?: Array<{ name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }> };
+type Container = {
+  name: string;
+  env?: Array<{ name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }>;
+};
 type PodSpec = { containers?: Container[]; initContainers?: Container[] };
 
 /** The gluetun container of a Deployment (a regular container, or a native sidecar in initContainers). */
@@ -55,18 +63,27 @@ export function gluetunContainer(deployment: KubeObject): Container | undefined 
 
 export function proxyTarget(inv: Inventory, region: string, root: string): ProxyTarget {
   const proxy = sharedProxies(inv).find((p) => p.region === region);
-  if (!proxy) throw new InputError(`unknown region "${region}"; expected one of ${proxyRegions(inv).join(', ')} (src/data/network.yaml: vpn.deployments).`);
+  if (!proxy)
+    throw new InputError(
+      `unknown region "${region}"; expected one of ${proxyRegions(inv).join(', ')} (src/data/network.yaml: vpn.deployments).`,
+    );
   const app = loadApp(proxy.name, root);
   const deployment = app.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === proxy.name);
   const policy = app.objects.find((o) => o.kind === 'NetworkPolicy');
   const svc = app.objects.find((o) => o.kind === 'Service');
-  if (!deployment || !svc) throw new InputError(`manifests/${proxy.name} must bundle a Deployment and a Service named ${proxy.name}; run \`npm run lint\`.`);
+  if (!deployment || !svc)
+    throw new InputError(
+      `manifests/${proxy.name} must bundle a Deployment and a Service named ${proxy.name}; run \`npm run lint\`.`,
+    );
   const secretFor = (key: string) => {
     const s = app.runbookSecrets.find((x) => x.keys.includes(key));
-    if (!s) throw new InputError(`manifests/${proxy.name}/runbook-secrets.yaml must declare a Secret with key "${key}".`);
+    if (!s)
+      throw new InputError(`manifests/${proxy.name}/runbook-secrets.yaml must declare a Secret with key "${key}".`);
     return { name: s.name, key };
   };
-  const from = (policy?.spec as { ingress?: Array<{ from?: Array<{ podSelector?: { matchLabels?: Record<string, string> } }> }> })?.ingress?.[0]?.from?.[0]?.podSelector?.matchLabels ?? {};
+  const from =
+    (policy?.spec as { ingress?: Array<{ from?: Array<{ podSelector?: { matchLabels?: Record<string, string> } }> }> })
+      ?.ingress?.[0]?.from?.[0]?.podSelector?.matchLabels ?? {};
   const [labelKey, labelValue] = Object.entries(from)[0] ?? [inv.vpn.client_label, proxy.name];
   const port = (svc.spec as { ports?: Array<{ port: number }> }).ports?.[0]?.port ?? inv.vpn.http_proxy_port;
   const namespace = deployment.metadata.namespace ?? inv.kubernetes.namespace;
@@ -82,17 +99,29 @@ export function proxyTarget(inv: Inventory, region: string, root: string): Proxy
     wireguardSecret: secretFor('wireguard_private_key'),
     controlSecret: secretFor('apikey'),
     keyEnv: keyEnvFor(region),
-    gluetun: { resource: `deploy/${proxy.name}`, namespace, container: 'gluetun', port: inv.vpn.control_server_port, apiKeyEnv: apiKeyEnvOf(gluetunContainer(deployment)) },
+    gluetun: {
+      resource: `deploy/${proxy.name}`,
+      namespace,
+      container: 'gluetun',
+      port: inv.vpn.control_server_port,
+      apiKeyEnv: apiKeyEnvOf(gluetunContainer(deployment)),
+    },
     serviceUrl: `http://${svc.metadata.name}.${namespace}.svc:${port}`,
     clientLabel: { key: labelKey, value: labelValue },
   };
 }
 
 /** A Secret object as JSON for `kubectl apply -f -` (stdin only). `value` undefined = a placeholder for plans. */
-export function secretManifest(t: ProxyTarget, which: 'wireguard' | 'control', value: Secret | string | undefined, labels: Record<string, string>): KubeJson {
+export function secretManifest(
+  t: ProxyTarget,
+  which: 'wireguard' | 'control',
+  value: Secret | string | undefined,
+  labels: Record<string, string>,
+): KubeJson {
   const s = which === 'wireguard' ? t.wireguardSecret : t.controlSecret;
   const raw = value === undefined ? undefined : typeof value === 'string' ? value : value.reveal();
-  const placeholder = which === 'wireguard' ? `<WireGuard key from $${t.keyEnv}, base64>` : '<generated API key, base64>';
+  const placeholder =
+    which === 'wireguard' ? `<WireGuard key from $${t.keyEnv}, base64>` : '<generated API key, base64>';
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -121,10 +150,35 @@ export function secretValue(live: KubeJson | null | undefined, key: string): str
 /** Flags every proxy runbook shares (besides the harness's own). */
 export function proxyFlags(inv: Inventory, defaults: { echoUrl: string; probeImage: string }) {
   return [
-    { name: 'region', type: 'string', multiple: true, valueName: 'REGION', choices: () => proxyRegions(inv), description: 'Which shared proxy (repeat or comma-separate). Default: every shared proxy in the inventory.' },
-    { name: 'echo-url', type: 'string', valueName: 'URL', default: defaults.echoUrl, description: 'An IP-echo endpoint the probe pods fetch (it answers with the caller\'s IP as plain text).' },
-    { name: 'probe-image', type: 'string', valueName: 'IMAGE', default: defaults.probeImage, description: 'Image of the throwaway probe pods (needs curl).' },
-    { name: 'settle', type: 'string', valueName: 'SECONDS', default: '60', description: 'How long to wait for gluetun to report the VPN running and a public IP.' },
+    {
+      name: 'region',
+      type: 'string',
+      multiple: true,
+      valueName: 'REGION',
+      choices: () => proxyRegions(inv),
+      description: 'Which shared proxy (repeat or comma-separate). Default: every shared proxy in the inventory.',
+    },
+    {
+      name: 'echo-url',
+      type: 'string',
+      valueName: 'URL',
+      default: defaults.echoUrl,
+      description: "An IP-echo endpoint the probe pods fetch (it answers with the caller's IP as plain text).",
+    },
+    {
+      name: 'probe-image',
+      type: 'string',
+      valueName: 'IMAGE',
+      default: defaults.probeImage,
+      description: 'Image of the throwaway probe pods (needs curl).',
+    },
+    {
+      name: 'settle',
+      type: 'string',
+      valueName: 'SECONDS',
+      default: '60',
+      description: 'How long to wait for gluetun to report the VPN running and a public IP.',
+    },
   ] as const;
 }
 
@@ -155,8 +209,10 @@ export function proxyConfig(setup: RunbookSetup, args: ProxyArgs, contextFlag: s
   const inv = setup.inventory;
   const regions: string[] = args.region?.length ? [...new Set<string>(args.region)] : proxyRegions(inv);
   const settleS = Number(args.settle);
-  if (!Number.isInteger(settleS) || settleS < 0) throw new InputError(`--settle ${args.settle}: expected a whole number of seconds (0 or more).`);
-  if (!/^https?:\/\/\S+$/.test(args.echoUrl ?? '')) throw new InputError(`--echo-url ${args.echoUrl}: expected an http(s) URL such as https://api.ipify.org.`);
+  if (!Number.isInteger(settleS) || settleS < 0)
+    throw new InputError(`--settle ${args.settle}: expected a whole number of seconds (0 or more).`);
+  if (!/^https?:\/\/\S+$/.test(args.echoUrl ?? ''))
+    throw new InputError(`--echo-url ${args.echoUrl}: expected an http(s) URL such as https://api.ipify.org.`);
   return {
     targets: regions.map((r) => proxyTarget(inv, r, setup.manifestsRoot)),
     context: contextFlag ?? inv.kubernetes.context,
@@ -164,6 +220,13 @@ export function proxyConfig(setup: RunbookSetup, args: ProxyArgs, contextFlag: s
     namespace: inv.kubernetes.namespace,
     managedBy: inv.kubernetes.labels.managed_by,
     partOf: inv.kubernetes.labels.part_of,
-    egress: { echoUrl: args.echoUrl, probeImage: args.probeImage, settleS, managedBy: inv.kubernetes.labels.managed_by, partOf: inv.kubernetes.labels.part_of, home: {} },
+    egress: {
+      echoUrl: args.echoUrl,
+      probeImage: args.probeImage,
+      settleS,
+      managedBy: inv.kubernetes.labels.managed_by,
+      partOf: inv.kubernetes.labels.part_of,
+      home: {},
+    },
   };
 }

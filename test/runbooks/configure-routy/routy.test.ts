@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { DataFileError, InputError } from '../../../src/lib/core/errors.ts';
-import { flagDiffs, groAdvice, loadRoutyBundle, parseEthtoolFeatures, parseSysctlConf, sameFileText, setArgs } from '../../../runbooks/configure-routy/routy.ts';
+import {
+  flagDiffs,
+  groAdvice,
+  loadRoutyBundle,
+  parseEthtoolFeatures,
+  parseSysctlConf,
+  sameFileText,
+  setArgs,
+} from '../../../runbooks/configure-routy/routy.ts';
 import { parsePrefs } from '../../../src/lib/clients/tailscale-status.ts';
 import { loadInventory, subnetRouter } from '../../../src/lib/inventory/inventory.ts';
 import { DEFAULT_ROOT } from '../../../src/lib/inventory/manifests.ts';
@@ -14,7 +22,8 @@ const inv = loadInventory();
 const ROUTER = subnetRouter(inv);
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/tailscale/${name}`, import.meta.url), 'utf8');
-const prefs = (patch: Record<string, unknown> = {}) => parsePrefs(JSON.stringify({ ...JSON.parse(fixture('debug-prefs-routy.json')), ...patch }));
+const prefs = (patch: Record<string, unknown> = {}) =>
+  parsePrefs(JSON.stringify({ ...JSON.parse(fixture('debug-prefs-routy.json')), ...patch }));
 
 /** A throwaway repository root with the three bundled files. */
 function bundleRoot(settings: string): string {
@@ -40,7 +49,9 @@ describe('loadRoutyBundle()', () => {
   test('refuses a flag it cannot read back from routy', () => {
     const root = bundleRoot('host: routy\nset:\n  exit-node-allow-lan-access: true\n');
     expect(() => loadRoutyBundle(root, 'routy')).toThrow(InputError);
-    expect(() => loadRoutyBundle(root, 'routy')).toThrow(/--exit-node-allow-lan-access.*supported flags: advertise-routes/);
+    expect(() => loadRoutyBundle(root, 'routy')).toThrow(
+      /--exit-node-allow-lan-access.*supported flags: advertise-routes/,
+    );
   });
 
   test('reports an unknown key with its file and line', () => {
@@ -52,7 +63,10 @@ describe('loadRoutyBundle()', () => {
 
 describe('parseSysctlConf()', () => {
   test('reads key = value lines and skips comments', () => {
-    expect(parseSysctlConf('# c\n; c\nnet.ipv4.ip_forward = 1\nnet.ipv6.conf.all.forwarding=1\n\n')).toEqual({ 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '1' });
+    expect(parseSysctlConf('# c\n; c\nnet.ipv4.ip_forward = 1\nnet.ipv6.conf.all.forwarding=1\n\n')).toEqual({
+      'net.ipv4.ip_forward': '1',
+      'net.ipv6.conf.all.forwarding': '1',
+    });
   });
 });
 
@@ -67,7 +81,10 @@ describe('sameFileText()', () => {
 
 describe('flagDiffs()', () => {
   // Compared with the recorded prefs (test/fixtures/tailscale), so read from the frozen bundle they describe.
-  const settings = loadRoutyBundle(BUNDLE_ROOT, subnetRouter(loadInventory(BUNDLE_ENV.AVALANCHE_INVENTORY)).name).settings;
+  const settings = loadRoutyBundle(
+    BUNDLE_ROOT,
+    subnetRouter(loadInventory(BUNDLE_ENV.AVALANCHE_INVENTORY)).name,
+  ).settings;
   test('finds nothing to change on a configured router', () => {
     expect(flagDiffs(settings, prefs())).toEqual([]);
   });
@@ -80,20 +97,24 @@ describe('flagDiffs()', () => {
   });
 
   test('treats an unset opt-bool as different, so it gets set explicitly', () => {
-    expect(flagDiffs(settings, prefs({ NoStatefulFiltering: '' }))).toEqual([{ flag: 'stateful-filtering', current: undefined, desired: false }]);
+    expect(flagDiffs(settings, prefs({ NoStatefulFiltering: '' }))).toEqual([
+      { flag: 'stateful-filtering', current: undefined, desired: false },
+    ]);
   });
 
   test('reads the inverted flags', () => {
-    expect(flagDiffs(settings, prefs({ NoSNAT: true, RouteAll: true })).map((d) => d.flag)).toEqual(['accept-routes', 'snat-subnet-routes']);
+    expect(flagDiffs(settings, prefs({ NoSNAT: true, RouteAll: true })).map((d) => d.flag)).toEqual([
+      'accept-routes',
+      'snat-subnet-routes',
+    ]);
   });
 });
 
 describe('setArgs()', () => {
   test('formats lists comma-joined and booleans explicitly', () => {
-    expect(setArgs({ 'advertise-routes': ['10.1.0.0/24', '10.2.0.0/24'], 'advertise-exit-node': false, ssh: undefined })).toEqual([
-      '--advertise-routes=10.1.0.0/24,10.2.0.0/24',
-      '--advertise-exit-node=false',
-    ]);
+    expect(
+      setArgs({ 'advertise-routes': ['10.1.0.0/24', '10.2.0.0/24'], 'advertise-exit-node': false, ssh: undefined }),
+    ).toEqual(['--advertise-routes=10.1.0.0/24,10.2.0.0/24', '--advertise-exit-node=false']);
   });
 });
 
@@ -110,12 +131,17 @@ describe('groAdvice()', () => {
   });
 
   test('flags rx-gro-list on, and a kernel without the feature', () => {
-    const text = fixture('ethtool-k-eth0.txt').replace('rx-udp-gro-forwarding: off', 'rx-udp-gro-forwarding: on').replace('rx-gro-list: off', 'rx-gro-list: on');
+    const text = fixture('ethtool-k-eth0.txt')
+      .replace('rx-udp-gro-forwarding: off', 'rx-udp-gro-forwarding: on')
+      .replace('rx-gro-list: off', 'rx-gro-list: on');
     expect(groAdvice('eth0', parseEthtoolFeatures(text))).toMatch(/rx-gro-list on/);
     expect(groAdvice('eth0', {})).toMatch(/kernel older than 6\.2/);
   });
 
   test('parses [fixed] features', () => {
-    expect(parseEthtoolFeatures(fixture('ethtool-k-eth0.txt'))['tx-udp-segmentation']).toEqual({ on: false, fixed: true });
+    expect(parseEthtoolFeatures(fixture('ethtool-k-eth0.txt'))['tx-udp-segmentation']).toEqual({
+      on: false,
+      fixed: true,
+    });
   });
 });

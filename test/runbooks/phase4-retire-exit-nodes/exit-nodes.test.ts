@@ -1,9 +1,17 @@
 /**
- * runbooks/phase4-retire-exit-nodes/exit-nodes.ts: which nodes are exit nodes (from real-format `tailscale status --json` and API
+ * runbooks/phase4-retire-exit-nodes/exit-nodes.ts: which nodes are exit nodes (from real-format `tailscale status
+ * --json` and API
  * devices), how each is reached, the --ssh-alias flag, and the record's merge rule.
  */
 import { describe, expect, test } from 'vitest';
-import { findExitNodes, parseAliases, reachFor, upsertNode, withoutExitRoutes, type ExitNode } from '../../../runbooks/phase4-retire-exit-nodes/exit-nodes.ts';
+import {
+  findExitNodes,
+  parseAliases,
+  reachFor,
+  upsertNode,
+  withoutExitRoutes,
+  type ExitNode,
+} from '../../../runbooks/phase4-retire-exit-nodes/exit-nodes.ts';
 import { InputError } from '../../../src/lib/core/errors.ts';
 import { loadInventory } from '../../../src/lib/inventory/inventory.ts';
 import type { ApiDevice } from '../../../src/lib/clients/tailscale-api.ts';
@@ -16,7 +24,10 @@ const inv = loadInventory();
 /** calypso's status with routy offering an exit node (advertised and approved). */
 function status(routyExit: boolean) {
   const s = JSON.parse(fixture('status-calypso.json'));
-  const routy = Object.values(s.Peer).find((p) => (p as { HostName: string }).HostName === 'routy') as { AllowedIPs: string[]; ExitNodeOption: boolean };
+  const routy = Object.values(s.Peer).find((p) => (p as { HostName: string }).HostName === 'routy') as {
+    AllowedIPs: string[];
+    ExitNodeOption: boolean;
+  };
   if (routyExit) Object.assign(routy, { AllowedIPs: [...routy.AllowedIPs, ...EXIT], ExitNodeOption: true });
   return parseStatus(JSON.stringify(s));
 }
@@ -31,21 +42,52 @@ describe('findExitNodes()', () => {
     const d = devices();
     Object.assign(d[0], { advertisedRoutes: ['10.1.0.0/24', ...EXIT], enabledRoutes: ['10.1.0.0/24', ...EXIT] });
     const [routy] = findExitNodes(status(true), d);
-    expect(routy).toMatchObject({ nodeId: 'nRoutyCNTRL', name: 'routy', fqdn: 'routy.tail1234.ts.net', os: 'linux', online: true, self: false, offered: true, advertised: true, approvedExit: EXIT, enabledRoutes: ['10.1.0.0/24', ...EXIT] });
+    expect(routy).toMatchObject({
+      nodeId: 'nRoutyCNTRL',
+      name: 'routy',
+      fqdn: 'routy.tail1234.ts.net',
+      os: 'linux',
+      online: true,
+      self: false,
+      offered: true,
+      advertised: true,
+      approvedExit: EXIT,
+      enabledRoutes: ['10.1.0.0/24', ...EXIT],
+    });
   });
 
   test.each<[string, Partial<ApiDevice>, Partial<ExitNode>]>([
-    ['advertised but never approved: invisible in status, found through the API', { advertisedRoutes: EXIT, enabledRoutes: [] }, { offered: false, advertised: true, approvedExit: [] }],
-    ['no longer advertised, approval left over', { advertisedRoutes: [], enabledRoutes: EXIT }, { offered: false, advertised: false, approvedExit: EXIT }],
+    [
+      'advertised but never approved: invisible in status, found through the API',
+      { advertisedRoutes: EXIT, enabledRoutes: [] },
+      { offered: false, advertised: true, approvedExit: [] },
+    ],
+    [
+      'no longer advertised, approval left over',
+      { advertisedRoutes: [], enabledRoutes: EXIT },
+      { offered: false, advertised: false, approvedExit: EXIT },
+    ],
   ])('%s', (_, patch, expected) => {
     const d = devices();
     Object.assign(d[0], patch);
     expect(findExitNodes(status(false), d)).toEqual([expect.objectContaining({ name: 'routy', ...expected })]);
   });
 
-  test('a device only the API knows (not in this machine\'s netmap) is still found', () => {
-    const vps: ApiDevice = { id: '1', nodeId: 'nVps', name: 'vps.tail1234.ts.net', hostname: 'vps', addresses: [], os: 'linux', connectedToControl: false, advertisedRoutes: EXIT, enabledRoutes: EXIT };
-    expect(findExitNodes(status(false), [...devices(), vps])).toEqual([expect.objectContaining({ nodeId: 'nVps', name: 'vps', online: false, advertised: true })]);
+  test("a device only the API knows (not in this machine's netmap) is still found", () => {
+    const vps: ApiDevice = {
+      id: '1',
+      nodeId: 'nVps',
+      name: 'vps.tail1234.ts.net',
+      hostname: 'vps',
+      addresses: [],
+      os: 'linux',
+      connectedToControl: false,
+      advertisedRoutes: EXIT,
+      enabledRoutes: EXIT,
+    };
+    expect(findExitNodes(status(false), [...devices(), vps])).toEqual([
+      expect.objectContaining({ nodeId: 'nVps', name: 'vps', online: false, advertised: true }),
+    ]);
   });
 
   test('without the API (dry run), status alone decides', () => {
@@ -57,13 +99,29 @@ describe('findExitNodes()', () => {
 });
 
 describe('reachFor()', () => {
-  const node = (patch: Partial<ExitNode>): ExitNode => ({ nodeId: 'n', name: 'vps', fqdn: 'vps.tail1234.ts.net', os: 'linux', online: true, self: false, offered: true, approvedExit: EXIT, enabledRoutes: EXIT, ...patch });
+  const node = (patch: Partial<ExitNode>): ExitNode => ({
+    nodeId: 'n',
+    name: 'vps',
+    fqdn: 'vps.tail1234.ts.net',
+    os: 'linux',
+    online: true,
+    self: false,
+    offered: true,
+    approvedExit: EXIT,
+    enabledRoutes: EXIT,
+    ...patch,
+  });
   test.each<[string, Partial<ExitNode>, Record<string, string>, object]>([
     ['this machine runs it locally', { self: true }, {}, { via: 'local' }],
     ['an inventory host uses its ssh_alias', { name: 'routy' }, {}, { via: 'ssh', alias: 'routy' }],
     ['--ssh-alias wins', { name: 'routy' }, { routy: 'root@10.1.0.1' }, { via: 'ssh', alias: 'root@10.1.0.1' }],
     ['another Linux node: its MagicDNS name', {}, {}, { via: 'ssh', alias: 'vps.tail1234.ts.net' }],
-    ['a phone is switched off by hand', { os: 'android' }, {}, { via: 'manual', why: 'android: turn off "Run as exit node" in its Tailscale app' }],
+    [
+      'a phone is switched off by hand',
+      { os: 'android' },
+      {},
+      { via: 'manual', why: 'android: turn off "Run as exit node" in its Tailscale app' },
+    ],
     ['an offline node is done by hand later', { online: false }, {}, { via: 'manual' }],
   ])('%s', (_, patch, aliases, expected) => {
     expect(reachFor(node(patch), inv, aliases)).toMatchObject(expected);
@@ -72,7 +130,10 @@ describe('reachFor()', () => {
 
 describe('parseAliases()', () => {
   test('NODE=ALIAS pairs', () => {
-    expect(parseAliases(['vps=vps.example.net', 'routy=admin@routy'])).toEqual({ vps: 'vps.example.net', routy: 'admin@routy' });
+    expect(parseAliases(['vps=vps.example.net', 'routy=admin@routy'])).toEqual({
+      vps: 'vps.example.net',
+      routy: 'admin@routy',
+    });
     expect(parseAliases(undefined)).toEqual({});
   });
   test.each(['vps', '=vps', 'vps=-oProxyCommand=x', 'vps=a b'])('throws on %j, naming the expected form', (bad) => {
@@ -83,11 +144,26 @@ describe('parseAliases()', () => {
 
 describe('withoutExitRoutes() and upsertNode()', () => {
   test('keeps every route but the two exit routes', () => {
-    expect(withoutExitRoutes(['10.1.0.0/24', '0.0.0.0/0', '::/0', '192.168.5.0/24'])).toEqual(['10.1.0.0/24', '192.168.5.0/24']);
+    expect(withoutExitRoutes(['10.1.0.0/24', '0.0.0.0/0', '::/0', '192.168.5.0/24'])).toEqual([
+      '10.1.0.0/24',
+      '192.168.5.0/24',
+    ]);
   });
   test('a node done by an earlier run keeps what that run did', () => {
-    const first = upsertNode({ nodes: [] }, { nodeId: 'n1', name: 'routy', via: 'ssh', alias: 'routy', unadvertised: true, removedApprovals: [] });
-    const second = upsertNode(first, { nodeId: 'n1', name: 'routy', via: 'ssh', alias: 'routy', unadvertised: false, removedApprovals: EXIT });
-    expect(second.nodes).toEqual([{ nodeId: 'n1', name: 'routy', via: 'ssh', alias: 'routy', unadvertised: true, removedApprovals: EXIT }]);
+    const first = upsertNode(
+      { nodes: [] },
+      { nodeId: 'n1', name: 'routy', via: 'ssh', alias: 'routy', unadvertised: true, removedApprovals: [] },
+    );
+    const second = upsertNode(first, {
+      nodeId: 'n1',
+      name: 'routy',
+      via: 'ssh',
+      alias: 'routy',
+      unadvertised: false,
+      removedApprovals: EXIT,
+    });
+    expect(second.nodes).toEqual([
+      { nodeId: 'n1', name: 'routy', via: 'ssh', alias: 'routy', unadvertised: true, removedApprovals: EXIT },
+    ]);
   });
 });
