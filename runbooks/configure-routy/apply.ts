@@ -197,7 +197,12 @@ export async function verifyRouty(ctx: Ctx): Promise<void> {
     file.code === 0 && sameFileText(file.stdout, cfg.bundle.sysctl.text),
     {
       expected: 'the bundled content',
-      found: file.code === 0 ? 'different content' : 'no file',
+      found:
+        file.code !== 0
+          ? 'no file'
+          : sameFileText(file.stdout, cfg.bundle.sysctl.text)
+            ? 'the bundled content'
+            : 'different content',
       next: 'run configure-routy again',
     },
   );
@@ -207,7 +212,7 @@ export async function verifyRouty(ctx: Ctx): Promise<void> {
   );
   ctx.check(`tailscale settings match ${cfg.bundle.settingsFile}`, flags.length === 0, {
     expected: 'no difference',
-    found: flags.map((d) => `${d.flag}=${JSON.stringify(d.current)}`).join(', '),
+    found: flags.map((d) => `${d.flag}=${JSON.stringify(d.current)}`).join(', ') || 'no difference',
     next: 'run configure-routy again',
   });
   // The control plane makes the router primary a moment after approval: poll its own status for a while.

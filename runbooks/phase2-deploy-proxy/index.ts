@@ -270,7 +270,7 @@ export default defineRunbook<State, Args>('phase2-deploy-proxy', (setup) => {
               const live = await ctx.state.kube.get(ref);
               ctx.check(`${refName(ref)} is gone`, live === undefined ? undefined : live === null, {
                 expected: 'absent',
-                found: 'still present (terminating?)',
+                found: live === null ? 'absent' : 'still present (terminating?)',
                 next: `kubectl --context ${ctx.state.context} get ${ref.kind.toLowerCase()} ${ref.name} -n ${ref.namespace} -o yaml`,
               });
             }

@@ -160,26 +160,23 @@ export async function verifyRestored(ctx: Ctx): Promise<void> {
     if (o.live === null) {
       ctx.check(`${refName(o.ref)} is absent, as before phase 3`, live === undefined ? undefined : live === null, {
         expected: 'absent',
-        found: 'still present (terminating?)',
+        found: live === null ? 'absent' : 'still present (terminating?)',
         next: `kubectl --context ${s.context} get ${o.ref.kind.toLowerCase()} ${o.ref.name} -n ${o.ref.namespace}`,
       });
       continue;
     }
-    ctx.check(
-      `${refName(o.ref)} is as recorded`,
-      live === undefined
-        ? undefined
-        : live !== null &&
-            sameConfig(
-              live,
-              asRead(o.live as KubeJson, (t) => ctx.runner.redactor.redact(t)),
-            ),
-      {
-        expected: 'labels, annotations and spec as recorded',
-        found: live === null ? 'absent' : 'different',
-        next: 'run --rollback again, or compare by hand with the record',
-      },
-    );
+    const sameAsRecorded =
+      live !== undefined &&
+      live !== null &&
+      sameConfig(
+        live,
+        asRead(o.live as KubeJson, (t) => ctx.runner.redactor.redact(t)),
+      );
+    ctx.check(`${refName(o.ref)} is as recorded`, live === undefined ? undefined : sameAsRecorded, {
+      expected: 'labels, annotations and spec as recorded',
+      found: live === null ? 'absent' : sameAsRecorded ? 'as recorded' : 'different',
+      next: 'run --rollback again, or compare by hand with the record',
+    });
     if (o.ref.kind === 'Deployment' && live) {
       const avail = deploymentAvailable(live);
       ctx.check(`${refName(o.ref)} is available`, avail?.ok, {

@@ -59,7 +59,10 @@ export async function verifyFromPod(ctx: Ctx): Promise<void> {
   if (direct && !NO_TOOL_CODES.includes(direct.code)) {
     ctx.check('from inside the marmithon pod, a direct connection (no proxy) is blocked', direct.code !== 0, {
       expected: `NetworkPolicy ${cfg.workload} to block everything but the proxy and DNS`,
-      found: `it got out directly (exit 0): the bot could leak the home IP`,
+      found:
+        direct.code === 0
+          ? 'it got out directly (exit 0): the bot could leak the home IP'
+          : `blocked (exit ${direct.code})`,
       next: 'the cluster network plugin must enforce NetworkPolicy egress rules (Calico, Cilium; flannel alone does not)',
     });
   }
@@ -82,7 +85,7 @@ export async function verifyFromPod(ctx: Ctx): Promise<void> {
   const home = exitIp || !via ? await homeIp(ctx, kube, t.region, s.namespace, s.egress) : undefined;
   ctx.check(`marmithon's exit IP is not the home IP`, exitIp && home ? exitIp !== home : undefined, {
     expected: "the VPN's IP",
-    found: `${HOME_IP_MASK}: marmithon leaves from home`,
+    found: exitIp === home ? `${HOME_IP_MASK}: marmithon leaves from home` : `exit IP ${exitIp}, not the home IP`,
     next: `roll back (--rollback) and check ${t.name}'s gluetun log`,
   });
   if (exitIp && home) ctx.fact(`${cfg.workload}.exitIp`, exitIp === home ? HOME_IP_MASK : exitIp);

@@ -25,7 +25,7 @@ export async function verifyRetired(ctx: Ctx): Promise<void> {
     left === undefined ? undefined : left.length === 0,
     {
       expected: 'ExitNodeOption false and no 0.0.0.0/0 or ::/0 in AllowedIPs for every node',
-      found: left?.map((p) => p.HostName).join(', ') ?? '',
+      found: left?.map((p) => p.HostName).join(', ') || 'none',
       next: 'run again (an offline node is retired when it comes back), or turn it off by hand on that node',
     },
   );
@@ -36,7 +36,7 @@ export async function verifyRetired(ctx: Ctx): Promise<void> {
     approved === undefined ? undefined : approved.length === 0,
     {
       expected: 'no 0.0.0.0/0 or ::/0 in any enabledRoutes',
-      found: approved?.map((d) => d.name).join(', ') ?? '',
+      found: approved?.map((d) => d.name).join(', ') || 'none',
       next: 'withdraw it in the admin console (Machines > the device > Edit route settings) or run again',
     },
   );

@@ -205,7 +205,7 @@ export async function verifyServed(ctx: Ctx): Promise<void> {
   const open = cfg.host ? funnelHostPorts(config).includes(`${cfg.host}:443`) : false;
   ctx.check('tailnet only (no Funnel on port 443)', !open, {
     expected: 'no AllowFunnel entry',
-    found: 'Funnel on',
+    found: open ? 'Funnel on' : 'no Funnel',
     next: 'run `tailscale funnel --https=443 off`',
   });
   if (!ctx.runs('read'))
@@ -223,7 +223,7 @@ export async function verifyServed(ctx: Ctx): Promise<void> {
   const ok = answer.status === 200 && (!title || answer.body.includes(`<title>${title}</title>`));
   ctx.check(`${cfg.url} answers with the docs${title ? ` ("${title}")` : ''}`, ok, {
     expected: `HTTP 200${title ? ` with <title>${title}</title>` : ''}`,
-    found: answer.error ?? `HTTP ${answer.status}${answer.status === 200 ? ' with another page' : ''}`,
+    found: answer.error ?? `HTTP ${answer.status}${answer.status === 200 && !ok ? ' with another page' : ''}`,
     next: 'a first HTTPS serve may still be getting its certificate: wait a minute and open the URL; check HTTPS is enabled (admin console, DNS page)',
   });
   ctx.fact('url', cfg.url);

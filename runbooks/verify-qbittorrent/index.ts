@@ -169,7 +169,12 @@ export default defineRunbook<State, Args>('verify-qbittorrent', (setup) => {
           else {
             ctx.check("the pod's exit IP is not the home IP", exit !== undefined && exit !== home, {
               expected: 'qBittorrent to leave through the VPN',
-              found: exit === undefined ? `no IP from ${s.egress.echoUrl}` : `the pod leaves with ${HOME_IP_MASK}`,
+              found:
+                exit === undefined
+                  ? `no IP from ${s.egress.echoUrl}`
+                  : exit === home
+                    ? `the pod leaves with ${HOME_IP_MASK}`
+                    : `exit IP ${exit}, not the home IP`,
               next: "stop qBittorrent (kubectl scale deploy/qbittorrent --replicas=0) and read gluetun's log: its firewall should make this impossible",
             });
             ctx.fact('qbittorrent.exitIp', exit === home ? HOME_IP_MASK : exit);

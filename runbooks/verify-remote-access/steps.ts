@@ -109,7 +109,7 @@ export async function verifyRemoteAccess(ctx: Ctx): Promise<void> {
     `${cfg.router} is online in the tailnet`,
     Boolean(peer?.Online),
     'Online',
-    peer ? 'offline' : `no node named ${cfg.router}`,
+    peer?.Online ? 'online' : peer ? 'offline' : `no node named ${cfg.router}`,
     `check that ${cfg.router} is powered and \`tailscale status\` there says Running; run configure-routy`,
   );
   check(
@@ -139,7 +139,7 @@ export async function verifyRemoteAccess(ctx: Ctx): Promise<void> {
     'this machine accepts subnet routes',
     routeAll,
     'RouteAll true (--accept-routes)',
-    'false',
+    `RouteAll ${routeAll}`,
     '`sudo tailscale set --accept-routes` (Linux defaults to false; but not on a Linux machine that lives on the LAN itself: tailscale/tailscale#5999)',
   );
 
@@ -185,7 +185,9 @@ export async function verifyRemoteAccess(ctx: Ctx): Promise<void> {
       `${svc.fqdn}${target === svc.fqdn ? '' : ` (${target})`} accepts TCP connections on ${svc.port}`,
       listed || tcp.code === 0,
       'a connection',
-      `no connection (nc exit ${tcp.code}${tcp.stderr.trim() ? `: ${tcp.stderr.trim()}` : ''})`,
+      tcp.code === 0
+        ? 'connected'
+        : `no connection (nc exit ${tcp.code}${tcp.stderr.trim() ? `: ${tcp.stderr.trim()}` : ''})`,
       `is ${svc.name} up on the LAN? Does the policy grant this device ${cfg.lan} (manifests/tailscale/policy.hujson)? Is forwarding on on ${cfg.router} (configure-routy)?`,
     );
   }

@@ -260,7 +260,6 @@ describe('runMain() with --yes --json', () => {
         ok: true,
         expected: 'ok: true',
         found: '{"ok":true}',
-        next: 'look at the demo object',
       },
     ]);
     expect(rep.changes).toEqual([
@@ -291,6 +290,13 @@ describe('runMain() failures', () => {
     expect(r.stderr).toContain(
       '✗ demo-runbook: step "verify" (Verify) failed: expected demo object is ok: ok: true; found {"ok":false}. Next: look at the demo object',
     );
+  });
+  test('a passing check keeps what was found and drops `next`, the advice for a failure', async () => {
+    const r = await run(['--yes', '--json']);
+    expect(r.code).toBe(0);
+    expect(report(r.stdout).steps.find((s) => s.id === 'verify')!.findings).toEqual([
+      { check: 'demo object is ok', ok: true, expected: 'ok: true', found: '{"ok":true}' },
+    ]);
   });
   test('a failure in config or preflight is a refusal (exit 2)', async () => {
     expect((await run(['--fail-at', 'config'])).code).toBe(2);

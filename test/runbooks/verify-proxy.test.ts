@@ -12,6 +12,8 @@ import {
   type ProbeAnswers,
 } from '../fakes/kubectl.ts';
 import { runRunbook, type Rule } from '../fakes/run-runbook.ts';
+import { BUNDLE_ENV } from '../fakes/runbook-bundle.ts';
+import { proxyRegions } from '../../src/lib/steps/vpn-proxy.ts';
 import { regions } from '../../src/lib/inventory/facts.ts';
 import { loadInventory } from '../../src/lib/inventory/inventory.ts';
 
@@ -79,6 +81,30 @@ describe('verify-proxy.mjs', () => {
         .filter((c) => !c.argv.includes('--client') && c.argv[0] !== 'config')
         .every((c) => c.argv[0] === '--context' && c.argv[1] === 'avalanche'),
     ).toBe(true);
+  });
+
+  test('passing checks say what was found, never a failure or its advice (the report is read later, out of context)', async () => {
+    // The frozen bundle (test/fixtures/runbook-bundle): its first region, whatever today's inventory holds.
+    const region = proxyRegions(loadInventory(BUNDLE_ENV.AVALANCHE_INVENTORY))[0];
+    const name = `vpn-proxy-${region}`;
+    const rules = [
+      ...cluster(),
+      { tool: 'kubectl', match: ['get', 'deployment.apps', name], stdout: deploymentJson(name, 'vpn-egress') },
+      ...gluetun(`deploy/${name}`),
+      ...probes(region),
+    ];
+    const r = await runRunbook('verify-proxy', ['--region', region, '--settle', '0', '--json'], {
+      scenario: { rules },
+      env: BUNDLE_ENV,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const findings = (JSON.parse(r.stdout) as Report).steps.find((s) => s.id === 'verify')!.findings;
+    expect(findings.every((f) => f.ok === true)).toBe(true);
+    expect(findings.filter((f) => 'next' in f)).toEqual([]);
+    expect(findings.find((f) => f.check === 'the exit IP is not the home IP')?.found).toBe(
+      `exit IP ${VPN_IP}, not the home IP`,
+    );
+    expect(findings.map((f) => f.found).join('\n')).not.toMatch(/unprotected|\[home IP\]|failed/);
   });
 
   test.each([

@@ -87,7 +87,10 @@ export function makeContext(
         run.out.line(`      · would check: ${name}`);
         return true;
       }
-      findings.push({ check: name, ok, ...detail });
+      // A pass keeps what was found but not `next`: that is the advice for a failure, and a report that
+      // says "the probe failed for another reason" beside ok: true misleads whoever reads it later.
+      const { next: _next, ...seen } = detail ?? {};
+      findings.push({ check: name, ok, ...(ok ? seen : detail) });
       run.out.line(
         `      ${ok ? '✓' : '✗'} ${name}${!ok && detail ? `: expected ${detail.expected}; found ${detail.found}` : ''}`,
       );

@@ -273,6 +273,8 @@ export interface StepContext<S = AnyState, A = AnyArgs> {
   /**
    * Records a finding; a failed one fails the step when it returns (all checks of the step are still
    * reported). `ok` undefined = could not be checked because --dry-run kept its command from running.
+   * `detail.found` must say what was found whether the check passed or failed (it is kept in the report
+   * either way); `detail.next` is advice for a failure and is dropped when the check passes.
    */
   check(name: string, ok: boolean | undefined, detail?: Omit<FailureDetail, 'code'>): boolean;
   fail(detail: FailureDetail): never;

@@ -112,7 +112,10 @@ export async function verifyProxy(
   else if (exitIp !== undefined) {
     ctx.check('the exit IP is not the home IP', exitIp !== home, {
       expected: 'the proxy to leave through the VPN, with an IP other than the home IP',
-      found: `the client's exit IP is ${HOME_IP_MASK}: traffic leaves from home, unprotected`,
+      found:
+        exitIp === home
+          ? `the client's exit IP is ${HOME_IP_MASK}: traffic leaves from home, unprotected`
+          : `exit IP ${exitIp}, not the home IP`,
       next: `stop using the proxy; check gluetun's log (kubectl -n ${t.namespace} logs ${t.gluetun.resource} -c gluetun) and its firewall settings`,
     });
     if (vpn?.public_ip && exitIp !== vpn.public_ip)
