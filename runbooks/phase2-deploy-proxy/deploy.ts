@@ -224,7 +224,14 @@ export async function applyProxy(
   o: { rolloutTimeoutS: number },
 ): Promise<void> {
   const t = plan.target;
-  if (ctx.dryRun === 'server') return checkProxy(ctx, kube, plan);
+  if (ctx.dryRun === 'server') {
+    // Listed as planned changes ("Would change (n)"), in the order a real run makes them; nothing is recorded.
+    const changing = [...plan.secrets, ...plan.objects].filter((p) => p.action !== 'unchanged');
+    return ctx.change(
+      changing.map((p) => ({ summary: summaryOf(p) })),
+      () => checkProxy(ctx, kube, plan),
+    );
+  }
   await applyObjects(ctx, kube, `the Secrets of ${t.name}`, { stdin: plan.secretsDoc }, plan.secrets);
   await applyObjects(ctx, kube, `manifests/${t.name}`, { kustomize: t.kustomizeDir }, plan.objects);
   const deployment = plan.objects.find((p) => same(p.ref, t.deployment));

@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { ROOT, runRunbook, type FakeCall, type Rule } from '../fakes/run-runbook.ts';
 import { regions } from '../../src/lib/inventory/facts.ts';
 import { loadInventory } from '../../src/lib/inventory/inventory.ts';
+import { keyEnvFor, proxyRegions } from '../../src/lib/steps/vpn-proxy.ts';
+import { BUNDLE_ENV, BUNDLE_ROOT } from '../fakes/runbook-bundle.ts';
 
 // Each test spawns a runbook and a few dozen fake kubectl processes: allow for a busy machine.
 vi.setConfig({ testTimeout: 180_000 });
@@ -109,6 +111,20 @@ const deployed = (opts: { secretsDiff?: string } = {}) => ({
     ...verifyRules(),
   ],
 });
+
+// Newer scenarios run against the frozen bundle (test/fixtures/runbook-bundle, whose proxy the fakes answer
+// for), so a change to today's inventory cannot break them.
+const B_REGION = proxyRegions(loadInventory(BUNDLE_ENV.AVALANCHE_INVENTORY))[0];
+const B_ARGS = ['--region', B_REGION, '--settle', '0'];
+const B_ENV = { ...BUNDLE_ENV, [keyEnvFor(B_REGION)]: KEY };
+const B_APP = loadApp(`vpn-proxy-${B_REGION}`, BUNDLE_ROOT);
+
+/** Every command line that promises its stdin "(shown below)" is followed by that stdin, indented. */
+const shownBelowKept = (stdout: string) => {
+  const lines = stdout.split('\n');
+  const broken = lines.filter((l, i) => l.includes('(shown below)') && !/^ {10}\S/.test(lines[i + 1] ?? ''));
+  expect(broken).toEqual([]);
+};
 
 const writes = (calls: FakeCall[]) =>
   calls.filter(
@@ -517,6 +533,42 @@ describe('phase2-deploy-proxy.mjs', () => {
       '--context avalanche apply --server-side --field-manager=avalanche-runbooks --dry-run=server -f -',
     ]);
     expect(JSON.parse(writes(r.calls)[0].stdin).kind).toBe('Namespace');
+  });
+
+  test('--dry-run=server on a first deployment sums up the changes it planned ("Would change (n)"), and shows every stdin it promises', async () => {
+    const notFound = { code: 1, stderr: `Error from server (NotFound): namespaces "vpn-egress" not found\n` };
+    const check: Rule[] = [
+      { tool: 'kubectl', match: ['apply', '--dry-run=server', '-k'], ...notFound },
+      {
+        tool: 'kubectl',
+        match: ['apply', '--dry-run=server', '-f', '-'],
+        stdout: 'namespace/vpn-egress serverside-applied (server dry run)\n',
+      },
+    ];
+    const r = await runRunbook('phase2-deploy-proxy', [...B_ARGS, '--dry-run=server'], {
+      scenario: fresh(check),
+      env: B_ENV,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const created = [...r.stdout.matchAll(/^ {6}\+ create (\S+)$/gm)].map((m) => m[1]);
+    // The folder's objects and the two Secrets the runbook builds.
+    expect(created.sort()).toEqual(
+      [...B_APP.objects.map(ref), ...B_APP.runbookSecrets.map((s) => `Secret/vpn-egress/${s.name}`)].sort(),
+    );
+    expect(r.stdout).toContain(`Would change (${created.length}):`);
+    expect(r.stdout).not.toContain('Would change nothing');
+    for (const c of created) expect(r.stdout).toMatch(new RegExp(`^  ~ created ${c.replace(/[/.]/g, '\\$&')}`, 'm'));
+    shownBelowKept(r.stdout);
+    noKeyAnywhere(r);
+  });
+
+  test('a real run does not promise stdin "(shown below)" it does not show', async () => {
+    const r = await runRunbook('phase2-deploy-proxy', [...B_ARGS, '--yes'], { scenario: fresh(), env: B_ENV });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /apply --server-side --field-manager=avalanche-runbooks -f - {2}< stdin \(\d+ lines; --dry-run shows it\)/,
+    );
+    shownBelowKept(r.stdout);
   });
 
   test('an unknown region exits 2 before any command runs', async () => {

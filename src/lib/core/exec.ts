@@ -305,14 +305,21 @@ export function installHint(tool: string): string {
   return HINTS[tool] ?? `install ${tool} and put it on PATH`;
 }
 
-/** A command as a person would type it, for plans and dry-run listings (display only, never executed). */
-export function formatCommand(call: Pick<RecordedCall, 'argv' | 'stdin' | 'env'>): string {
+/**
+ * A command as a person would type it, for plans and dry-run listings (display only, never executed).
+ * `stdinShown`: whether the caller prints the stdin under this line; the line says "(shown below)" only then.
+ */
+export function formatCommand(
+  call: Pick<RecordedCall, 'argv' | 'stdin' | 'env'>,
+  o: { stdinShown?: boolean } = {},
+): string {
   const q = (a: string) => (/^[\w/.\-@:=,+%]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
   const env = Object.entries(call.env ?? {})
     .map(([k, v]) => `${k}=${q(v)} `)
     .join('');
   const line = env + call.argv.map(q).join(' ');
-  return call.stdin === undefined
-    ? line
-    : `${line}  < ${/^\[secret /.test(call.stdin) ? call.stdin : 'stdin (shown below)'}`;
+  if (call.stdin === undefined) return line;
+  if (/^\[secret /.test(call.stdin)) return `${line}  < ${call.stdin}`;
+  const lines = call.stdin.replace(/\n$/, '').split('\n').length;
+  return `${line}  < stdin (${o.stdinShown === false ? `${lines} line${lines === 1 ? '' : 's'}; --dry-run shows it` : 'shown below'})`;
 }

@@ -118,12 +118,15 @@ async function main(decl: RunbookDecl<any, any>, setup: RunbookSetup, opts: Main
   const out = new Output(flags.json ? stderr : stdout, redactor, isTTY, now);
   let running: string | undefined;
   runner.onCall = (call, willRun) => {
+    // Under either dry run the exact stdin (a manifest) is part of the plan, whether the command runs (a server dry
+    // run, a diff) or not; secrets show as [secret NAME] and registered values are redacted by `out`.
+    const stdinShown =
+      (!willRun || Boolean(flags.dryRun)) && call.stdin !== undefined && !call.stdin.startsWith('[secret ');
     running = willRun ? formatCommand(call) : undefined;
     out.line(
-      `      $ ${formatCommand(call)}${willRun ? '' : flags.dryRun === 'server' && call.mode === 'write' ? '   (not run: --dry-run=server)' : ''}`,
+      `      $ ${formatCommand(call, { stdinShown })}${willRun ? '' : flags.dryRun === 'server' && call.mode === 'write' ? '   (not run: --dry-run=server)' : ''}`,
     );
-    // Under --dry-run the exact stdin (a manifest) is part of the plan; secrets show as [secret NAME].
-    if (!willRun && call.stdin !== undefined && !call.stdin.startsWith('[secret ')) out.block(call.stdin, '          ');
+    if (stdinShown) out.block(call.stdin!, '          ');
   };
   const prompt = new Prompt(stdin, out.stream);
   const run: RunState = {
