@@ -16,6 +16,7 @@ export const flags = [
     type: 'string',
     multiple: true,
     valueName: 'NODE=ALIAS',
+    selects: true,
     description: 'How to reach a node over ssh, by its MagicDNS label (repeat for several), e.g. vps=vps.example.net.',
   },
   {

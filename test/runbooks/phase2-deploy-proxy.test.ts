@@ -571,6 +571,21 @@ describe('phase2-deploy-proxy.mjs', () => {
     shownBelowKept(r.stdout);
   });
 
+  test('rollback declined after a failure: the printed way back is the exact command for this run (its region, its --context)', async () => {
+    const timeout: Rule = { tool: 'kubectl', match: ['rollout', 'status'], code: 1, stderr: 'error: timed out\n' };
+    const r = await runRunbook('phase2-deploy-proxy', [...B_ARGS, '--context', 'avalanche'], {
+      scenario: fresh([timeout]),
+      env: B_ENV,
+      tty: true,
+      input: 'y\nn\n',
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `Left as is. To undo later: npx zx runbooks/phase2-deploy-proxy.mjs --rollback --region ${B_REGION} --context avalanche.`,
+    );
+    noKeyAnywhere(r);
+  });
+
   test('an unknown region exits 2 before any command runs', async () => {
     const r = await runRunbook('phase2-deploy-proxy', ['--region', 'iceland,narnia'], { scenario: fresh(), env: ENV });
     expect(r.code).toBe(2);

@@ -167,10 +167,14 @@ describe('phase2-deploy-proxy --rollback', () => {
       input: 'y\nn\n',
     });
     expect(first.code).toBe(1);
-    expect(first.stdout).toMatch(/Left as is\. To undo later: npx zx runbooks\/phase2-deploy-proxy\.mjs --rollback/);
+    // The way back is printed as the exact command; it is run here as printed (plus --yes).
+    const printed = first.stdout.match(
+      /Left as is\. To undo later: npx zx runbooks\/phase2-deploy-proxy\.mjs (.*)\.$/m,
+    )?.[1];
+    expect(printed).toBe('--rollback --region iceland');
     expect(deletes(first.calls)).toEqual([]);
     // What the failed run left: the namespace and the two Secrets.
-    const back = await runRunbook(NAME, rollback(), {
+    const back = await runRunbook(NAME, [...printed!.split(' '), '--yes'], {
       scenario: { rules: [NO_USERS, ...live(SECRETS), DELETE, ...cluster({ namespace: true })] },
     });
     expect(back.code, back.stderr).toBe(0);

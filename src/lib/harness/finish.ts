@@ -2,7 +2,9 @@
  * The end of a run: after a failure or Ctrl-C, what was changed (done, or attempted and perhaps in place)
  * and how to undo it; the offer to undo it now; and the closing summary lines.
  */
+import { formatCommand } from '../core/exec.ts';
 import { askPerson, type RunState } from './context.ts';
+import { camel } from './flags.ts';
 import { ms } from './output.ts';
 import type { Change, RunbookDecl } from './types.ts';
 
@@ -20,10 +22,7 @@ export async function offerRollback(
   out.line(o.interrupted ? 'Changed before the interruption:' : 'Changed before the failure:');
   done.forEach((c) => out.line(`  ${line(c)}`));
   const undoable = done.filter((c) => c.undo).reverse();
-  const later =
-    decl.rollback && !o.inRollback
-      ? `npx zx runbooks/${decl.name}.mjs --rollback (with the same flags)`
-      : `see each step's "undo" in --help`;
+  const later = decl.rollback && !o.inRollback ? rollbackCommand(decl, run) : `see each step's "undo" in --help`;
   // Ctrl-C means "stop now": nothing more runs; the way back is printed.
   if (!undoable.length || o.interrupted) {
     out.line(`To undo: ${later}.`);
@@ -52,6 +51,25 @@ export async function offerRollback(
   }
   const left = undoable.filter((c) => !c.rolledBack);
   if (left.length) out.line(`Not rolled back (${left.length}); to undo them: ${later}.`);
+}
+
+/**
+ * The exact `--rollback` command for what this run touched, to copy as printed: the flags that select it
+ * (`selects: true`, e.g. `--region iceland`: a bare --rollback would act on every region) with this run's values,
+ * and --context when it was given. Flags only, never the environment (where secrets live); a value the redactor
+ * knows is left out rather than printed.
+ */
+export function rollbackCommand(decl: RunbookDecl<any, any>, run: Pick<RunState, 'args' | 'flags' | 'runner'>): string {
+  const argv = ['npx', 'zx', `runbooks/${decl.name}.mjs`, '--rollback'];
+  const secret = (v: string) => run.runner.redactor.redact(v) !== v;
+  for (const f of (decl.flags ?? []).filter((x) => x.selects)) {
+    const value = run.args[camel(f.name)] as string | boolean | string[] | undefined;
+    if (value === true) argv.push(`--${f.name}`);
+    else if (value !== undefined && value !== false)
+      for (const v of Array.isArray(value) ? value : [value]) if (!secret(v)) argv.push(`--${f.name}`, v);
+  }
+  if (run.flags.context && !secret(run.flags.context)) argv.push('--context', run.flags.context);
+  return formatCommand({ argv });
 }
 
 export function printSummary(

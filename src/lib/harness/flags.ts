@@ -60,7 +60,7 @@ export interface ParsedFlags {
   args: Record<string, string | boolean | string[] | undefined>;
 }
 
-const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+export const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 export function parseFlags<S, A>(decl: RunbookDecl<S, A>, argv: string[]): ParsedFlags {
   const all = [...commonFlags(decl), ...(decl.flags ?? [])];

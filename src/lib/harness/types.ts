@@ -23,6 +23,11 @@ export interface FlagDecl {
   /** Allowed values, checked before any step runs (exit 2 otherwise). A function is called lazily. */
   choices?: readonly string[] | (() => readonly string[]);
   default?: string | boolean | readonly string[];
+  /**
+   * It selects what the run acts on (--region) or how to reach it (--ssh-alias): after a failure, the printed
+   * `--rollback` command repeats it with this run's values, so the copied command undoes exactly this run.
+   */
+  selects?: boolean;
 }
 
 /** `echo-url` -> `echoUrl`, as a type (flags are camel-cased into `ctx.args`). */

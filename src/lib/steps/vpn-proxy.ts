@@ -156,6 +156,7 @@ export function proxyFlags(inv: Inventory, defaults: { echoUrl: string; probeIma
       multiple: true,
       valueName: 'REGION',
       choices: () => proxyRegions(inv),
+      selects: true,
       description: 'Which shared proxy (repeat or comma-separate). Default: every shared proxy in the inventory.',
     },
     {
