@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, test } from 'vitest';
-import { InputError } from '../../src/lib/core/errors.ts';
+import { AvalancheError, InputError } from '../../src/lib/core/errors.ts';
 import {
   describeSecretSource,
   loadSecret,
@@ -103,11 +103,62 @@ describe('loadSecret()', () => {
     expect(err.message).toMatch(/cannot read .*nope .*ENOENT/);
   });
 
-  test('describeSecretSource() names the source without reading it', () => {
-    expect(describeSecretSource(spec, { WG_KEY_ICELAND_COMMAND: 'pass show x' })).toBe(
-      'command "pass show x" ($WG_KEY_ICELAND_COMMAND)',
+  test('describeSecretSource() names the source without reading it; a command by its variable, never its text', () => {
+    expect(describeSecretSource(spec, { WG_KEY_ICELAND_COMMAND: `echo ${KEY}` })).toBe(
+      'the command in $WG_KEY_ICELAND_COMMAND',
     );
     expect(describeSecretSource(spec, {})).toBeUndefined();
+  });
+
+  test.each([
+    [{ WG_KEY_ICELAND: KEY, WG_KEY_ICELAND_FILE: '/k' }, '$WG_KEY_ICELAND and $WG_KEY_ICELAND_FILE'],
+    [{ WG_KEY_ICELAND: KEY, WG_KEY_ICELAND_COMMAND: 'pass show x' }, '$WG_KEY_ICELAND and $WG_KEY_ICELAND_COMMAND'],
+    [
+      { WG_KEY_ICELAND_FILE: '/k', WG_KEY_ICELAND_COMMAND: 'pass show x' },
+      '$WG_KEY_ICELAND_FILE and $WG_KEY_ICELAND_COMMAND',
+    ],
+  ])('two sources set (%o) is ambiguous: E_SECRET_AMBIGUOUS naming both, nothing read or run', async (env, both) => {
+    const err = await loadSecret(spec, { env, redactor: new Redactor(), command: noCommand }).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.code).toBe('E_SECRET_AMBIGUOUS');
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toContain(`${both} are all set: ambiguous`);
+    expect(err.message).not.toContain(KEY);
+  });
+
+  test('a variable set but empty says so, not "none of them is set"', async () => {
+    const err = await loadSecret(spec, {
+      env: { WG_KEY_ICELAND: '' },
+      redactor: new Redactor(),
+      command: noCommand,
+    }).catch((e) => e);
+    expect(err.code).toBe('E_SECRET_MISSING');
+    expect(err.message).toContain('$WG_KEY_ICELAND is set but empty');
+    expect(err.message).not.toContain('none of them is set');
+  });
+
+  test('a failing command: its output is redacted and the command text hidden (it may hold the secret)', async () => {
+    const redactor = new Redactor();
+    redactor.add('other-known-secret-value', '[secret OTHER]');
+    const command = `echo ${KEY} )`;
+    const err = await loadSecret(spec, {
+      env: { WG_KEY_ICELAND_COMMAND: command },
+      redactor,
+      // bash echoes the line of a syntax error on stderr.
+      command: async (_c, label) => {
+        throw new AvalancheError(
+          'E_COMMAND',
+          `\`sh -c ${label}\` exited 2: bash: -c: line 1: syntax error near unexpected token \`)' | bash: -c: line 1: \`${command}' other-known-secret-value`,
+        );
+      },
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.code).toBe('E_SECRET_COMMAND');
+    expect(err.message).toContain(
+      '`sh -c <the command in $WG_KEY_ICELAND_COMMAND>` exited 2: bash: -c: line 1: syntax error',
+    );
+    expect(err.message).not.toContain(KEY);
+    expect(err.message).not.toContain('other-known-secret-value');
   });
 });
 

@@ -333,9 +333,7 @@ describe('phase2-deploy-proxy.mjs', () => {
       ['show', 'protonvpn/wireguard-iceland'],
     ]);
     expect(JSON.parse(writes(r.calls)[0].stdin).items[1].data.wireguard_private_key).toBe(KEY_B64);
-    expect(r.stdout).toContain(
-      'WireGuard key from command "pass show protonvpn/wireguard-iceland" ($PROTONVPN_WG_KEY_ICELAND_COMMAND) is well-formed',
-    );
+    expect(r.stdout).toContain('WireGuard key from the command in $PROTONVPN_WG_KEY_ICELAND_COMMAND is well-formed');
     noKeyAnywhere(r);
   });
 
@@ -584,6 +582,52 @@ describe('phase2-deploy-proxy.mjs', () => {
       `Left as is. To undo later: npx zx runbooks/phase2-deploy-proxy.mjs --rollback --region ${B_REGION} --context avalanche.`,
     );
     noKeyAnywhere(r);
+  });
+
+  test('a key from a _COMMAND that holds the key itself: no line shows the command text, the source is named by its variable', async () => {
+    const VAR = `${keyEnvFor(B_REGION)}_COMMAND`;
+    const r = await runRunbook('phase2-deploy-proxy', [...B_ARGS, '--yes'], {
+      scenario: fresh([{ tool: 'echo', stdout: `${KEY}\n` }]),
+      env: { ...BUNDLE_ENV, [VAR]: `echo ${KEY}` },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`key from the command in $${VAR}`);
+    expect(r.stdout).toContain(`$ sh -c '<the command in $${VAR}>'`);
+    expect(r.stdout + r.stderr).not.toContain(KEY);
+  });
+
+  test.each([
+    [
+      'the variable and its _FILE both set',
+      { '': KEY, _FILE: '/dev/null' },
+      'config',
+      /\$(\w+) and \$\1_FILE are all set: ambiguous/,
+    ],
+    [
+      'the variable and its _COMMAND both set',
+      { '': KEY, _COMMAND: 'pass show x' },
+      'config',
+      /\$(\w+) and \$\1_COMMAND are all set: ambiguous/,
+    ],
+    ['the variable set but empty', { '': '' }, 'preflight', /: not found\. .*; \$\w+ is set but empty\. Set one/],
+    [
+      'a failing _COMMAND',
+      { _COMMAND: 'pass show protonvpn/wg' },
+      'preflight',
+      /`sh -c <the command in \$\w+_COMMAND>` exited 1: Error: .* is not in the password store\. Expected the command/,
+    ],
+  ])('bad key input (%s): exit 2 naming it, nothing run that changes anything', async (_, vars, step, message) => {
+    const env = Object.fromEntries(Object.entries(vars).map(([suffix, v]) => [`${keyEnvFor(B_REGION)}${suffix}`, v]));
+    const pass: Rule = { tool: 'pass', code: 1, stderr: 'Error: protonvpn/wg is not in the password store.\n' };
+    const r = await runRunbook('phase2-deploy-proxy', [...B_ARGS, '--yes'], {
+      scenario: fresh([pass]),
+      env: { ...BUNDLE_ENV, ...env },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`step "${step}"`);
+    expect(r.stderr.replace(/\n/g, ' ')).toMatch(message);
+    expect(writes(r.calls)).toEqual([]);
+    expect(r.stdout + r.stderr).not.toContain(KEY);
   });
 
   test('an unknown region exits 2 before any command runs', async () => {

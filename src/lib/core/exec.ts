@@ -95,6 +95,11 @@ export interface RunOptions {
   assume?: string;
   /** Extra environment for this command only (not secrets: it is shown in the plan as `NAME=value command`). */
   env?: Record<string, string>;
+  /**
+   * What to show and record instead of argv, when an argument is private but not a registered secret (the text
+   * of a secret's `_COMMAND`, which may hold the secret itself: `echo <key>`). Messages name this too.
+   */
+  show?: string[];
 }
 
 export interface CommandResult {
@@ -220,14 +225,15 @@ export class CommandRunner {
     if (!Array.isArray(argv) || argv.length === 0 || argv.some((a) => typeof a !== 'string')) {
       throw new TypeError(`run() expects a non-empty array of strings (secrets go through input), got ${String(argv)}`);
     }
-    const shown = argv.map((a) => this.redactor.redact(a));
-    if (shown.some((a, i) => a !== argv[i])) {
+    const redacted = argv.map((a) => this.redactor.redact(a));
+    if (redacted.some((a, i) => a !== argv[i])) {
       // Defence in depth: argv is visible to every user of the machine (ps, /proc); refuse rather than leak.
       throw new AvalancheError(
         'E_SECRET_IN_ARGV',
-        `refusing to run \`${shown.join(' ')}\`: a secret is in its arguments; pass it on stdin.`,
+        `refusing to run \`${redacted.join(' ')}\`: a secret is in its arguments; pass it on stdin.`,
       );
     }
+    const shown = opts.show ? opts.show.map((a) => this.redactor.redact(a)) : redacted;
     // This call's own signal: the harness moves on after an abort, and a later step must not clear it.
     const signal = this.signal;
     if (signal?.aborted) throw signal.reason;

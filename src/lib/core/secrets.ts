@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { InputError } from './errors.ts';
+import { AvalancheError, InputError } from './errors.ts';
 
 /** Replaces every registered value (and its base64 form, as Kubernetes Secrets carry it) in text. */
 export class Redactor {
@@ -46,7 +46,7 @@ export class Redactor {
 
 export class Secret {
   readonly name: string;
-  /** Where it came from, safe to print: `$VAR`, `file ~/x`, `command "pass show x"`. */
+  /** Where it came from, safe to print: `$VAR`, `file ~/x ($VAR_FILE)`, `the command in $VAR_COMMAND`. */
   readonly source: string;
   #value: string;
   constructor(name: string, value: string, source: string) {
@@ -69,7 +69,7 @@ export class Secret {
   }
 }
 
-/** Where to look for one secret: `<ENV>`, else `<ENV>_FILE` (a path), else `<ENV>_COMMAND` (run by sh). */
+/** Where to look for one secret: exactly one of `<ENV>`, `<ENV>_FILE` (a path) or `<ENV>_COMMAND` (run by sh). */
 export interface SecretSpec {
   /** Human name, e.g. "ProtonVPN WireGuard key (iceland)". */
   name: string;
@@ -78,19 +78,44 @@ export interface SecretSpec {
   example?: string;
 }
 
-/** Runs a secret command (`sh -c CMD`) and returns its stdout; provided by the runner so it is recorded. */
-export type SecretCommand = (command: string) => Promise<string>;
+/**
+ * Runs a secret command (`sh -c CMD`) and returns its stdout; provided by the runner so it is recorded, shown as
+ * `label` (never the command's text, which may hold the secret: `echo <key>`).
+ */
+export type SecretCommand = (command: string, label: string) => Promise<string>;
 
-export function secretSources(spec: SecretSpec): string[] {
+export function secretSources(spec: Pick<SecretSpec, 'env'>): string[] {
   return [spec.env, `${spec.env}_FILE`, `${spec.env}_COMMAND`];
 }
 
-/** Which source a spec would use in this environment, without reading it (for --dry-run and plans). */
+/**
+ * Which source a spec would use in this environment, without reading it (for --dry-run and plans); safe to
+ * print: a _COMMAND source is named by its variable, never by its text. Two sources set is bad input (exit 2):
+ * which one wins would be a guess, and a stale key left in one of them would be used silently.
+ */
 export function describeSecretSource(spec: Pick<SecretSpec, 'env'>, env: NodeJS.ProcessEnv): string | undefined {
-  if (env[spec.env]) return `$${spec.env}`;
-  if (env[`${spec.env}_FILE`]) return `file ${env[`${spec.env}_FILE`]} ($${spec.env}_FILE)`;
-  if (env[`${spec.env}_COMMAND`]) return `command "${env[`${spec.env}_COMMAND`]}" ($${spec.env}_COMMAND)`;
-  return undefined;
+  const given = secretSources(spec).filter((name) => env[name]);
+  if (given.length > 1)
+    throw new InputError(
+      `${given.map((n) => `$${n}`).join(' and ')} are all set: ambiguous. Expected exactly one source for the secret; unset all but one (\`unset ${given.slice(1).join(' ')}\`) and run again. Nothing was changed.`,
+      'E_SECRET_AMBIGUOUS',
+    );
+  const [name] = given;
+  if (name === undefined) return undefined;
+  if (name === spec.env) return `$${name}`;
+  if (name.endsWith('_FILE')) return `file ${env[name]} ($${name})`;
+  return `the command in $${name}`;
+}
+
+/**
+ * Hides a secret command's text, its lines and its long words from what the command printed (a shell echoes the
+ * line of a syntax error; a long word may be the secret itself), so a failure can be shown.
+ */
+function withoutCommandText(text: string, command: string, label: string): string {
+  const hide = new Redactor();
+  for (const part of [command, ...command.split('\n'), ...command.split(/\s+/).filter((w) => w.length >= 12)])
+    hide.add(part, label);
+  return hide.redact(text);
 }
 
 export async function loadSecret(
@@ -112,14 +137,33 @@ export async function loadSecret(
       );
     }
   } else if (env[`${spec.env}_COMMAND`]) {
-    // `pass show NAME` prints the secret on its first line (pass convention); extra lines are metadata.
-    value = (await opts.command(env[`${spec.env}_COMMAND`]!)).split('\n')[0];
+    const command = env[`${spec.env}_COMMAND`]!;
+    const label = `<the command in $${spec.env}_COMMAND>`;
+    try {
+      // `pass show NAME` prints the secret on its first line (pass convention); extra lines are metadata.
+      value = (await opts.command(command, label)).split('\n')[0];
+    } catch (err) {
+      // The command's own failure (exit status, not found, timeout: exec.ts's CommandError codes); Ctrl-C and a
+      // spent step budget go on as they are.
+      if (!(err instanceof AvalancheError) || !['E_COMMAND', 'E_NOT_FOUND', 'E_TIMEOUT'].includes(err.code)) throw err;
+      throw new InputError(
+        `${spec.name}: ${withoutCommandText(redactor.redact(err.message), command, label).replace(/\.$/, '')}. Expected the command in $${spec.env}_COMMAND to print the secret on its first line; run it yourself to see why it failed, then run again.`,
+        'E_SECRET_COMMAND',
+      );
+    }
   }
   value = value?.trim();
   if (!value) {
+    // Set but empty (`export X=` or an unset CI secret) is not the same mistake as not set at all.
+    const empty = secretSources(spec).filter((n) => env[n] !== undefined && !env[n]);
+    const why = source
+      ? `${source} gave an empty value`
+      : empty.length
+        ? `${empty.map((n) => `$${n}`).join(' and ')} ${empty.length > 1 ? 'are' : 'is'} set but empty`
+        : 'none of them is set';
     throw new InputError(
       `${spec.name}: not found. Expected it in $${spec.env}, a file named by $${spec.env}_FILE, or a command in $${spec.env}_COMMAND` +
-        `${spec.example ? ` (e.g. ${spec.env}_COMMAND='${spec.example}')` : ''}; ${source ? `${source} was empty` : 'none of them is set'}. Set one and run again.`,
+        `${spec.example ? ` (e.g. ${spec.env}_COMMAND='${spec.example}')` : ''}; ${why}. Set one and run again.`,
       'E_SECRET_MISSING',
     );
   }

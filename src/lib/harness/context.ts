@@ -166,8 +166,9 @@ export function makeContext(
       loadSecret(spec, {
         env: run.env,
         redactor: run.runner.redactor,
-        command: async (command) =>
-          (await run.runner.run(['sh', '-c', command], { mode: 'read', timeoutMs: 60_000 })).stdout,
+        command: async (command, label) =>
+          (await run.runner.run(['sh', '-c', command], { mode: 'read', timeoutMs: 60_000, show: ['sh', '-c', label] }))
+            .stdout,
       }),
     mask: (value, replacement) => run.runner.redactor.add(value, replacement),
     fact(key, value) {
