@@ -74,7 +74,10 @@ export async function planProxy(
   const secretsDoc = JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2);
 
   let changed: ObjectRef[] | undefined;
-  if (o.nsExists) {
+  // nsExists undefined: --dry-run read nothing, so the diffs a real run makes are listed (they run nothing here).
+  if (o.nsExists === undefined)
+    ctx.log(`would run kubectl diff for ${t.name} (a real run does when namespace ${t.namespace} exists):`);
+  if (o.nsExists !== false) {
     const k = await kube.diff({ kustomize: t.kustomizeDir });
     const s = await kube.diff({ stdin: secretsDoc });
     if (k && s) {

@@ -135,7 +135,7 @@ export default defineRunbook<State, Args>('phase2-deploy-proxy', (setup) => {
           s.changes = s.plans.reduce((n, p) => n + p.changes, 0);
           if (!s.changes)
             ctx.log(
-              `Nothing to change: ${s.targets.map((t) => t.name).join(', ')} already match the bundled manifests.`,
+              `Nothing to change: ${s.targets.map((t) => t.name).join(', ')} already ${s.targets.length === 1 ? 'matches' : 'match'} the bundled manifests.`,
             );
         },
       },

@@ -237,7 +237,7 @@ describe('phase2-deploy-proxy.mjs', () => {
     const r = await runRunbook('phase2-deploy-proxy', ARGS, { scenario: deployed(), env: ENV });
     expect(r.code).toBe(0);
     expect(writes(r.calls)).toEqual([]);
-    expect(r.stdout).toContain('Nothing to change: vpn-proxy-iceland already match the bundled manifests.');
+    expect(r.stdout).toContain('Nothing to change: vpn-proxy-iceland already matches the bundled manifests.');
     expect(r.stdout).toContain('– skipped: nothing to change');
     expect(r.stdout).toContain('✓ exit country is Iceland');
     expect(r.stdout).toContain('Nothing changed.');
@@ -490,7 +490,7 @@ describe('phase2-deploy-proxy.mjs', () => {
       });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain(planned);
-      expect(r.stdout).not.toContain('already match the bundled manifests');
+      expect(r.stdout).not.toMatch(/already match(es)? the bundled manifests/);
       expect(writes(r.calls).map(argvOf)).toContain(
         `--context avalanche apply --server-side --field-manager=avalanche-runbooks -k ${KDIR}`,
       );
@@ -628,6 +628,34 @@ describe('phase2-deploy-proxy.mjs', () => {
     expect(r.stderr.replace(/\n/g, ' ')).toMatch(message);
     expect(writes(r.calls)).toEqual([]);
     expect(r.stdout + r.stderr).not.toContain(KEY);
+  });
+
+  test('"n" at the confirmation: exit 2 (nothing changed), worded as declined, not as a failure', async () => {
+    const r = await runRunbook('phase2-deploy-proxy', B_ARGS, {
+      scenario: fresh(),
+      env: B_ENV,
+      tty: true,
+      input: 'n\n',
+    });
+    expect(r.code).toBe(2);
+    expect(writes(r.calls)).toEqual([]);
+    expect(r.stderr).toBe(
+      'phase2-deploy-proxy: declined at step "confirm" (Confirm): nothing was changed; run it again when ready.\n',
+    );
+    expect(r.stdout).toMatch(/^Result: declined, nothing changed \(exit 2\) in /m);
+    expect(r.stdout + r.stderr).not.toMatch(/✗|FAILED/);
+  });
+
+  test('--dry-run lists the kubectl diff commands a real run makes, and runs none', async () => {
+    const r = await runRunbook('phase2-deploy-proxy', [...B_ARGS, '--dry-run'], { scenario: fresh(), env: B_ENV });
+    expect(r.code).toBe(0);
+    expect(r.calls).toEqual([]);
+    const diff = `$ kubectl --context avalanche diff --server-side --field-manager=avalanche-runbooks`;
+    expect(r.stdout).toContain(`would run kubectl diff for vpn-proxy-${B_REGION}`);
+    expect(r.stdout).toContain(`${diff} -k ${join(BUNDLE_ROOT, `manifests/vpn-proxy-${B_REGION}`)}\n`);
+    expect(r.stdout).toContain(`${diff} -f -  < stdin (shown below)`);
+    shownBelowKept(r.stdout);
+    noKeyAnywhere(r);
   });
 
   test('an unknown region exits 2 before any command runs', async () => {

@@ -29,7 +29,7 @@ export function confirmStep<S, A>(o: ConfirmOptions<S, A>): StepDecl<S, A> {
           code: 'E_DECLINED',
           expected: 'a yes to go on',
           found: 'no',
-          next: 'nothing was changed; run again when ready',
+          next: 'nothing was changed; run it again when ready',
         });
       }
     },

@@ -74,7 +74,7 @@ export function rollbackCommand(decl: RunbookDecl<any, any>, run: Pick<RunState,
 
 export function printSummary(
   run: RunState,
-  o: { failed: boolean; exitCode: number; startedMs: number; now: () => number },
+  o: { failed: boolean; declined?: boolean; exitCode: number; startedMs: number; now: () => number },
 ): void {
   const { out, flags } = run;
   out.line('');
@@ -87,10 +87,12 @@ export function printSummary(
     out.line(made.length ? `Changed (${made.length}):` : 'Nothing changed.');
     made.forEach((c) => out.line(`  ${line(c)}`));
   }
-  const result = o.failed
-    ? `${o.exitCode === 130 ? 'INTERRUPTED' : 'FAILED'} (exit ${o.exitCode})`
-    : flags.dryRun
-      ? `planned, nothing run${flags.dryRun === 'server' ? ' that changes anything' : ''}`
-      : 'done';
+  const result = o.declined
+    ? `declined, nothing changed (exit ${o.exitCode})`
+    : o.failed
+      ? `${o.exitCode === 130 ? 'INTERRUPTED' : 'FAILED'} (exit ${o.exitCode})`
+      : flags.dryRun
+        ? `planned, nothing run${flags.dryRun === 'server' ? ' that changes anything' : ''}`
+        : 'done';
   out.line(`Result: ${result} in ${ms(o.now() - o.startedMs)}`);
 }

@@ -246,6 +246,7 @@ async function main(decl: RunbookDecl<any, any>, setup: RunbookSetup, opts: Main
 
     const made = run.changes.filter((c) => !c.planned);
     let exitCode = 0;
+    let declined = false;
     if (failure) {
       const step = steps.find((s) => s.id === failure!.step)!;
       const err = failure.error;
@@ -261,8 +262,12 @@ async function main(decl: RunbookDecl<any, any>, setup: RunbookSetup, opts: Main
             ? `${err.message} Next: fix the cause and run again.`
             : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
       out.line('');
-      const verb = err instanceof Interrupted ? 'was' : 'failed:';
-      stderr.write(`${redactor.redact(`✗ ${decl.name}: step "${step.id}" (${step.title}) ${verb} ${message}`)}\n`);
+      // "No" at the confirmation is a choice, not a failure: exit 2 all the same (nothing changed), worded as such.
+      declined = err instanceof StepFailure && err.code === 'E_DECLINED';
+      const line = declined
+        ? `${decl.name}: declined at step "${step.id}" (${step.title}): ${(err as StepFailure).detail.next}.`
+        : `✗ ${decl.name}: step "${step.id}" (${step.title}) ${err instanceof Interrupted ? 'was' : 'failed:'} ${message}`;
+      stderr.write(`${redactor.redact(line)}\n`);
       if ((env.DEBUG ?? '') && err instanceof Error) stderr.write(`${redactor.redact(err.stack ?? '')}\n`);
       if (made.length)
         await offerRollback(decl, run, made, {
@@ -273,7 +278,7 @@ async function main(decl: RunbookDecl<any, any>, setup: RunbookSetup, opts: Main
       else if (err instanceof Interrupted) out.line('Nothing was changed.');
     }
 
-    printSummary(run, { failed: Boolean(failure), exitCode, startedMs: t0, now });
+    printSummary(run, { failed: Boolean(failure), declined, exitCode, startedMs: t0, now });
     const report = buildReport({
       decl,
       mode,
