@@ -107,7 +107,25 @@ describe('loadInventory()', () => {
       'an unknown key',
       edit('  magic_dns: true', '  magic_dns: true\n  magicdns: true'),
       lineOf('magic_dns') + 1,
-      /unknown key "magicdns"/,
+      /tailnet: unknown key magicdns; did you mean magic_dns\? \(magic_dns is set too: keep one\)/,
+    ],
+    [
+      'a misspelled required key (named, not reported as the key it replaces being missing)',
+      edit('  dns_server_host:', '  dns_server_hots:'),
+      lineOf('dns_server_host:'),
+      /lan: unknown key dns_server_hots; did you mean dns_server_host\?/,
+    ],
+    [
+      'a misspelled optional key in a list entry',
+      edit('      description: Workstation\n', '      descripton: Workstation\n'),
+      lineOf('description: Workstation'),
+      /tailnet\.hosts\.1: unknown key descripton; did you mean description\?/,
+    ],
+    [
+      'an unknown key like no known one',
+      edit('  magic_dns: true', '  magic_dns: true\n  colour: blue'),
+      lineOf('magic_dns') + 1,
+      /unknown key colour; expected one of range, split_dns, magic_dns, exit_nodes, hosts/,
     ],
     [
       'a tailnet IP outside the tailnet range',
