@@ -181,6 +181,27 @@ describe('loadInventory()', () => {
       /"nobody" is not a workload/,
     ],
     [
+      // Unworkable, not only untidy: the router would advertise addresses the cluster routes to pods.
+      'a LAN inside the pod range (reported at the LAN, naming the pod range and its line)',
+      edit('subnet: 192.0.2.0/24', 'subnet: 198.51.100.64/26'),
+      lineOf('subnet: 192.0.2.0/24'),
+      new RegExp(
+        `lan\\.subnet: 198\\.51\\.100\\.64/26 overlaps kubernetes\\.pod_cidr 198\\.51\\.100\\.0/25 \\(line ${lineOf('pod_cidr:')}\\)`,
+      ),
+    ],
+    [
+      'a LAN around the service range',
+      edit('subnet: 192.0.2.0/24', 'subnet: 198.51.100.0/24'),
+      lineOf('subnet: 192.0.2.0/24'),
+      /lan\.subnet: 198\.51\.100\.0\/24 overlaps kubernetes\.pod_cidr/,
+    ],
+    [
+      "a LAN containing ProtonVPN's tunnel gateway",
+      edit('subnet: 192.0.2.0/24', 'subnet: 10.2.0.0/24'),
+      lineOf('subnet: 192.0.2.0/24'),
+      /lan\.subnet: 10\.2\.0\.0\/24 contains ProtonVPN's WireGuard tunnel address 10\.2\.0\.2/,
+    ],
+    [
       'an assumed value without a reason',
       edit('    why: The fixture marks the DNS server as assumed.\n', ''),
       lineOf('dns_server_host:') + 1,

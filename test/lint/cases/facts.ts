@@ -93,6 +93,16 @@ export const FACT_CASES: Case[] = [
     },
     /tunnel gateway/,
   ),
+  reject(
+    'inventory/overlap',
+    'a LAN moved inside the pod range (reported at lan.subnet, naming the pod range and its line)',
+    'src/data/network.yaml',
+    (f) => {
+      const [base, bits] = f.inventory.kubernetes.pod_cidr.split('/');
+      f.inventory.lan.subnet = `${base}/${Math.min(30, Math.max(Number(bits) + 1, 24))}`;
+    },
+    new RegExp(`^lan\\.subnet \\S+ overlaps kubernetes\\.pod_cidr \\S+ \\(line ${inv.lines['kubernetes.pod_cidr']}\\)`),
+  ),
   accept('inventory/overlap', 'a pod range moved to one nothing else uses', (f) => {
     f.inventory.kubernetes.pod_cidr = '172.31.0.0/16';
   }),
