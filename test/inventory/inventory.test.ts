@@ -92,6 +92,10 @@ describe('loadInventory()', () => {
     expect(entry.assumptions.map((a) => a.key)).toContain('tailnet.hosts.desk');
   });
 
+  test('accepts a country in another case, as gluetun compares SERVER_COUNTRIES without case', () => {
+    expect(sharedProxies(load(edit('country: Japan', 'country: japan')))[1].country).toBe('japan');
+  });
+
   test('computes the yearly saving from the cost figures', () => {
     expect(yearlySavings(load())).toBe(30);
   });
@@ -200,6 +204,27 @@ describe('loadInventory()', () => {
       edit('subnet: 192.0.2.0/24', 'subnet: 10.2.0.0/24'),
       lineOf('subnet: 192.0.2.0/24'),
       /lan\.subnet: 10\.2\.0\.0\/24 contains ProtonVPN's WireGuard tunnel address 10\.2\.0\.2/,
+    ],
+    [
+      "a region's country as Proton's two-letter code",
+      edit('country: Japan', 'country: JP'),
+      lineOf('country: Japan'),
+      /vpn\.proxies\.beta\.country: "JP" is not a country gluetun v3\.41\.1 knows for ProtonVPN; did you mean Japan\?.*Proton's two-letter codes such as JP are not accepted/,
+    ],
+    [
+      'a country gluetun spells otherwise',
+      edit('country: Japan', 'country: The Netherlands'),
+      lineOf('country: Japan'),
+      /"The Netherlands" is not a country .*; did you mean Netherlands\?/,
+    ],
+    [
+      "a sidecar's country that is no country",
+      edit(
+        '      country: Switzerland\n      status: live\n      port_forwarding',
+        '      country: Atlantis\n      status: live\n      port_forwarding',
+      ),
+      lineOf('port_forwarding') - 2,
+      /vpn\.sidecars\.torrents\.country: "Atlantis" is not a country gluetun v3\.41\.1 knows for ProtonVPN\. Write/,
     ],
     [
       'an assumed value without a reason',

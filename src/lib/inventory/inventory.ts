@@ -12,6 +12,7 @@ import { cidrContains, parseCidr } from '../core/net.ts';
 import { loadYamlFile, type PathKey } from '../core/yaml-data.ts';
 import { keyedLines, keyOf, unwrapAssumptions, type FoundAssumption, type Issue } from './assumed.ts';
 import { derive, proxyName, tunnelGateway, type Host, type Inventory, type VpnDeployment } from './derive.ts';
+import { unknownCountry } from './gluetun-countries.ts';
 import { rangeConflicts } from './ranges.ts';
 import { inventorySchema, type RawInventory } from './schema.ts';
 
@@ -88,6 +89,14 @@ function checkSemantics(inv: RawInventory, fail: Fail): void {
       ['lan', 'dns_server_host'],
       `host ${inv.lan.dns_server_host} does not fit in ${inv.lan.subnet} (hosts 1 to ${size - 2}).`,
     );
+  for (const [list, entries] of [
+    ['proxies', inv.vpn.proxies],
+    ['sidecars', inv.vpn.sidecars],
+  ] as const)
+    entries.forEach((e, i) => {
+      const wrong = unknownCountry(e.country);
+      if (wrong) fail(['vpn', list, i, 'country'], wrong);
+    });
   const sidecars = new Set(inv.vpn.sidecars.map((s) => s.name));
   inv.vpn.sidecars.forEach((s, i) => {
     if (s.name.startsWith('vpn-proxy-'))
