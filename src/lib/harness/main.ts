@@ -255,7 +255,7 @@ async function main(decl: RunbookDecl<any, any>, setup: RunbookSetup, opts: Main
         err instanceof StepFailure || err instanceof Interrupted
           ? err.message
           : err instanceof AvalancheError
-            ? `${err.message} Next: fix the cause and run again.`
+            ? `${err.message} Next: ${err.next ?? 'fix the cause and run again'}.`
             : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
       out.line('');
       const verb = err instanceof Interrupted ? 'was' : 'failed:';
