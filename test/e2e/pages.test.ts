@@ -25,7 +25,7 @@ import {
   switchTheme,
   type SiteContext,
 } from './browser.ts';
-import { brokenCommandWords, copyBlocks, diagramTextSizes, hiddenContent } from './phone-checks.ts';
+import { brokenCommandWords, copyBlocks, diagramTextSizes, hiddenCommandText, hiddenContent } from './phone-checks.ts';
 import { ROOT } from './site-build.ts';
 
 const pages = sitePages(inject('siteDir'));
@@ -58,6 +58,7 @@ async function checkPage(site: SiteContext, path: string): Promise<void> {
     await brokenCommandWords(site.page),
     `${path}: command words broken across lines (wrap between flags, not inside them)`,
   ).toEqual([]);
+  expect(await hiddenCommandText(site.page), `${path}: command text wider than its box`).toEqual([]);
   expect(site.log.outside, `${path} requested another host`).toEqual([]);
   expect(site.log.errors, `${path} logged errors`).toEqual([]);
 }
