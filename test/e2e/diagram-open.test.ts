@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectBrowser, PHONE, sitePages, siteContext, type SiteContext } from './browser.ts';
+import { siteDir } from './site-ready.ts';
 
-const siteDir = inject('siteDir');
 const html = (page: string) => readFileSync(join(siteDir, page.endsWith('/') ? `${page}index.html` : page), 'utf8');
 /** [page, figure id] for every diagram figure of the build. */
 const diagrams = sitePages(siteDir).flatMap((p) =>
