@@ -8,7 +8,7 @@ import { vpsChecklist, summarizeRetire } from './vps.ts';
 import { verifyRetired } from './verify.ts';
 import { flags, type Args, type State, type Step } from './state.ts';
 
-export default defineRunbook<State, Args>('phase4-retire-exit-nodes', (setup) => {
+export default defineRunbook<State, Args>('phase4-retire-exit-nodes', () => {
   const config: Step = {
     id: 'config',
     kind: 'config',

@@ -17,8 +17,6 @@ import {
   upsertNode,
   withoutExitRoutes,
   type ExitNode,
-  type ExitNodesRecord,
-  type Reach,
 } from './exit-nodes.ts';
 import { rmSync } from 'node:fs';
 import { nextRecord, readRecord, recordPath, writeRecord } from '../../src/lib/harness/records.ts';

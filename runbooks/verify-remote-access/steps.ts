@@ -25,7 +25,6 @@ import {
   offersExitNode,
   parsePrefs,
   parseStatus,
-  type TailscaleStatus,
 } from '../../src/lib/clients/tailscale-status.ts';
 import { apiFor, loadApiKey, sameSet } from '../../src/lib/steps/tailscale.ts';
 

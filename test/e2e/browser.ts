@@ -7,6 +7,8 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { pageUrl, walk, toUrlPath } from '../../src/lib/checks/site.ts';
+// Every browser test opens the built site: importing this waits until its build has ended.
+import './site-ready.ts';
 
 export const PHONE = { width: 390, height: 844 };
 /** How long no request may be in flight before a page counts as settled. */

@@ -8,11 +8,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectBrowser, DESKTOP, sitePages, siteContext, siteUrl, type SiteContext } from './browser.ts';
 import { ROOT } from './site-build.ts';
+import { siteDir } from './site-ready.ts';
 
-const siteDir = inject('siteDir');
 const html = (page: string) => readFileSync(join(siteDir, page.endsWith('/') ? `${page}index.html` : page), 'utf8');
 const filePages = sitePages(siteDir).filter((p) => html(p).includes('data-file='));
 const manifestsDir = join(ROOT, 'manifests');

@@ -4,13 +4,14 @@
  * external <a href> links are allowed (they are navigation, not loads). And no Astro template
  * directive reached the HTML unprocessed.
  */
-import { describe, expect, inject, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { scanOutsideLoads } from '../../src/lib/checks/offline.ts';
 import { loadSite } from '../../src/lib/checks/site.ts';
+import { siteDir } from './site-ready.ts';
 
 describe('the build', () => {
   test("has no Astro directive left in its HTML (a leaked <style set:html> loses a diagram's styles)", () => {
-    const site = loadSite(inject('siteDir'));
+    const site = loadSite(siteDir);
     const leaked = [...site.pages].flatMap(([file, page]) =>
       [...new Set(page.directives)].map((d) => `${file}: ${d} (${page.directives.filter((x) => x === d).length}x)`),
     );
@@ -18,7 +19,7 @@ describe('the build', () => {
   });
 
   test('loads nothing from another host', () => {
-    const site = loadSite(inject('siteDir'));
+    const site = loadSite(siteDir);
     expect(site.pages.size).toBeGreaterThan(5);
     const found = scanOutsideLoads(site).map((f) => `${f.file}: ${f.where} ${f.url}`);
     expect(found).toEqual([]);

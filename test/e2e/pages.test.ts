@@ -8,7 +8,7 @@
  * (each copy block one command; a change under a caution aside, after its runbook's dry run).
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { copyBlockProblems } from '../../src/lib/site/commands.ts';
 import { MIN_DIAGRAM_TEXT_PX } from '../../src/lib/site/diagram-size.ts';
 import { listRunbooks } from '../../src/lib/checks/runbooks.ts';
@@ -25,10 +25,11 @@ import {
   switchTheme,
   type SiteContext,
 } from './browser.ts';
-import { brokenCommandWords, copyBlocks, diagramTextSizes, hiddenContent } from './phone-checks.ts';
+import { brokenCommandWords, copyBlocks, diagramTextSizes, hiddenCommandText, hiddenContent } from './phone-checks.ts';
 import { ROOT } from './site-build.ts';
+import { siteDir } from './site-ready.ts';
 
-const pages = sitePages(inject('siteDir'));
+const pages = sitePages(siteDir);
 // Each runbook's declaration, for the copy checks (which command is a dry run, what a change does).
 const helps = new Map<string, HelpJson>();
 for (const name of listRunbooks(ROOT)) {
@@ -58,6 +59,7 @@ async function checkPage(site: SiteContext, path: string): Promise<void> {
     await brokenCommandWords(site.page),
     `${path}: command words broken across lines (wrap between flags, not inside them)`,
   ).toEqual([]);
+  expect(await hiddenCommandText(site.page), `${path}: command text wider than its box`).toEqual([]);
   expect(site.log.outside, `${path} requested another host`).toEqual([]);
   expect(site.log.errors, `${path} logged errors`).toEqual([]);
 }

@@ -134,12 +134,24 @@ export function copyBlocks(page: Page): Promise<CopyBlock[]> {
  */
 export function brokenCommandWords(page: Page): Promise<string[]> {
   return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('.command .command-word')]
+    [...document.querySelectorAll<HTMLElement>('.command .command-word:not(.command-path)')]
       .filter((w) => {
         const lines = new Set([...w.getClientRects()].map((r) => Math.round(r.top)));
         const block = w.closest('pre')!;
         return lines.size > 1 && w.scrollWidth <= block.clientWidth;
       })
       .map((w) => w.textContent ?? ''),
+  );
+}
+
+/**
+ * Command blocks whose text does not fit their box (the rest would sit under the edge, unseen on a phone):
+ * wrapping between flags and after a path's slashes must be enough.
+ */
+export function hiddenCommandText(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.command pre')]
+      .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
+      .map((pre) => `${pre.textContent ?? ''} (${pre.scrollWidth} px in ${pre.clientWidth} px)`),
   );
 }

@@ -7,12 +7,13 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectBrowser, DESKTOP, PHONE, sitePages, siteContext, type SiteContext } from './browser.ts';
 import { ROOT } from './site-build.ts';
+import { siteDir } from './site-ready.ts';
 
 const OUT = join(ROOT, 'screenshots');
-const all = sitePages(inject('siteDir'));
+const all = sitePages(siteDir);
 const key = [
   '/',
   ...all.filter((p) => p.startsWith('/architecture/')),

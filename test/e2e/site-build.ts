@@ -30,8 +30,9 @@ export function buildEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, NODE_ENV: 'production', FORCE_COLOR: '0', NO_COLOR: '1', ...extra };
 }
 
-export async function buildSite(prefix: string, env: NodeJS.ProcessEnv = {}): Promise<Build> {
-  const outDir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+/** Builds into `outDir` (default: a new temp folder named from `prefix`). */
+export async function buildSite(prefix: string, env: NodeJS.ProcessEnv = {}, outDir?: string): Promise<Build> {
+  outDir ??= mkdtempSync(join(tmpdir(), `${prefix}-`));
   const started = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir], {
     cwd: ROOT,

@@ -92,6 +92,10 @@ describe('loadInventory()', () => {
     expect(entry.assumptions.map((a) => a.key)).toContain('tailnet.hosts.desk');
   });
 
+  test('accepts a country in another case, as gluetun compares SERVER_COUNTRIES without case', () => {
+    expect(sharedProxies(load(edit('country: Japan', 'country: japan')))[1].country).toBe('japan');
+  });
+
   test('computes the yearly saving from the cost figures', () => {
     expect(yearlySavings(load())).toBe(30);
   });
@@ -107,7 +111,25 @@ describe('loadInventory()', () => {
       'an unknown key',
       edit('  magic_dns: true', '  magic_dns: true\n  magicdns: true'),
       lineOf('magic_dns') + 1,
-      /unknown key "magicdns"/,
+      /tailnet: unknown key magicdns; did you mean magic_dns\? \(magic_dns is set too: keep one\)/,
+    ],
+    [
+      'a misspelled required key (named, not reported as the key it replaces being missing)',
+      edit('  dns_server_host:', '  dns_server_hots:'),
+      lineOf('dns_server_host:'),
+      /lan: unknown key dns_server_hots; did you mean dns_server_host\?/,
+    ],
+    [
+      'a misspelled optional key in a list entry',
+      edit('      description: Workstation\n', '      descripton: Workstation\n'),
+      lineOf('description: Workstation'),
+      /tailnet\.hosts\.1: unknown key descripton; did you mean description\?/,
+    ],
+    [
+      'an unknown key like no known one',
+      edit('  magic_dns: true', '  magic_dns: true\n  colour: blue'),
+      lineOf('magic_dns') + 1,
+      /unknown key colour; expected one of range, split_dns, magic_dns, exit_nodes, hosts/,
     ],
     [
       'a tailnet IP outside the tailnet range',
@@ -161,6 +183,48 @@ describe('loadInventory()', () => {
       edit('from: chatbot', 'from: nobody'),
       lineOf('from: chatbot'),
       /"nobody" is not a workload/,
+    ],
+    [
+      // Unworkable, not only untidy: the router would advertise addresses the cluster routes to pods.
+      'a LAN inside the pod range (reported at the LAN, naming the pod range and its line)',
+      edit('subnet: 192.0.2.0/24', 'subnet: 198.51.100.64/26'),
+      lineOf('subnet: 192.0.2.0/24'),
+      new RegExp(
+        `lan\\.subnet: 198\\.51\\.100\\.64/26 overlaps kubernetes\\.pod_cidr 198\\.51\\.100\\.0/25 \\(line ${lineOf('pod_cidr:')}\\)`,
+      ),
+    ],
+    [
+      'a LAN around the service range',
+      edit('subnet: 192.0.2.0/24', 'subnet: 198.51.100.0/24'),
+      lineOf('subnet: 192.0.2.0/24'),
+      /lan\.subnet: 198\.51\.100\.0\/24 overlaps kubernetes\.pod_cidr/,
+    ],
+    [
+      "a LAN containing ProtonVPN's tunnel gateway",
+      edit('subnet: 192.0.2.0/24', 'subnet: 10.2.0.0/24'),
+      lineOf('subnet: 192.0.2.0/24'),
+      /lan\.subnet: 10\.2\.0\.0\/24 contains ProtonVPN's WireGuard tunnel address 10\.2\.0\.2/,
+    ],
+    [
+      "a region's country as Proton's two-letter code",
+      edit('country: Japan', 'country: JP'),
+      lineOf('country: Japan'),
+      /vpn\.proxies\.beta\.country: "JP" is not a country gluetun v3\.41\.1 knows for ProtonVPN; did you mean Japan\?.*Proton's two-letter codes such as JP are not accepted/,
+    ],
+    [
+      'a country gluetun spells otherwise',
+      edit('country: Japan', 'country: The Netherlands'),
+      lineOf('country: Japan'),
+      /"The Netherlands" is not a country .*; did you mean Netherlands\?/,
+    ],
+    [
+      "a sidecar's country that is no country",
+      edit(
+        '      country: Switzerland\n      status: live\n      port_forwarding',
+        '      country: Atlantis\n      status: live\n      port_forwarding',
+      ),
+      lineOf('port_forwarding') - 2,
+      /vpn\.sidecars\.torrents\.country: "Atlantis" is not a country gluetun v3\.41\.1 knows for ProtonVPN\. Write/,
     ],
     [
       'an assumed value without a reason',

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { InputError } from '../../src/lib/core/errors.ts';
 import { parseAllDocuments } from 'yaml';
 import { kustomizeResources } from '../support/kustomize.ts';
 import { loadInventory, sharedProxies, subnetRouter } from '../../src/lib/inventory/inventory.ts';
@@ -196,8 +197,9 @@ describe('loadApp()', () => {
     expect(() => loadApp('multi-doc', root)).toThrow(/no kustomization\.yaml in manifests\/multi-doc/);
   });
 
-  test('throws for an app folder that does not exist', () => {
-    expect(() => loadApp('nope')).toThrow(new RegExp(`no folder manifests/nope; expected one of: ${listApps()[0]}`));
+  test('throws for an app folder that does not exist, naming the folder without a line', () => {
+    expect(() => loadApp('nope')).toThrow(InputError);
+    expect(() => loadApp('nope')).toThrow(new RegExp(`^no folder manifests/nope/; expected one of: ${listApps()[0]}`));
   });
 
   test('includes the objects of a ../<folder> resource, in order, but not its files', () => {

@@ -142,12 +142,18 @@ describe('inventory/overlap', () => {
     expect(hits.map((h) => h.message).join('\n')).toContain('tunnel gateway');
   });
 
-  test('a pod range overlapping the LAN is reported', async () => {
+  test("a pod range overlapping the LAN is reported at the LAN's line, naming the pod range's", async () => {
     const f = copy();
     f.inventory.kubernetes.pod_cidr = f.inventory.lan.subnet;
-    expect((await findings(f, 'inventory/overlap')).map((h) => h.message).join('\n')).toMatch(
-      /kubernetes\.pod_cidr .* overlaps lan\.subnet/,
-    );
+    const hits = await findings(f, 'inventory/overlap');
+    expect(hits.map((h) => [h.line, h.message])).toContainEqual([
+      f.inventory.lines['lan.subnet'],
+      expect.stringMatching(
+        new RegExp(
+          `^lan\\.subnet \\S+ overlaps kubernetes\\.pod_cidr \\S+ \\(line ${f.inventory.lines['kubernetes.pod_cidr']}\\)`,
+        ),
+      ),
+    ]);
   });
 });
 

@@ -3,7 +3,7 @@
  * as routy would) and the Tailscale API faked on 127.0.0.1. Each scenario checks the exit code, the message,
  * and exactly what was sent to routy and to the API; none may show the API key.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
@@ -30,7 +30,7 @@ import {
   type RoutyState,
 } from '../fakes/tailscale-scenarios.ts';
 import type { ApiDevice } from '../../src/lib/clients/tailscale-api.ts';
-import { BUNDLE_ENV, bundleFile } from '../fakes/runbook-bundle.ts';
+import { BUNDLE_ENV, BUNDLE_ROOT, bundleFile } from '../fakes/runbook-bundle.ts';
 
 // Each test spawns the runbook and a fake per command: generous on a shared, loaded machine.
 vi.setConfig({ testTimeout: 90_000 });
@@ -388,6 +388,36 @@ describe('configure-routy', () => {
       `would call the Tailscale API: PATCH ${SPLIT}  {"internal":["10.1.0.53"]}`,
     ]) {
       expect(r.stdout).toContain(line);
+    }
+  });
+
+  test('--dry-run with a LAN inside the pod range: refuses at the LAN line, exit 2, plans nothing', async () => {
+    // The router's settings follow the new LAN too, as an operator would change them: only the overlap is wrong.
+    const text = bundleFile('src/data/network.yaml');
+    const subnet = /^  subnet: (\S+)$/m.exec(text)![1];
+    const pods = /^  pod_cidr:\n    value: (\S+)$/m.exec(text)![1];
+    const inside = `${pods.split('/')[0]}/24`;
+    const root = mkdtempSync(join(tmpdir(), 'bundle-'));
+    try {
+      cpSync(BUNDLE_ROOT, root, { recursive: true });
+      const edit = (file: string, from: string, to: string) => {
+        const before = readFileSync(join(root, file), 'utf8');
+        expect(before).toContain(from);
+        writeFileSync(join(root, file), before.replaceAll(from, to));
+      };
+      edit('src/data/network.yaml', `  subnet: ${subnet}\n`, `  subnet: ${inside}\n`);
+      edit('manifests/routy/tailscale-settings.yaml', subnet, inside);
+      const line = text.split('\n').indexOf(`  subnet: ${subnet}`) + 1;
+      const r = await run({
+        args: ['--dry-run'],
+        env: { AVALANCHE_INVENTORY: join(root, 'src/data/network.yaml'), AVALANCHE_MANIFESTS_ROOT: root },
+      });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`network.yaml:${line}: lan.subnet: ${inside} overlaps kubernetes.pod_cidr ${pods}`);
+      expect(r.stdout).not.toContain('--advertise-routes');
+      expect(r.calls).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runRunbook, type FakeCall, type Rule } from '../fakes/run-runbook.ts';
 import { regions } from '../../src/lib/inventory/facts.ts';
-import { loadInventory } from '../../src/lib/inventory/inventory.ts';
+import { DEFAULT_INVENTORY, loadInventory, sharedProxies } from '../../src/lib/inventory/inventory.ts';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { keyEnvFor, proxyRegions } from '../../src/lib/steps/vpn-proxy.ts';
 import { BUNDLE_ENV, BUNDLE_ROOT } from '../fakes/runbook-bundle.ts';
 
@@ -263,6 +264,38 @@ describe('phase2-deploy-proxy.mjs', () => {
       '--context avalanche rollout restart deployment/vpn-proxy-iceland -n vpn-egress',
     );
     noKeyAnywhere(r);
+  });
+
+  test('a region added to the inventory before `npm run generate`: exit 2, says to generate, no file:1', async () => {
+    // A copy of the bundled inventory with one more region; the bundled manifests have no folder for it.
+    const text = readFileSync(DEFAULT_INVENTORY, 'utf8');
+    const first = sharedProxies(loadInventory(DEFAULT_INVENTORY))[0];
+    const entry = `    - region: ${first.region}\n`;
+    expect(text).toContain(entry);
+    const dir = mkdtempSync(join(tmpdir(), 'inventory-'));
+    try {
+      const file = join(dir, 'network.yaml');
+      writeFileSync(
+        file,
+        text.replace(
+          entry,
+          `    - region: ungenerated\n      country: ${first.country}\n      status: planned\n${entry}`,
+        ),
+      );
+      const r = await runRunbook('phase2-deploy-proxy', ['--region', 'ungenerated', '--dry-run'], {
+        scenario: { rules: [] },
+        env: { AVALANCHE_INVENTORY: file },
+      });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(
+        'manifests/vpn-proxy-ungenerated/ does not exist yet: it is generated from the inventory (vpn.proxies region ungenerated',
+      );
+      expect(r.stderr).toContain('Next: run `npm run generate`, check it with `npm run lint`, then run this again.');
+      expect(r.stderr).not.toMatch(/vpn-proxy-ungenerated:\d/);
+      expect(r.calls).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('no TTY and no --yes: refuses at the confirmation (exit 2), nothing applied', async () => {

@@ -4,7 +4,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { classifyCommand, copyBlockProblems, splitCommands, type RunbookFacts } from '../../src/lib/site/commands.ts';
-import { commandGroups } from '../../src/lib/site/command-block.ts';
+import { commandBlock, commandGroups } from '../../src/lib/site/command-block.ts';
+import { loadInventory, sharedProxies } from '../../src/lib/inventory/inventory.ts';
 
 const RUNBOOKS: Record<string, RunbookFacts> = {
   deploy: { steps: [{}, { changes: 'applies manifests' }], rollback: {} },
@@ -120,5 +121,29 @@ describe('commandGroups()', () => {
       '--report-dir reports',
       '--dry-run',
     ]);
+  });
+});
+
+describe('commandBlock(): the dry run and the undo name the same target as the command', () => {
+  const root = new URL('../../', import.meta.url).pathname;
+  const region = sharedProxies(loadInventory())[0]!.region;
+  const deploy = `npx zx runbooks/phase2-deploy-proxy.mjs --region ${region}`;
+
+  test('a one-region deploy rehearses that region and rolls back that region', () => {
+    const block = commandBlock(deploy, {}, root);
+    expect(block.kind).toBe('change');
+    expect(block.dryRun).toBe(`${deploy} --dry-run`);
+    expect(block.undo).toContain(`--rollback --region ${region}`);
+    expect(block.undo).not.toContain('<region>');
+  });
+
+  test('a one-region rollback rehearses that region', () => {
+    const block = commandBlock(`npx zx runbooks/phase2-deploy-proxy.mjs --rollback --region ${region}`, {}, root);
+    expect(block.dryRun).toBe(`npx zx runbooks/phase2-deploy-proxy.mjs --rollback --region ${region} --dry-run`);
+  });
+
+  test('a command for every region keeps the generic words', () => {
+    const block = commandBlock('npx zx runbooks/phase2-deploy-proxy.mjs', {}, root);
+    expect(block.dryRun).toBe('npx zx runbooks/phase2-deploy-proxy.mjs --dry-run');
   });
 });

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { InputError } from '../../src/lib/core/errors.ts';
-import { loadInventory } from '../../src/lib/inventory/inventory.ts';
+import { loadInventory, sharedProxies } from '../../src/lib/inventory/inventory.ts';
+import { fixtureInventory } from '../inventory/fixture.ts';
 import { Secret } from '../../src/lib/core/secrets.ts';
 import { DEFAULT_ROOT } from '../../src/lib/inventory/manifests.ts';
 import { loadSetup } from '../../src/lib/harness/setup.ts';
@@ -47,6 +51,27 @@ describe('proxyTarget()', () => {
   );
   test('throws an InputError for an unknown region', () => {
     expect(() => proxyTarget(inv, 'no-such-region', DEFAULT_ROOT)).toThrow(InputError);
+  });
+  test('a region added to the inventory but not generated yet: says to run npm run generate, no ":1"', () => {
+    const fixture = fixtureInventory();
+    const region = sharedProxies(fixture)[0].region!;
+    const root = mkdtempSync(join(tmpdir(), 'no-manifests-'));
+    try {
+      let err: InputError | undefined;
+      try {
+        proxyTarget(fixture, region, root);
+      } catch (e) {
+        err = e as InputError;
+      }
+      expect(err).toBeInstanceOf(InputError);
+      expect(err!.message).toContain(
+        `manifests/vpn-proxy-${region}/ does not exist yet: it is generated from the inventory (vpn.proxies region ${region}, ${fixture.file}:${fixture.lines[`vpn.proxies.${region}`]}) by \`npm run generate\`.`,
+      );
+      expect(err!.message).not.toMatch(/vpn-proxy-[a-z-]+:\d/);
+      expect(err!.next).toMatch(/^run `npm run generate`/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -5,7 +5,7 @@
  * runbook the docs mention exists; every manifests/<app> folder is applied by a runbook or marked
  * as applied by hand with a reason.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuiltSite } from './site.ts';
 import { createSandbox, type RunResult, type Sandbox } from './runbooks-run.ts';

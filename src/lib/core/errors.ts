@@ -11,6 +11,8 @@ export class AvalancheError extends Error {
    * it). A change that fails with such an error is not listed as "may have changed" and not undone.
    */
   refused = false;
+  /** What to do next when it is more than "fix the cause and run again" (printed after the message). */
+  next?: string;
   constructor(code: string, message: string, exitCode = 1) {
     super(message);
     this.name = new.target.name;

@@ -259,7 +259,7 @@ async function main(decl: RunbookDecl<any, any>, setup: RunbookSetup, opts: Main
         err instanceof StepFailure || err instanceof Interrupted
           ? err.message
           : err instanceof AvalancheError
-            ? `${err.message} Next: fix the cause and run again.`
+            ? `${err.message} Next: ${err.next ?? 'fix the cause and run again'}.`
             : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
       out.line('');
       // "No" at the confirmation is a choice, not a failure: exit 2 all the same (nothing changed), worded as such.

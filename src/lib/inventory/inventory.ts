@@ -1,8 +1,9 @@
 /**
  * The inventory: src/data/network.yaml, typed and validated on load.
  * Assumed values are unwrapped and recorded (assumed.ts), the file is checked against its schema
- * (schema.ts) and for meaning (an address outside its range, a duplicate, a reference to nothing), then the
- * derived values are computed (derive.ts). Every error is a DataFileError with the line of the entry at fault.
+ * (schema.ts) and for meaning (an address outside its range, a duplicate, a reference to nothing, ranges that
+ * overlap: ranges.ts), then the derived values are computed (derive.ts). Every error is a DataFileError with the
+ * line of the entry at fault.
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -10,7 +11,9 @@ import { DataFileError } from '../core/errors.ts';
 import { cidrContains, parseCidr } from '../core/net.ts';
 import { loadYamlFile, type PathKey } from '../core/yaml-data.ts';
 import { keyedLines, keyOf, unwrapAssumptions, type FoundAssumption, type Issue } from './assumed.ts';
-import { derive, proxyName, type Host, type Inventory, type VpnDeployment } from './derive.ts';
+import { derive, proxyName, tunnelGateway, type Host, type Inventory, type VpnDeployment } from './derive.ts';
+import { unknownCountry } from './gluetun-countries.ts';
+import { rangeConflicts } from './ranges.ts';
 import { inventorySchema, type RawInventory } from './schema.ts';
 
 export { inventorySchema } from './schema.ts';
@@ -38,6 +41,8 @@ export function loadInventory(file: string = DEFAULT_INVENTORY, text?: string): 
     throw new DataFileError(shown, lineOf(path), `${keyOf(data, path) || '(top level)'}: ${message}`);
   };
   checkSemantics(data, fail);
+  const [conflict] = rangeConflicts(data, tunnelGateway(data.vpn.tunnel_address), (key) => lineOf(key.split('.')));
+  if (conflict) fail(conflict.key.split('.'), conflict.message);
   const assumptions = found.map((a) => ({
     key: keyOf(data, a.path),
     value: a.value,
@@ -84,6 +89,14 @@ function checkSemantics(inv: RawInventory, fail: Fail): void {
       ['lan', 'dns_server_host'],
       `host ${inv.lan.dns_server_host} does not fit in ${inv.lan.subnet} (hosts 1 to ${size - 2}).`,
     );
+  for (const [list, entries] of [
+    ['proxies', inv.vpn.proxies],
+    ['sidecars', inv.vpn.sidecars],
+  ] as const)
+    entries.forEach((e, i) => {
+      const wrong = unknownCountry(e.country);
+      if (wrong) fail(['vpn', list, i, 'country'], wrong);
+    });
   const sidecars = new Set(inv.vpn.sidecars.map((s) => s.name));
   inv.vpn.sidecars.forEach((s, i) => {
     if (s.name.startsWith('vpn-proxy-'))

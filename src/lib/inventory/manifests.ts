@@ -16,6 +16,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Document, LineCounter } from 'yaml';
+import { InputError } from '../core/errors.ts';
 import {
   lineOf,
   ManifestError,
@@ -103,12 +104,7 @@ export function loadApp(app: string, root: string = DEFAULT_ROOT, seen: string[]
   const dir = `manifests/${app}`;
   const abs = join(root, dir);
   if (!existsSync(abs))
-    throw new ManifestError(
-      dir,
-      1,
-      `no folder ${dir}; expected one of: ${listApps(root).join(', ')}.`,
-      'inventory/app-folders',
-    );
+    throw new InputError(`no folder ${dir}/; expected one of: ${listApps(root).join(', ')}.`, 'E_NO_FOLDER');
   const kind = appKind(app);
   const read = (name: string): ManifestFile => ({
     path: `${dir}/${name}`,

@@ -14,7 +14,7 @@ import { checkRefs } from './k8s-refs.ts';
 import { checkKubernetes } from './kubernetes.ts';
 import { checkLiteralFacts } from './literal-facts.ts';
 import { checkOverlap } from './overlap.ts';
-import { checkPolicyFacts } from './policy-facts.ts';
+import { checkPolicyAddresses, checkPolicyFacts } from './policy-facts.ts';
 import { checkProxyClients } from './proxy-clients.ts';
 import { checkRouty } from './routy.ts';
 import { ruleById, RULES } from './rules.ts';
@@ -76,6 +76,7 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   checkGenerated(ctx);
   checkOverlap(ctx);
   checkPolicyFacts(ctx, policy);
+  checkPolicyAddresses(ctx, policy);
   checkLiteralFacts(ctx);
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
   const errors = findings.filter((f) => f.severity === 'error').length;

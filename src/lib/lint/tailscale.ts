@@ -187,11 +187,20 @@ export function checkTailscale(ctx: LintContext): ParsedPolicy | undefined {
         `"${route}" is not an IP prefix without host bits${p ? ` (expected ${maskedText(p)})` : ''}; routy could never advertise it (tailscale net/netutil/routes.go).`,
       );
   }
-  if (approved.join() !== wanted.join())
+  // A stale route is reported at its own line (the one to change); a missing one at the routes object.
+  const stale = approved.filter((r) => !wanted.includes(r));
+  const missing = wanted.filter((r) => !approved.includes(r));
+  for (const route of stale)
+    report(
+      'tailscale/auto-approver-route',
+      ['autoApprovers', 'routes', route],
+      `autoApprovers.routes approves ${route}, which the inventory's subnet router ${router.name} does not advertise; it advertises ${wanted.join(', ') || 'nothing'} (src/data/network.yaml).${missing.length ? ` Change it to ${missing.join(', ')}.` : ' Remove it.'}`,
+    );
+  if (missing.length && !stale.length)
     report(
       'tailscale/auto-approver-route',
       ['autoApprovers', 'routes'],
-      `autoApprovers.routes approves ${approved.join(', ') || 'nothing'}; the inventory's subnet router ${router.name} advertises ${wanted.join(', ')} (src/data/network.yaml).`,
+      `autoApprovers.routes approves ${approved.join(', ') || 'nothing'}; the inventory's subnet router ${router.name} also advertises ${missing.join(', ')} (src/data/network.yaml). Add it.`,
     );
   for (const route of wanted.filter((r) => routes[r])) {
     const tags = router.tags ?? [];

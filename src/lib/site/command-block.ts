@@ -28,15 +28,29 @@ const joinSentences = (parts: string[]) =>
     .filter(Boolean)
     .join('; ');
 
+/**
+ * The flags of a command that choose what it acts on (`--region iceland`, `--context home`): the dry run and
+ * the undo shown beside it keep them, so each names the same target as the command, not every region.
+ */
+const SELECTING = new Set(['region', 'context']);
+
 function fromRunbook(help: HelpJson, w: string): Pick<CommandBlock, 'changes' | 'undo' | 'dryRun'> {
+  const selectors = commandGroups(w)
+    .filter((g) => /^--([\w-]+)[ =]/.test(g) && SELECTING.has(/^--([\w-]+)/.exec(g)![1]!))
+    .map((g) => ` ${g}`)
+    .join('');
   const base = help.command;
-  const dryRun = `${base} --dry-run`;
+  const region = /(?:^|\s)--region[ =](\S+)/.exec(w)?.[1];
+  // The declarations write `<region>` where the region goes; a command for one region fills it in.
+  const fill = (text: string) => (region ? text.replaceAll('<region>', region) : text);
+  const dryRun = `${base}${selectors} --dry-run`;
   if (/(^|\s)--rollback(\s|=|$)/.test(w) && help.rollback) {
     return {
-      changes:
+      changes: fill(
         joinSentences(help.rollback.steps.filter((s) => s.changes).map((s) => s.changes!)) || help.rollback.summary,
-      undo: `run \`${base}\` again (its \`--dry-run\` first)`,
-      dryRun: `${base} --rollback --dry-run`,
+      ),
+      undo: `run \`${base}${selectors}\` again (its \`--dry-run\` first)`,
+      dryRun: `${base} --rollback${selectors} --dry-run`,
     };
   }
   const flag = help.flags.find(
@@ -46,13 +60,15 @@ function fromRunbook(help: HelpJson, w: string): Pick<CommandBlock, 'changes' | 
       new RegExp(`(^|\\s)--${f.name}(\\s|$)`).test(w) &&
       /^(stop|remove|delete|disable)/.test(f.name),
   );
-  if (flag) return { changes: flag.description, undo: `run \`${base}\` again`, dryRun };
+  if (flag) return { changes: flag.description, undo: `run \`${base}${selectors}\` again`, dryRun };
   const steps = help.steps.filter((s) => s.changes);
   const undos = steps.filter((s) => s.undo).map((s) => s.undo!);
-  const rollback = help.rollback ? `or all at once: \`${base} ${help.rollback.flag}\` (with \`--dry-run\` first)` : '';
+  const rollback = help.rollback
+    ? `or all at once: \`${base} ${help.rollback.flag}${selectors}\` (with \`--dry-run\` first)`
+    : '';
   return {
-    changes: joinSentences(steps.map((s) => s.changes!)),
-    undo: joinSentences([...undos, rollback]) || 'nothing undoes it automatically: see the runbook page',
+    changes: fill(joinSentences(steps.map((s) => s.changes!))),
+    undo: fill(joinSentences([...undos, rollback])) || 'nothing undoes it automatically: see the runbook page',
     dryRun,
   };
 }

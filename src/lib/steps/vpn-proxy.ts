@@ -5,6 +5,7 @@
  * container's control-server settings, and the client label the NetworkPolicy admits.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import type { GluetunTarget } from '../clients/gluetun.ts';
@@ -67,6 +68,15 @@ export function proxyTarget(inv: Inventory, region: string, root: string): Proxy
     throw new InputError(
       `unknown region "${region}"; expected one of ${proxyRegions(inv).join(', ')} (src/data/network.yaml: vpn.deployments).`,
     );
+  if (!existsSync(join(root, 'manifests', proxy.name))) {
+    // A region added to the inventory whose manifests were never rendered: say so, not "no folder".
+    const err = new InputError(
+      `manifests/${proxy.name}/ does not exist yet: it is generated from the inventory (vpn.proxies region ${region}, ${inv.file}:${inv.lines[`vpn.proxies.${region}`] ?? 1}) by \`npm run generate\`.`,
+      'E_NOT_GENERATED',
+    );
+    err.next = 'run `npm run generate`, check it with `npm run lint`, then run this again';
+    throw err;
+  }
   const app = loadApp(proxy.name, root);
   const deployment = app.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === proxy.name);
   const policy = app.objects.find((o) => o.kind === 'NetworkPolicy');

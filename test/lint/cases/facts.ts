@@ -5,7 +5,8 @@
  * the network changes the cases with it.
  */
 import { proxyUrl, workloadOf } from '../../../src/lib/inventory/facts.ts';
-import { DEFAULT_INVENTORY, loadInventory, sharedProxies } from '../../../src/lib/inventory/inventory.ts';
+import { cidrContains } from '../../../src/lib/core/net.ts';
+import { DEFAULT_INVENTORY, loadInventory, sharedProxies, subnetRouter } from '../../../src/lib/inventory/inventory.ts';
 import { accept, reject, type Case } from '../cases.ts';
 import type { Fixture } from '../fixture.ts';
 
@@ -17,6 +18,17 @@ const url = proxyUrl(inv, bot.egress);
 const PAGE = 'src/content/docs/typed.mdx';
 const NS = 'manifests/namespace/namespace.yaml';
 const POLICY = 'manifests/tailscale/policy.hujson';
+
+/** A private address in no range the inventory holds (not the LAN, the tailnet or an advertised route). */
+const NOWHERE = ['172.31.250.10', '192.168.250.10', '10.250.250.10'].find(
+  (ip) =>
+    ![inv.lan.subnet, inv.tailnet.range, ...(subnetRouter(inv).advertise_routes ?? [])].some((c) =>
+      cidrContains(c, ip),
+    ),
+)!;
+/** Adds a test first in the policy's tests. */
+const addTest = (f: Fixture, test: Record<string, unknown>) =>
+  f.replace(POLICY, '"tests": [', `"tests": [\n    ${JSON.stringify(test)},`);
 
 /** A Service in the bot's folder, made from a proxy's, selecting `selector`. */
 const serviceSelecting = (f: Fixture, selector: string) => {
@@ -93,6 +105,16 @@ export const FACT_CASES: Case[] = [
     },
     /tunnel gateway/,
   ),
+  reject(
+    'inventory/overlap',
+    'a LAN moved inside the pod range (reported at lan.subnet, naming the pod range and its line)',
+    'src/data/network.yaml',
+    (f) => {
+      const [base, bits] = f.inventory.kubernetes.pod_cidr.split('/');
+      f.inventory.lan.subnet = `${base}/${Math.min(30, Math.max(Number(bits) + 1, 24))}`;
+    },
+    new RegExp(`^lan\\.subnet \\S+ overlaps kubernetes\\.pod_cidr \\S+ \\(line ${inv.lines['kubernetes.pod_cidr']}\\)`),
+  ),
   accept('inventory/overlap', 'a pod range moved to one nothing else uses', (f) => {
     f.inventory.kubernetes.pod_cidr = '172.31.0.0/16';
   }),
@@ -108,6 +130,23 @@ export const FACT_CASES: Case[] = [
   ),
   accept('inventory/policy-hosts', 'a new alias for a LAN address', (f) =>
     f.replace(POLICY, '"hosts": {', `"hosts": {\n    "nas": "${inv.lan.subnet.replace(/\.0\/\d+$/, '.20')}",`),
+  ),
+  reject(
+    'inventory/policy-addresses',
+    'a deny test on an address in no network the inventory knows (passes vacuously)',
+    POLICY,
+    (f) => addTest(f, { src: 'tag:router', proto: 'tcp', deny: [`${NOWHERE}:443`] }),
+    /tests\[0\]\.deny\[0\] names .* so this deny test passes whatever the grants say/,
+  ),
+  reject('inventory/policy-addresses', 'a grant to a range in no network the inventory knows', POLICY, (f) =>
+    f.replace(POLICY, '"dst": ["autogroup:self"],', `"dst": ["autogroup:self", "${NOWHERE}/32"],`),
+  ),
+  accept('inventory/policy-addresses', 'deny tests on a LAN address and on a public address (the internet)', (f) =>
+    addTest(f, {
+      src: 'tag:router',
+      proto: 'tcp',
+      deny: [`${inv.lan.subnet.replace(/\.0\/\d+$/, '.20')}:443`, '198.41.0.4:443'],
+    }),
   ),
   reject(
     'k8s/egress-policy-proxy',
