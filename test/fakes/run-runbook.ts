@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fakeServerPort, registerFake, unregisterFake } from './fake-server.ts';
 import { runInProcess } from './in-process.ts';
+import { BUNDLE_ENV } from './runbook-bundle.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FAKE = join(ROOT, 'test/fakes/fake-tool.sh');
@@ -99,6 +100,9 @@ export function makeFakeEnv(scenario: Scenario, tools?: string[]): FakeEnv {
       FAKE_ID: id,
       FAKE_DIR: io,
       LANG: 'C.UTF-8',
+      // The frozen bundle (test/fixtures/runbook-bundle): the scenarios' recorded answers name its regions,
+      // hosts and objects, so a change to the bundled network never breaks them. A test may point elsewhere.
+      ...BUNDLE_ENV,
     },
     calls: () => state.calls.map((c) => ({ ...c })),
     setScenario: (s) => {

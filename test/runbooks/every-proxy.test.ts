@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Report } from '../../src/lib/harness/index.ts';
+import { BUNDLE_ENV } from '../fakes/runbook-bundle.ts';
 import { loadInventory } from '../../src/lib/inventory/inventory.ts';
 import { keyEnvFor } from '../../src/lib/steps/vpn-proxy.ts';
 import { cluster, deploymentJson, gluetun, HOME_IP, probes } from '../fakes/kubectl.ts';
 import { runRunbook, type Rule } from '../fakes/run-runbook.ts';
 
-const inv = loadInventory();
+const inv = loadInventory(BUNDLE_ENV.AVALANCHE_INVENTORY);
 const proxies = inv.vpn.deployments
   .filter((d) => d.pattern === 'shared-proxy')
   .map((d) => ({ name: d.name, region: d.region!, country: d.country }));

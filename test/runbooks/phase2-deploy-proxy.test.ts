@@ -28,12 +28,12 @@ const KEY = Buffer.alloc(32, 7).toString('base64');
 const KEY_B64 = Buffer.from(KEY).toString('base64');
 const ENV = { PROTONVPN_WG_KEY_ICELAND: KEY };
 const ARGS = ['--region', 'iceland', '--settle', '0'];
-const app = loadApp('vpn-proxy-iceland');
+const app = loadApp('vpn-proxy-iceland', BUNDLE_ROOT);
 const ref = (o: { kind: string; metadata: { name: string; namespace?: string } }) =>
   `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 const SECRETS = ['Secret/vpn-egress/vpn-proxy-iceland-wireguard', 'Secret/vpn-egress/vpn-proxy-iceland-control-server'];
 // `kubectl apply -k` gets the folder as an absolute path: the runbook may be started from anywhere.
-const KDIR = join(ROOT, 'manifests/vpn-proxy-iceland');
+const KDIR = join(BUNDLE_ROOT, 'manifests/vpn-proxy-iceland');
 
 const APPLY_SECRETS: Rule = {
   tool: 'kubectl',
@@ -160,7 +160,9 @@ describe('phase2-deploy-proxy.mjs', () => {
     expect(help.steps[4].changes).toMatch(/Secrets vpn-proxy-<region>-wireguard and vpn-proxy-<region>-control-server/);
     expect(help.steps[4].undo).toMatch(/--rollback --region <region>/);
     expect(help.rollback.flag).toBe('--rollback');
-    expect(help.flags.find((f: { name: string }) => f.name === 'region').choices).toEqual(regions(loadInventory()));
+    expect(help.flags.find((f: { name: string }) => f.name === 'region').choices).toEqual(
+      regions(loadInventory(BUNDLE_ENV.AVALANCHE_INVENTORY)),
+    );
     expect(help.secrets[0].env).toBe('PROTONVPN_WG_KEY_<REGION>');
   });
 
@@ -696,7 +698,7 @@ describe('phase2-deploy-proxy.mjs', () => {
     expect(r.code).toBe(2);
     // The choices are the inventory's regions, whatever they are.
     expect(r.stderr).toContain(
-      `--region narnia: unknown value; expected one of ${regions(loadInventory()).join(', ')}. Nothing was run.`,
+      `--region narnia: unknown value; expected one of ${regions(loadInventory(BUNDLE_ENV.AVALANCHE_INVENTORY)).join(', ')}. Nothing was run.`,
     );
     expect(r.calls).toEqual([]);
   });

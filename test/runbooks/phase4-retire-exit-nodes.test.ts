@@ -144,6 +144,7 @@ interface RunOpts {
   env?: Record<string, string>;
   tty?: boolean;
   input?: string;
+  /** The frozen bundle's own inventory (runbook-bundle: marmithon still on its exit node), not this file's. */
   defaultInventory?: boolean;
   /** A subprocess smoke test (the real entry under zx), not in-process. */
   subprocess?: boolean;
@@ -311,7 +312,7 @@ describe('phase4-retire-exit-nodes: refusals (exit 2, nothing changed)', () => {
       ['--yes', '--vps-done'],
       {},
       { defaultInventory: true },
-      /found marmithon still depends on an exit node\. Next: finish phase 3 first .*then set depends_on_exit_node: false for it in src\/data\/network\.yaml and run this again/,
+      /found marmithon still depends on an exit node\. Next: finish phase 3 first .*then set depends_on_exit_node: false for it in \S*src\/data\/network\.yaml and run this again/,
     ],
     [
       '--yes does not answer the VPS checklist',

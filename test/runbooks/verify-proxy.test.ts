@@ -215,7 +215,7 @@ describe('verify-proxy.mjs', () => {
     const r = await runRunbook('verify-proxy', ['--region', 'atlantis'], { scenario: scenario(), subprocess: true });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `verify-proxy: --region atlantis: unknown value; expected one of ${regions(loadInventory()).join(', ')}. Nothing was run.\n`,
+      `verify-proxy: --region atlantis: unknown value; expected one of ${regions(loadInventory(BUNDLE_ENV.AVALANCHE_INVENTORY)).join(', ')}. Nothing was run.\n`,
     );
     expect(r.calls).toEqual([]);
   });
