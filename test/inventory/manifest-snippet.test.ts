@@ -5,8 +5,11 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { InputError } from '../../src/lib/core/errors.ts';
 import { readSnippet } from '../../src/lib/inventory/manifest-snippet.ts';
 import { DEFAULT_ROOT } from '../../src/lib/inventory/manifests.ts';
+import { loadInventory, sharedProxies } from '../../src/lib/inventory/inventory.ts';
 
-const DEPLOYMENT = 'manifests/vpn-proxy-iceland/deployment.yaml';
+/** A proxy of the bundled inventory, whichever regions it has today. */
+const PROXY = sharedProxies(loadInventory())[0]!.name;
+const DEPLOYMENT = `manifests/${PROXY}/deployment.yaml`;
 const disk = (path: string) => readFileSync(join(DEFAULT_ROOT, path), 'utf8');
 const scratch = mkdtempSync(join(tmpdir(), 'avalanche-snippet-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -49,9 +52,9 @@ describe('readSnippet()', () => {
     ['a path outside manifests/', 'src/data/network.yaml', {}, /expected a repo-relative file such as manifests\//],
     [
       'a missing file, listing the folder',
-      'manifests/vpn-proxy-iceland/deploy.yaml',
+      `manifests/${PROXY}/deploy.yaml`,
       {},
-      /no file manifests\/vpn-proxy-iceland\/deploy\.yaml; files there: .*deployment\.yaml/,
+      new RegExp(`no file manifests/${PROXY}/deploy\\.yaml; files there: .*deployment\\.yaml`),
     ],
     [
       'a missing marker, listing the regions',
