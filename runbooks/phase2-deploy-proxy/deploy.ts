@@ -252,7 +252,7 @@ export async function applyProxy(
       code: 'E_ROLLOUT',
       expected: `Deployment ${t.name} rolled out within ${o.rolloutTimeoutS} s`,
       found: err.message,
-      next: `look at why: kubectl --context ${kube.context} -n ${t.namespace} describe pods -l app.kubernetes.io/name=${t.name}; kubectl -n ${t.namespace} logs ${t.gluetun.resource} -c gluetun`,
+      next: `look at why: kubectl --context ${kube.context} -n ${t.namespace} describe pods -l app.kubernetes.io/name=${t.name}; kubectl --context ${kube.context} -n ${t.namespace} logs ${t.gluetun.resource} -c gluetun`,
     });
   }
 }

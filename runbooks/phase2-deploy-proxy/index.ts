@@ -254,7 +254,8 @@ export default defineRunbook<State, Args>('phase2-deploy-proxy', (setup) => {
           id: 'apply',
           kind: 'apply',
           title: 'Delete the objects',
-          changes: 'Deletes the NetworkPolicy, Service, Deployment and the two Secrets of each proxy.',
+          changes:
+            'Deletes the NetworkPolicy, Service, Deployment and the two Secrets of each proxy it is given (with --region, that one).',
           undo: 'Deploy again: `npx zx runbooks/phase2-deploy-proxy.mjs --region <region>` (the WireGuard key is needed again).',
           async run(ctx) {
             for (const ref of ctx.state.toDelete)

@@ -334,11 +334,11 @@ describe('runMain() failures', () => {
     const r = await run(['--fail-at', 'apply', '--region', 'netherlands,iceland', '--context', 'lab'], failing);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      'Left as is. To undo later: npx zx runbooks/demo-runbook.mjs --rollback --region netherlands --region iceland --context lab.',
+      'Left as is. To undo later: npx zx runbooks/demo-runbook.mjs --rollback --region netherlands --region iceland --context lab',
     );
     // A value that is a secret is never printed, not even as a flag's value.
     const leaky = await run(['--fail-at', 'apply', '--context', SECRET], failing);
-    expect(leaky.stdout).toContain('To undo later: npx zx runbooks/demo-runbook.mjs --rollback --region iceland.');
+    expect(leaky.stdout).toContain('To undo later: npx zx runbooks/demo-runbook.mjs --rollback --region iceland\n');
     expect(leaky.stdout + leaky.stderr).not.toContain(SECRET);
   });
   test('an unexpected error becomes one line on stderr and exit 1', async () => {

@@ -614,7 +614,7 @@ describe('phase2-deploy-proxy.mjs', () => {
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      `Left as is. To undo later: npx zx runbooks/phase2-deploy-proxy.mjs --rollback --region ${B_REGION} --context avalanche.`,
+      `Left as is. To undo later: npx zx runbooks/phase2-deploy-proxy.mjs --rollback --region ${B_REGION} --context avalanche\n`,
     );
     noKeyAnywhere(r);
   });

@@ -169,7 +169,7 @@ describe('phase2-deploy-proxy --rollback', () => {
     expect(first.code).toBe(1);
     // The way back is printed as the exact command; it is run here as printed (plus --yes).
     const printed = first.stdout.match(
-      /Left as is\. To undo later: npx zx runbooks\/phase2-deploy-proxy\.mjs (.*)\.$/m,
+      /Left as is\. To undo later: npx zx runbooks\/phase2-deploy-proxy\.mjs (.*)$/m,
     )?.[1];
     expect(printed).toBe('--rollback --region iceland');
     expect(deletes(first.calls)).toEqual([]);

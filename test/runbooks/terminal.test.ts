@@ -88,7 +88,7 @@ describe('in a terminal (a pseudo-terminal from util-linux script)', () => {
     expect(r.code, r.output).toBe(1);
     expect(deletes(r.calls)).toEqual([]);
     expect(r.output).toContain(
-      'Left as is. To undo later: npx zx runbooks/phase2-deploy-proxy.mjs --rollback --region iceland.',
+      'Left as is. To undo later: npx zx runbooks/phase2-deploy-proxy.mjs --rollback --region iceland',
     );
   });
 });
@@ -108,7 +108,7 @@ describe('Ctrl-C (SIGINT) in the middle of a step', () => {
     expect(r.stderr).toMatch(/✗ phase2-deploy-proxy: step "apply" \(.*\) was interrupted by SIGINT/);
     expect(r.stdout).toContain('Changed before the interruption:\n  + created Namespace/vpn-egress');
     expect(r.stdout).toContain('  + created Deployment/vpn-egress/vpn-proxy-iceland');
-    expect(r.stdout).toContain('To undo: npx zx runbooks/phase2-deploy-proxy.mjs --rollback --region iceland.');
+    expect(r.stdout).toContain('To undo: npx zx runbooks/phase2-deploy-proxy.mjs --rollback --region iceland\n');
     expect(r.stdout).toMatch(/Result: INTERRUPTED \(exit 130\)/);
     // Ctrl-C means stop: nothing more is sent, not even an undo.
     expect(deletes(r.calls)).toEqual([]);

@@ -135,6 +135,8 @@ describe('commandBlock(): the dry run and the undo name the same target as the c
     expect(block.dryRun).toBe(`${deploy} --dry-run`);
     expect(block.undo).toContain(`--rollback --region ${region}`);
     expect(block.undo).not.toContain('<region>');
+    // "All at once" is every region: no --region there.
+    expect(block.undo).toMatch(/all at once: `npx zx runbooks\/phase2-deploy-proxy\.mjs --rollback`/);
   });
 
   test('a one-region rollback rehearses that region', () => {

@@ -69,6 +69,11 @@ export class Gluetun {
     this.#kube = kube;
     this.target = target;
   }
+  /** The command a person runs to read this gluetun's log, on the same cluster (`--context` pinned). */
+  logsCommand(): string {
+    const t = this.target;
+    return `kubectl --context ${this.#kube.context} -n ${t.namespace} logs ${t.resource} -c ${t.container}`;
+  }
 
   /** GET a control-server path; undefined when --dry-run kept it from running. */
   async get<T>(path: string): Promise<T | undefined> {

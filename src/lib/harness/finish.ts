@@ -25,14 +25,14 @@ export async function offerRollback(
   const later = decl.rollback && !o.inRollback ? rollbackCommand(decl, run) : `see each step's "undo" in --help`;
   // Ctrl-C means "stop now": nothing more runs; the way back is printed.
   if (!undoable.length || o.interrupted) {
-    out.line(`To undo: ${later}.`);
+    out.line(`To undo: ${later}`);
     return;
   }
   let agree = run.flags.yes;
   if (!agree && run.isTTY)
     agree = /^y(es)?$/i.test((await askPerson(run, 'Roll these changes back now? [y/N] ')).trim());
   if (!agree) {
-    out.line(`Left as is. To undo later: ${later}.`);
+    out.line(`Left as is. To undo later: ${later}`);
     return;
   }
   run.runner.policy = 'all';

@@ -63,8 +63,10 @@ function fromRunbook(help: HelpJson, w: string): Pick<CommandBlock, 'changes' | 
   if (flag) return { changes: flag.description, undo: `run \`${base}${selectors}\` again`, dryRun };
   const steps = help.steps.filter((s) => s.changes);
   const undos = steps.filter((s) => s.undo).map((s) => s.undo!);
+  // "All at once" means every target: only the context is kept, not a --region.
+  const context = selectors.replace(/ --region[ =]\S+/g, '');
   const rollback = help.rollback
-    ? `or all at once: \`${base} ${help.rollback.flag}${selectors}\` (with \`--dry-run\` first)`
+    ? `or all at once: \`${base} ${help.rollback.flag}${context}\` (with \`--dry-run\` first)`
     : '';
   return {
     changes: fill(joinSentences(steps.map((s) => s.changes!))),

@@ -201,7 +201,7 @@ export async function checkGluetun(
   ctx.check('gluetun reports the VPN running', status === undefined ? undefined : status.status === 'running', {
     expected: 'status "running" from /v1/vpn/status',
     found: `"${status?.status}"`,
-    next: `read the tunnel's log: kubectl logs -n ${gluetun.target.namespace} ${gluetun.target.resource} -c gluetun (a wrong WireGuard key shows as a handshake that never completes)`,
+    next: `read the tunnel's log: ${gluetun.logsCommand()} (a wrong WireGuard key shows as a handshake that never completes)`,
   });
   if (status && status.status !== 'running') return undefined;
   const ip = await settle(

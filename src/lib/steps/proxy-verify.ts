@@ -116,7 +116,7 @@ export async function verifyProxy(
         exitIp === home
           ? `the client's exit IP is ${HOME_IP_MASK}: traffic leaves from home, unprotected`
           : `exit IP ${exitIp}, not the home IP`,
-      next: `stop using the proxy; check gluetun's log (kubectl -n ${t.namespace} logs ${t.gluetun.resource} -c gluetun) and its firewall settings`,
+      next: `stop using the proxy; check gluetun's log (kubectl --context ${kube.context} -n ${t.namespace} logs ${t.gluetun.resource} -c gluetun) and its firewall settings`,
     });
     if (vpn?.public_ip && exitIp !== vpn.public_ip)
       ctx.warn(
