@@ -64,6 +64,14 @@ async function checkPage(site: SiteContext, path: string): Promise<void> {
   expect(site.log.errors, `${path} logged errors`).toEqual([]);
 }
 
+/**
+ * The screenshot-based legibility check is the costly part of a page check; a diagram shown on several pages
+ * (the topology on the home page and the quick reference) is the same generated figure at the same width, so
+ * it is checked once per theme.
+ */
+const legibilityChecked = new Set<string>();
+const once = (key: string) => legibilityChecked.has(key) || (legibilityChecked.add(key), false);
+
 async function checkTheme(site: SiteContext, path: string, theme: Theme): Promise<void> {
   const where = `${path} (${theme})`;
   const { scrollWidth, innerWidth, culprits } = await overflowingElements(site.page);
@@ -80,7 +88,7 @@ async function checkTheme(site: SiteContext, path: string, theme: Theme): Promis
   }
   // Readable as drawn: labels at WCAG AA text contrast (4.5:1) against what is behind them,
   // and every visible edge distinguishable from its surroundings.
-  for (const [i, d] of (await diagramLegibility(site.page)).entries()) {
+  for (const [i, d] of (await diagramLegibility(site.page, (id) => once(`${theme} ${id}`))).entries()) {
     const name = `${where} diagram ${i + 1} "${d.caption}"`;
     if (d.worst)
       expect(
