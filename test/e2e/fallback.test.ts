@@ -86,8 +86,9 @@ describe('a build without Chromium', () => {
       site.log.reset();
       await site.open(path, { settle: true });
       await site.page.waitForSelector('figure.diagram svg', { timeout: 20_000 });
+      // Drawn and sized (init.js marks each SVG once it has its legible minimum width).
       await site.page.waitForFunction(
-        () => [...document.querySelectorAll('figure.diagram')].every((f) => f.querySelector('svg')),
+        () => [...document.querySelectorAll('figure.diagram')].every((f) => f.querySelector('svg[data-sized]')),
         null,
         { timeout: 20_000 },
       );

@@ -88,6 +88,7 @@ function sizeDiagrams() {
     svg.style.setProperty('--natural-width', String(Math.round(width)));
     svg.style.maxWidth = Math.max(width, min) + 'px';
     svg.style.minWidth = min + 'px';
+    svg.dataset.sized = '';
   }
 }
 `;

@@ -12,11 +12,12 @@ import { CLIENT_SIZE_SOURCE } from './diagram-size.ts';
 import { MERMAID_CLIENT_DIR } from './diagrams.ts';
 
 // The same neutral theme as the build-time SVGs: site.css inverts it for the dark theme, so both paths
-// look alike and a theme switch needs no re-render. Then the same legible minimum width as at build time.
+// look alike and a theme switch needs no re-render. Each diagram gets the same legible minimum width as at
+// build time as soon as it is drawn (Mermaid draws them one by one), and is then marked data-sized.
 const INIT = `import mermaid from './mermaid.esm.min.mjs';
 ${CLIENT_SIZE_SOURCE}
 mermaid.initialize({ startOnLoad: false, theme: 'neutral', fontFamily: 'system-ui, sans-serif', securityLevel: 'strict' });
-await mermaid.run({ querySelector: 'figure.diagram pre.mermaid' });
+await mermaid.run({ querySelector: 'figure.diagram pre.mermaid', postRenderCallback: sizeDiagrams });
 sizeDiagrams();
 `;
 
