@@ -34,12 +34,14 @@ export default defineConfig({
           testTimeout: 120_000,
           // fallback.test.ts waits in its beforeAll for the build without Chromium global-setup.ts started.
           hookTimeout: 300_000,
-          // One browser, one page per context: files run one after the other.
-          fileParallelism: false,
-          // After the unit project, not beside it: sharing the 2 cores with ~200 runbook subprocess
-          // scenarios starved Chromium (CI once saw Pagefind's UI wait 60 s for an idle moment), and
-          // the two take about as long one after the other as together (312 s against 307-322 s: CPU-bound
-          // either way).
+          // Two files at once, each with its own browser contexts in the one Chromium: a page check mostly
+          // waits on the browser, and fallback.test.ts mostly waits for its build, so one file at a time left
+          // a core idle (npm test 100 s -> 73-74 s on this 2-core machine, 2026-12-01). Three at once was
+          // slower (80-84 s): Chromium and the build contend for the same two cores.
+          fileParallelism: true,
+          maxWorkers: 2,
+          // After the unit project, not beside it: in one group the browser files take the workers first and
+          // wait there for the build while the unit files queue (npm test 80 s against 73 s, 2026-12-01).
           sequence: { groupOrder: 1 },
         },
       },
