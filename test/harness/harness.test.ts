@@ -169,7 +169,7 @@ describe('runMain() bad input', () => {
     [['extra'], /Unexpected argument 'extra'/],
     [
       ['--region', ''],
-      /--region: empty value \(""\); expected one of iceland, netherlands, each item non-empty\. An empty value never means the default or "all"/,
+      /--region: empty value \(""\); expected one of iceland, netherlands, each item non-empty\. An empty value is never taken as the default: name the value you mean/,
     ],
     [['--region', 'iceland,'], /--region: empty value \("iceland,"\)/],
     [['--fail-at', '  '], /--fail-at: empty value/],

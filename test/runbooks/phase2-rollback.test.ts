@@ -254,7 +254,9 @@ describe('phase2-deploy-proxy --rollback', () => {
       scenario: { rules: [NO_USERS, ...live(ALL), DELETE, ...cluster({ namespace: true })] },
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--region: empty value .*never means the default or "all"/);
+    expect(r.stderr).toMatch(
+      /--region: empty value .*never taken as the default: name the value you mean; leaving --region out means every shared proxy in the inventory\. Nothing was run\./,
+    );
     expect(r.calls).toEqual([]);
   });
 

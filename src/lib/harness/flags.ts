@@ -87,8 +87,11 @@ export function parseFlags<S, A>(decl: RunbookDecl<S, A>, argv: string[]): Parse
     if (items.some((x) => x.trim() === '')) {
       const choices = typeof f.choices === 'function' ? f.choices() : f.choices;
       const wanted = choices ? `one of ${choices.join(', ')}` : (f.valueName ?? 'a value');
+      // What leaving the flag out means, as its description says ("Default: every shared proxy …").
+      const byDefault = /Default: ([^.]+)/.exec(f.description)?.[1];
+      const instead = byDefault ? `; leaving --${f.name} out means ${byDefault}` : '';
       throw new InputError(
-        `--${f.name}: empty value ("${Array.isArray(given) ? given.join(',') : given}"); expected ${wanted}${f.multiple ? ', each item non-empty' : ''}. An empty value never means the default or "all": leave --${f.name} out for its default. Nothing was run.`,
+        `--${f.name}: empty value ("${Array.isArray(given) ? given.join(',') : given}"); expected ${wanted}${f.multiple ? ', each item non-empty' : ''}. An empty value is never taken as the default: name the value you mean${instead}. Nothing was run.`,
       );
     }
   }
