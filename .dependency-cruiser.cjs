@@ -21,7 +21,9 @@ const LAYERS = {
 const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => ({
   name: `layer-${layer}`,
   severity: 'error',
-  comment: `src/lib/${layer}/ may import only ${allowed.length ? allowed.map((l) => `${l}/`).join(', ') : 'nothing else in src/lib'} (and itself): see src/lib/README.md.`,
+  comment: allowed.length
+    ? `src/lib/${layer}/ may import only from itself and the layers below it: ${allowed.map((l) => `src/lib/${l}/`).join(', ')} (src/lib/README.md). Move the code down a layer, or pass what it needs in as an argument.`
+    : `src/lib/${layer}/ is the lowest layer: it imports nothing else in src/lib (src/lib/README.md). Move what it needs down into core, or pass it in as an argument.`,
   from: { path: `^src/lib/${layer}/` },
   to: { path: `^src/lib/(?!(?:${[layer, ...allowed].join('|')})/)` },
 }));
@@ -46,7 +48,8 @@ module.exports = {
     {
       name: 'no-cycles',
       severity: 'error',
-      comment: 'No import cycles: they hide which module depends on which.',
+      comment:
+        'No import cycles: they hide which module depends on which. An import into a higher layer usually closes one: fix the layer-* error reported with it first.',
       from: {},
       to: { circular: true },
     },
