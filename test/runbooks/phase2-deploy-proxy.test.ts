@@ -13,7 +13,7 @@ import {
 } from '../fakes/kubectl.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runRunbook, type FakeCall, type Rule } from '../fakes/run-runbook.ts';
+import { runRunbook, type FakeCall, type Rule } from '../fakes/run-runbook.ts';
 import { regions } from '../../src/lib/inventory/facts.ts';
 import { DEFAULT_INVENTORY, loadInventory, sharedProxies } from '../../src/lib/inventory/inventory.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
