@@ -10,6 +10,10 @@ import { verifyBudgetS, verifyProxies } from '../../src/lib/steps/proxy-verify.t
 import { planProxy, applyProxy } from './deploy.ts';
 import { flags, type Args, type State, type Step } from './state.ts';
 
+/** The proxies a run acts on, named in its question (with no --region that is every one). */
+const proxyNames = ({ targets }: State) =>
+  targets.length === 1 ? targets[0]!.name : `${targets.length} proxies (${targets.map((t) => t.name).join(', ')})`;
+
 export default defineRunbook<State, Args>('phase2-deploy-proxy', (setup) => {
   const inv = setup.inventory;
   const regions = proxyRegions(inv);
@@ -141,7 +145,9 @@ export default defineRunbook<State, Args>('phase2-deploy-proxy', (setup) => {
       },
       confirmStep<State, Args>({
         question: (ctx) =>
-          ctx.state.changes ? `Apply ${ctx.state.changes} change(s) to context "${ctx.state.context}"?` : undefined,
+          ctx.state.changes
+            ? `Apply ${ctx.state.changes} change(s) for ${proxyNames(ctx.state)} to context "${ctx.state.context}"?`
+            : undefined,
       }),
       {
         id: 'apply',
@@ -246,7 +252,7 @@ export default defineRunbook<State, Args>('phase2-deploy-proxy', (setup) => {
         confirmStep<State, Args>({
           question: (ctx) =>
             ctx.state.toDelete.length
-              ? `Delete ${ctx.state.toDelete.length} object(s) in context "${ctx.state.context}"?`
+              ? `Delete ${ctx.state.toDelete.length} object(s) of ${proxyNames(ctx.state)} in context "${ctx.state.context}"?`
               : undefined,
           nothing: 'nothing to delete',
         }),

@@ -310,7 +310,7 @@ describe('phase2-deploy-proxy.mjs', () => {
   test('on a TTY, the operator confirms with y', async () => {
     const r = await runRunbook('phase2-deploy-proxy', ARGS, { scenario: fresh(), env: ENV, tty: true, input: 'y\n' });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Apply 6 change(s) to context "avalanche"? [y/N]');
+    expect(r.stdout).toContain('Apply 6 change(s) for vpn-proxy-iceland to context "avalanche"? [y/N]');
     expect(writes(r.calls)).toHaveLength(2);
   });
 

@@ -9,6 +9,8 @@
 import { describe, expect, test, vi } from 'vitest';
 import { cluster, deploymentJson, gluetun, probes, secretJson } from '../fakes/kubectl.ts';
 import { runRunbook, type FakeCall, type Rule } from '../fakes/run-runbook.ts';
+import { BUNDLE_ENV } from '../fakes/runbook-bundle.ts';
+import { loadInventory, sharedProxies } from '../../src/lib/inventory/inventory.ts';
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -125,6 +127,17 @@ describe('phase2-deploy-proxy --rollback', () => {
     }
     expect(r.stdout).toContain('Would change (5):');
     expect(r.stdout).not.toMatch(/delete namespace/);
+  });
+
+  test('without --region it undoes every proxy, and its question names them all (maintainer trial: it read like one)', async () => {
+    const inv = loadInventory(BUNDLE_ENV.AVALANCHE_INVENTORY);
+    const names = sharedProxies(inv).map((p) => p.name);
+    expect(names.length, 'the bundle has more than one proxy').toBeGreaterThan(1);
+    const r = await runRunbook(NAME, ['--rollback', '--dry-run'], { scenario: { rules: [] }, tools: ['kubectl'] });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.calls).toEqual([]);
+    expect(r.stdout).toContain(`of ${names.length} proxies (${names.join(', ')}) in context "avalanche"?`);
+    for (const name of names) expect(r.stdout).toContain(`~ deleted Deployment/vpn-egress/${name}`);
   });
 
   test('after a successful run: deletes exactly what the run created, verifies it gone; a second rollback changes nothing', async () => {

@@ -52,11 +52,11 @@ describe('in a terminal (a pseudo-terminal from util-linux script)', () => {
       scenario: { rules: fresh([timeout]) },
       env: ENV,
       answers: [
-        [/Apply 6 change\(s\) to context "avalanche"\? \[y\/N\]/, 'y\n'],
+        [/Apply 6 change\(s\) for vpn-proxy-iceland to context "avalanche"\? \[y\/N\]/, 'y\n'],
         [/Roll these changes back now\? \[y\/N\]/, 'y\n'],
       ],
     });
-    expect(r.output).toContain('Apply 6 change(s) to context "avalanche"? [y/N]');
+    expect(r.output).toContain('Apply 6 change(s) for vpn-proxy-iceland to context "avalanche"? [y/N]');
     expect(r.output).toContain('Roll these changes back now? [y/N]');
     expect(r.code, r.output).toBe(1);
     expect(deletes(r.calls)).toEqual([
