@@ -67,7 +67,7 @@ if (!/^[1-9]\d*$/.test(values.runs)) {
   console.error(`--runs ${values.runs}: expected a whole number of runs, 1 or more.\n\n${USAGE}`);
   process.exit(2);
 }
-const RUNS = Math.max(1, Number(values.runs));
+const RUNS = Number(values.runs);
 const bin = (pkg: string, path: string) => join(ROOT, 'node_modules', pkg, path);
 
 interface Row {
